@@ -1,0 +1,44 @@
+"""Application factory: wires settings, routers, static files and error handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import __version__
+from app.config import Settings
+from app.web import api, pages, stream
+from app.web.errors import ApiError, describe_validation_error
+from app.web.wire import WireResponse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="Lereng", version=__version__, default_response_class=WireResponse)
+    app.state.settings = settings
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(stream.router)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> WireResponse:
+        return WireResponse(exc.body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> WireResponse:
+        return WireResponse({"detail": describe_validation_error(exc.errors())}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> WireResponse:
+        return WireResponse(
+            {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    return app

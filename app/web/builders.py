@@ -1,0 +1,103 @@
+"""Turns validated requests into problems and runs; the one place limits from Settings apply."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from app.config import Settings
+from app.problems.expression import ExpressionError, parse_expression
+from app.problems.surfaces import SURFACES, SurfaceProblem
+from app.runs import Run, make_racers
+from app.web.errors import ApiError
+from app.web.schemas import RunRequest, SurfaceSpec
+
+# Custom formulas have no natural domain; this one shows the classic bowls and saddles well.
+DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
+DEFAULT_START = (-2.0, 2.0)
+MAX_COORDINATE = 1e6
+
+
+@dataclass
+class ResolvedSurface:
+    """A catalog surface or a parsed formula, with what the page needs to draw it."""
+
+    fn: Any
+    info: dict[str, Any]
+    domain: tuple[tuple[float, float], tuple[float, float]]
+    start: tuple[float, float]
+    log_scale: bool | None
+
+
+def surface_info(s: Any) -> dict[str, Any]:
+    """The public description of a catalog surface (GET /api/functions)."""
+    return {
+        "id": s.id,
+        "name": s.name,
+        "formula": s.formula,
+        "expression": s.expression,
+        "domain": [list(s.domain[0]), list(s.domain[1])],
+        "minima": [list(m) for m in s.minima],
+        "min_value": s.min_value,
+        "start": list(s.start),
+        "log_scale": s.log_scale,
+        "note": getattr(s, "note", None) or None,
+    }
+
+
+def resolve_surface(spec: SurfaceSpec, settings: Settings) -> ResolvedSurface:
+    if spec.function is not None:
+        s = SURFACES.get(spec.function.lower())
+        if s is None:
+            known = ", ".join(SURFACES)
+            raise ApiError(f"unknown function '{spec.function}': use one of {known}")
+        return ResolvedSurface(s.fn, surface_info(s), s.domain, s.start, s.log_scale)
+    text = spec.expression or ""
+    try:
+        expr = parse_expression(
+            text,
+            max_chars=settings.max_expression_chars,
+            max_nodes=settings.max_expression_nodes,
+            max_depth=settings.max_expression_depth,
+        )
+    except ExpressionError as exc:
+        raise ApiError(str(exc.message), column=exc.column) from None
+    info = {
+        "id": None,
+        "name": "f(x, y)",
+        "formula": expr.text,
+        "expression": expr.text,
+        "domain": [list(DEFAULT_DOMAIN[0]), list(DEFAULT_DOMAIN[1])],
+        "minima": [],
+        "min_value": None,
+        "start": list(DEFAULT_START),
+        "log_scale": None,
+        "note": None,
+    }
+    return ResolvedSurface(expr.fn, info, DEFAULT_DOMAIN, DEFAULT_START, None)
+
+
+def check_point(values: Any, what: str) -> None:
+    for v in values:
+        if not math.isfinite(v) or abs(v) > MAX_COORDINATE:
+            raise ApiError(f"{what} must be finite numbers within ±{MAX_COORDINATE:g}")
+
+
+def build_run(req: RunRequest, settings: Settings) -> tuple[Run, ResolvedSurface]:
+    """Validate a run request against the limits and build the Run; ApiError on refusal."""
+    if req.steps > settings.max_steps:
+        raise ApiError(f"steps must be at most {settings.max_steps}, got {req.steps}")
+    if len(req.optimizers) > settings.max_optimizers:
+        raise ApiError(
+            f"at most {settings.max_optimizers} optimizers per run, got {len(req.optimizers)}"
+        )
+    surface = resolve_surface(req.surface, settings)
+    start = req.start if req.start is not None else surface.start
+    check_point(start, "start")
+    try:
+        racers = make_racers([o.as_dict() for o in req.optimizers])
+    except ValueError as exc:
+        raise ApiError(str(exc)) from None
+    run = Run(SurfaceProblem(surface.fn), racers, start, req.steps)
+    return run, surface

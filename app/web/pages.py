@@ -1,0 +1,67 @@
+"""HTML pages (Jinja2) and the Plotly bundle served from the installed plotly package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app import __version__
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_URL = f"/vendor/plotly-{plotly.__version__}.min.js"
+
+router = APIRouter(tags=["pages"])
+templates = Jinja2Templates(directory=ROOT / "templates")
+
+
+def _static(path: str) -> str:
+    # The version query makes a new release fetch fresh assets while old ones stay cacheable.
+    return f"/static/{path}?v={__version__}"
+
+
+templates.env.globals.update(static=_static, plotly_url=PLOTLY_URL, version=__version__)
+
+
+def _page_config(request: Request, lab: str) -> dict:
+    s = request.app.state.settings
+    return {
+        "lab": lab,
+        "version": __version__,
+        "limits": {
+            "max_steps": s.max_steps,
+            "max_optimizers": s.max_optimizers,
+            "max_grid": s.max_grid,
+            "default_grid": s.default_grid,
+            "max_expression_chars": s.max_expression_chars,
+            "max_steps_per_second": s.max_steps_per_second,
+        },
+    }
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def surface_page(request: Request) -> HTMLResponse:
+    """The surface lab: optimizers racing over 2D loss surfaces."""
+    return templates.TemplateResponse(
+        request, "surface.html", {"config": _page_config(request, "surface")}
+    )
+
+
+@router.get(PLOTLY_URL, include_in_schema=False)
+async def plotly_js() -> FileResponse:
+    """Plotly.js from the installed plotly package, so the page works offline."""
+    return FileResponse(
+        PLOTLY_JS,
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
+@router.get("/healthz", tags=["health"])
+async def healthz() -> dict[str, str]:
+    """Liveness probe."""
+    return {"status": "ok"}
