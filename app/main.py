@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -13,6 +14,7 @@ from app import __version__
 from app.config import Settings
 from app.web import api, pages, stream
 from app.web.errors import ApiError, describe_validation_error
+from app.web.security import SecurityHeaders
 from app.web.wire import WireResponse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +24,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(title="Lereng", version=__version__, default_response_class=WireResponse)
     app.state.settings = settings
+    # Landscape grids and plotly.min.js compress 3-4x; classroom Wi-Fi is the bottleneck.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -1,0 +1,106 @@
+"""Benchmark: a race of 8 optimizers x 1,000 steps on Rosenbrock, against torch.optim when present.
+
+Prints a table; ratios come from the same process. Run: python bench/bench_runs.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
+from app.runs import Run, collect, make_racers  # noqa: E402
+
+RACE = [
+    {"name": "sgd", "lr": 1e-3},
+    {"name": "sgd", "lr": 1e-3, "momentum": 0.9},
+    {"name": "sgd", "lr": 1e-3, "momentum": 0.9, "nesterov": True},
+    {"name": "adagrad", "lr": 0.5},
+    {"name": "rmsprop", "lr": 0.01},
+    {"name": "adam", "lr": 0.05},
+    {"name": "nadam", "lr": 0.05},
+    {"name": "adadelta", "lr": 1.0},
+]
+START = (-1.5, 2.0)
+STEPS = 1000
+
+
+def limit_blas() -> None:
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:
+        pass
+
+
+def best_of(fn, repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times)
+
+
+def ours_records() -> None:
+    problem = SurfaceProblem(SURFACES["rosenbrock"].fn)
+    run = Run(problem, make_racers(RACE), START, STEPS)
+    for _ in run.records():
+        pass
+
+
+def ours_collect() -> None:
+    problem = SurfaceProblem(SURFACES["rosenbrock"].fn)
+    collect(Run(problem, make_racers(RACE), START, STEPS))
+
+
+def torch_one_at_a_time() -> None:
+    import torch
+
+    classes = {
+        "sgd": torch.optim.SGD,
+        "adagrad": torch.optim.Adagrad,
+        "rmsprop": torch.optim.RMSprop,
+        "adam": torch.optim.Adam,
+        "nadam": torch.optim.NAdam,
+        "adadelta": torch.optim.Adadelta,
+    }
+    for cfg in RACE:
+        cfg = dict(cfg)
+        p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+        opt = classes[cfg.pop("name")]([p], **cfg)
+        for _ in range(STEPS):
+            opt.zero_grad()
+            x, y = p[0], p[1]
+            loss = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+            loss.backward()
+            opt.step()
+
+
+def main() -> None:
+    limit_blas()
+    rows = [
+        ("ours: records only", *best_of(ours_records)),
+        ("ours: collect (POST)", *best_of(ours_collect)),
+    ]
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+        rows.append(("torch.optim, one at a time", *best_of(torch_one_at_a_time, 2)))
+    except ImportError:
+        pass
+    base = rows[0][1]
+    print(f"Race: {len(RACE)} optimizers x {STEPS} steps on Rosenbrock")
+    print(f"{'variant':32} {'best ms':>9} {'median ms':>10} {'x ours':>8}")
+    for name, best, med in rows:
+        print(f"{name:32} {best * 1e3:9.1f} {med * 1e3:10.1f} {best / base:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
