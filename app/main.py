@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -12,12 +10,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.config import Settings
+from app.paths import STATIC_DIR
 from app.web import api, pages, stream
 from app.web.errors import ApiError, describe_validation_error
 from app.web.security import SecurityHeaders
 from app.web.wire import WireResponse
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,7 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Landscape grids and plotly.min.js compress 3-4x; classroom Wi-Fi is the bottleneck.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(SecurityHeaders)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(stream.router)

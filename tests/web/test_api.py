@@ -203,3 +203,28 @@ def test_landscape_limits(client):
     assert r.status_code == 200
     # At most 4 bytes per grid point for z, plus small overhead for axes and levels.
     assert len(r.content) < 400 * 400 * 4 * 4 / 3 + 20_000
+
+
+@pytest.mark.parametrize("url", ["/", "/api/functions", "/healthz", "/nope"])
+def test_security_headers_everywhere(client, url):
+    r = client.get(url)
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+
+
+def test_unknown_route_is_json_404(client):
+    r = client.get("/api/nothing")
+    assert r.status_code == 404 and strict_json(r.content)["detail"]
+
+
+def test_plotly_bundle_compressed_and_cacheable(client):
+    url = f"/vendor/plotly-{plotly.__version__}.min.js"
+    r = client.get(url, headers={"accept-encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip"
+    assert "immutable" in r.headers["cache-control"]
+    assert int(r.headers["content-length"]) < len(r.content) / 2
+    again = client.get(url, headers={"if-none-match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
