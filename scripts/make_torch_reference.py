@@ -71,6 +71,7 @@ CASES: dict[str, list[tuple[dict, tuple[str, ...]]]] = {
         ({"lr": 0.1}, MAIN),
         ({"lr": 0.5, "lr_decay": 0.01}, MAIN),
         ({"lr": 0.1, "initial_accumulator_value": 0.5, "weight_decay": 0.01}, MAIN),
+        ({"lr": 0.1, "eps": 1e-3}, ("rosenbrock",)),
     ],
     "rmsprop": [
         ({"lr": 1e-3}, MAIN),
@@ -88,11 +89,13 @@ CASES: dict[str, list[tuple[dict, tuple[str, ...]]]] = {
         ({}, ("rosenbrock",)),
         ({"lr": 1e-2}, MAIN),
         ({"lr": 1e-2, "amsgrad": True, "weight_decay": 0.1, "betas": (0.5, 0.9)}, MAIN),
+        ({"lr": 5e-2, "eps": 1e-6}, ("quadratic",)),
     ],
     "nadam": [
         ({}, ("rosenbrock",)),
         ({"lr": 1e-2}, MAIN),
         ({"lr": 1e-2, "momentum_decay": 0.01, "weight_decay": 0.01}, MAIN),
+        ({"lr": 1e-2, "betas": (0.8, 0.99), "eps": 1e-6}, ("rosenbrock", "quadratic")),
     ],
     "adadelta": [
         # Adadelta's effective step grows until it oscillates at the edge of stability: on
@@ -115,10 +118,16 @@ TORCH_CLASSES = {
     "adadelta": torch.optim.Adadelta,
 }
 
+# kind -> (torch scheduler factory, our hyperparameters); "constant" is LambdaLR with factor 1.
+_S = torch.optim.lr_scheduler
 SCHEDULES = {
-    "step": (torch.optim.lr_scheduler.StepLR, {"step_size": 30, "gamma": 0.5}),
-    "exponential": (torch.optim.lr_scheduler.ExponentialLR, {"gamma": 0.99}),
-    "cosine": (torch.optim.lr_scheduler.CosineAnnealingLR, {"T_max": 100, "eta_min": 1e-4}),
+    "constant": (lambda opt: _S.LambdaLR(opt, lambda k: 1.0), {}),
+    "step": (lambda opt: _S.StepLR(opt, step_size=30, gamma=0.5), {"step_size": 30, "gamma": 0.5}),
+    "exponential": (lambda opt: _S.ExponentialLR(opt, gamma=0.99), {"gamma": 0.99}),
+    "cosine": (
+        lambda opt: _S.CosineAnnealingLR(opt, T_max=100, eta_min=1e-4),
+        {"T_max": 100, "eta_min": 1e-4},
+    ),
 }
 SCHEDULE_STEPS = 300
 SCHEDULE_BASE_LR = 0.1
@@ -143,10 +152,10 @@ def trajectory(name: str, hp: dict, function: str) -> tuple[dict, list[list[floa
 
 
 def schedule_lrs(kind: str) -> dict:
-    cls, kw = SCHEDULES[kind]
+    factory, kw = SCHEDULES[kind]
     p = torch.zeros(1, requires_grad=True)
     opt = torch.optim.SGD([p], lr=SCHEDULE_BASE_LR)
-    sched = cls(opt, **kw)
+    sched = factory(opt)
     lrs = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
