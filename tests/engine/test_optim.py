@@ -442,3 +442,39 @@ def test_state_view_broadcasts_particle_lr():
     p = P(np.array([[-1.5, 2.0], [0.0, 0.0]]))
     opt = make_optimizer("sgd", [p], lr=np.array([[1e-3], [2e-3]]))
     np.testing.assert_array_equal(opt.state_view(0)["scale"], [[1e-3, 1e-3], [2e-3, 2e-3]])
+
+
+def test_lerp_follows_torch_branches_per_element():
+    from app.engine.optim import _lerp_
+
+    a, end = np.array([[1.0, 2.0], [3.0, -4.0]]), np.array([[0.3, -0.7], [5.0, 1.0]])
+    w = np.array([[0.1], [0.7]])
+    out = a.copy()
+    _lerp_(out, end, w, np.empty_like(a))
+    expected = np.array([a[0] + 0.1 * (end[0] - a[0]), end[1] - (end[1] - a[1]) * (1 - 0.7)])
+    np.testing.assert_array_equal(out, expected)
+    for k, wk in enumerate((0.1, 0.7)):
+        row = a[k].copy()
+        _lerp_(row, end[k], wk, np.empty(2))
+        np.testing.assert_array_equal(row, expected[k])
+
+
+def test_engine_modules_import_only_numpy_and_stdlib():
+    import ast
+    import sys
+
+    root = Path(__file__).resolve().parents[2] / "app" / "engine"
+    for name in ("optim.py", "schedules.py"):
+        tree = ast.parse((root / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                mods = [node.module or ""]
+            else:
+                continue
+            for mod in mods:
+                top = mod.split(".")[0]
+                assert (
+                    top in sys.stdlib_module_names or top == "numpy" or mod.startswith("app.engine")
+                ), f"{name} imports {mod}"
