@@ -150,9 +150,15 @@ class Optimizer:
         """What a picture of parameter i's optimizer state needs, as fresh full-shape arrays.
 
         "velocity": the momentum-like buffer (None if the optimizer has none or it is not yet
-        created). "scale": the per-coordinate multiplier of the last step, so that the update
-        was -scale * (velocity or gradient); see each class for the exact formula. Both are
-        None before the parameter's first step, except SGD's scale (lr) which is known before.
+        created). "scale": the effective per-coordinate step multiplier of the last step; each
+        class's docstring gives its formula. With g the gradient after weight decay, the last
+        update was:
+            -scale * g         SGD without momentum, Adagrad, RMSprop without momentum, Adadelta
+            -scale * velocity  SGD with momentum (not Nesterov), Adam, AdamW (plus its decay)
+            -lr * velocity     RMSprop with momentum (velocity is already divided by the RMS)
+        and for NAdam, -scale * (c1 * g + c2 * velocity) with the two momentum weights.
+        Both are None before the parameter's first step, except SGD's scale (lr), which is
+        known before. Arrays are copies broadcast to the parameter's shape.
         """
         state = self.state.get(i)
         shape = self.params[i].data.shape
