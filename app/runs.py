@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from app.engine.optim import OPTIMIZERS, make_optimizer
+from app.engine.optim import OPTIMIZERS, validate_hyperparameters
 
 RUNNING, CONVERGED, DIVERGED, BUDGET, STOPPED = (
     "running",
@@ -92,10 +92,9 @@ def make_racers(configs: Sequence[dict[str, Any]]) -> list[Racer]:
             known = ", ".join(OPTIMIZERS)
             raise ValueError(f"optimizer {i + 1}: unknown optimizer '{name}', use one of {known}")
         try:
-            opt = make_optimizer(name, [_Param(np.zeros(1))], **cfg)
+            hp = validate_hyperparameters(name, **cfg)
         except ValueError as exc:
             raise ValueError(f"optimizer {i + 1} ({name}): {exc}") from None
-        hp = dict(opt.hyperparameters)
         racers.append(Racer(name=name, hyperparameters=hp, label=_label(name, hp)))
     return racers
 
