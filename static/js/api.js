@@ -1,0 +1,51 @@
+// Fetch wrappers for the REST API. Every refusal becomes an ApiError carrying the server's
+// plain-words `detail` (and `column` for formula errors).
+
+export class ApiError extends Error {
+  constructor(message, status, body = {}) {
+    super(message);
+    this.status = status;
+    this.body = body;
+    this.column = Number.isInteger(body.column) ? body.column : null;
+  }
+}
+
+async function request(url, options = {}) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: "application/json" }, ...options });
+  } catch (err) {
+    throw new ApiError(`server unreachable (${err.message})`, 0);
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const detail = body && typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`;
+    throw new ApiError(detail, response.status, body || {});
+  }
+  return body;
+}
+
+export const getFunctions = () => request("/api/functions");
+export const getOptimizers = () => request("/api/optimizers");
+
+/** The landscape of a catalog surface ({function}) or a formula ({expression}). */
+export function getLandscape(surface, n) {
+  const q = new URLSearchParams();
+  if (surface.function) q.set("function", surface.function);
+  else q.set("expression", surface.expression);
+  if (n) q.set("n", String(n));
+  return request(`/api/landscape?${q}`);
+}
+
+export function postRun(body) {
+  return request("/api/runs", {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}

@@ -1,0 +1,189 @@
+import {
+  clampHyper,
+  formatNumber,
+  fullHyperparameters,
+  lrToSlider,
+  makeRacer,
+  racerStyle,
+  sliderToLr,
+} from "../state.js";
+import { emit, h } from "./emit.js";
+
+const LR_MIN = 1e-5;
+
+/**
+ * #optimizer-list: one card per racer (kind, Learning Rate on a log slider plus a number box,
+ * the other hyperparameters from /api/optimizers with their bounds, booleans as checkboxes).
+ * Emits change-racers {racers} with a new array whenever anything changes.
+ */
+export function mountOptimizerList(el, { catalog, limits, t }) {
+  const list = el.querySelector(".racer-cards");
+  const add = el.querySelector("#add-racer");
+  let racers = [];
+
+  const changed = () => emit(el, "change-racers", { racers: racers.map((r) => ({ ...r, hp: { ...r.hp } })) });
+
+  add.addEventListener("click", () => {
+    if (racers.length >= limits.max_optimizers) return;
+    const used = new Set(racers.map((r) => r.name));
+    const next = catalog.find((o) => !used.has(o.id)) || catalog[0];
+    racers = [...racers, makeRacer(next.id)];
+    render();
+    changed();
+    const last = list.lastElementChild && list.lastElementChild.querySelector("select");
+    if (last) last.focus();
+  });
+
+  function bounds(hp) {
+    const lo = hp.min === null || hp.min === undefined ? "" : `${hp.min_open ? ">" : "≥"} ${formatNumber(hp.min)}`;
+    const hi = hp.max === null || hp.max === undefined ? "" : `${hp.max_open ? "<" : "≤"} ${formatNumber(hp.max)}`;
+    return [lo, hi].filter(Boolean).join(", ");
+  }
+
+  function numberInput(hp, value, onValue, label) {
+    const input = h("input", {
+      type: "number",
+      step: "any",
+      min: hp.min ?? null,
+      max: hp.max ?? null,
+      value: String(value),
+      "aria-label": label,
+      inputmode: "decimal",
+    });
+    input.addEventListener("change", () => {
+      const v = clampHyper(hp, input.value);
+      input.value = String(v);
+      onValue(v);
+    });
+    return input;
+  }
+
+  function card(racer, index) {
+    const style = racerStyle(index);
+    const spec = catalog.find((o) => o.id === racer.name) || catalog[0];
+    const values = fullHyperparameters(racer, catalog);
+    const set = (name, v) => {
+      racer.hp[name] = v;
+      changed();
+    };
+    const kind = h(
+      "select",
+      { class: "racer-kind", "aria-label": t("optimizers.kind", { n: index + 1 }) },
+      ...catalog.map((o) => h("option", { value: o.id, text: o.name, selected: o.id === racer.name })),
+    );
+    kind.addEventListener("change", () => {
+      racer.name = kind.value;
+      racer.hp = {};
+      render();
+      changed();
+    });
+    const remove = h("button", {
+      type: "button",
+      class: "icon-button remove-racer",
+      "aria-label": t("optimizers.remove", { n: index + 1 }),
+      title: t("optimizers.remove", { n: index + 1 }),
+      disabled: racers.length <= 1,
+      text: "✕",
+    });
+    remove.addEventListener("click", () => {
+      racers = racers.filter((r) => r !== racer);
+      render();
+      changed();
+    });
+
+    const rows = [];
+    const lrSpec = spec.hyperparameters.find((x) => x.name === "lr");
+    if (lrSpec) {
+      const hi = lrSpec.max ?? 10;
+      const slider = h("input", {
+        type: "range",
+        min: "0",
+        max: "1000",
+        step: "1",
+        value: String(lrToSlider(values.lr, LR_MIN, hi)),
+        class: "lr-slider",
+        "aria-label": `${t("optimizers.lr")} (log)`,
+      });
+      const box = numberInput(lrSpec, values.lr, (v) => {
+        slider.value = String(lrToSlider(v, LR_MIN, hi));
+        set("lr", v);
+      }, t("optimizers.lr"));
+      box.classList.add("lr-box");
+      slider.addEventListener("input", () => {
+        box.value = String(sliderToLr(Number(slider.value), LR_MIN, hi));
+      });
+      slider.addEventListener("change", () => set("lr", sliderToLr(Number(slider.value), LR_MIN, hi)));
+      rows.push(
+        h("div", { class: "lr-row" },
+          h("span", { class: "hp-name", title: lrSpec.description, text: t("optimizers.lr") }),
+          slider,
+          box),
+      );
+    }
+    const others = spec.hyperparameters.filter((x) => x.name !== "lr");
+    const fields = others.map((hp) => {
+      const title = `${hp.description}${bounds(hp) ? ` (${bounds(hp)})` : ""}`;
+      if (hp.type === "bool") {
+        const box = h("input", { type: "checkbox", checked: Boolean(values[hp.name]) });
+        box.addEventListener("change", () => set(hp.name, box.checked));
+        return h("label", { class: "hp hp-bool", title }, box, h("span", { class: "hp-name", text: hp.name }));
+      }
+      if (hp.type === "pair") {
+        const pair = [...values[hp.name]];
+        const inputs = [0, 1].map((j) => numberInput(
+          { ...hp, default: hp.default[j] },
+          pair[j],
+          (v) => {
+            pair[j] = v;
+            set(hp.name, [...pair]);
+          },
+          `${hp.name} ${j + 1}`,
+        ));
+        return h("div", { class: "hp hp-pair", title }, h("span", { class: "hp-name", text: hp.name }), ...inputs);
+      }
+      return h("label", { class: "hp", title },
+        h("span", { class: "hp-name", text: hp.name }),
+        numberInput(hp, values[hp.name], (v) => set(hp.name, v), hp.name));
+    });
+    const changedCount = others.filter((hp) => hp.name in racer.hp).length;
+    const more = h(
+      "details",
+      { class: "more-hp" },
+      h("summary", { text: t("optimizers.more", { n: others.length }) + (changedCount ? " •" : "") }),
+      h("div", { class: "hp-grid" }, ...fields),
+    );
+    return h(
+      "li",
+      { class: "racer-card", style: `--racer: ${style.color}`, dataset: { key: String(racer.key) } },
+      h("div", { class: "racer-head" },
+        h("span", { class: "racer-glyph", "aria-hidden": "true", text: style.glyph }),
+        kind,
+        remove),
+      ...rows,
+      others.length ? more : null,
+    );
+  }
+
+  function render() {
+    // Keep open <details> open across re-renders.
+    const open = new Set(
+      [...list.querySelectorAll(".racer-card")].filter((c) => c.querySelector("details[open]")).map((c) => c.dataset.key),
+    );
+    list.replaceChildren(...racers.map((r, i) => card(r, i)));
+    for (const c of list.querySelectorAll(".racer-card")) {
+      if (open.has(c.dataset.key)) c.querySelector("details").open = true;
+    }
+    add.disabled = racers.length >= limits.max_optimizers;
+    add.title = add.disabled ? t("optimizers.max", { n: limits.max_optimizers }) : "";
+  }
+
+  return {
+    show(next) {
+      racers = next.map((r) => ({ ...r, hp: { ...r.hp } }));
+      render();
+    },
+    translate() {
+      render();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { racerStyle, statusText } from "../state.js";
+import { h } from "./emit.js";
+
+/** #race-legend: one entry per racer (colour, shape, label) with its status in words. */
+export function mountRaceLegend(el, { t }) {
+  return {
+    show(labels, race) {
+      el.replaceChildren(
+        ...labels.map((label, i) => {
+          const style = racerStyle(i);
+          const r = race ? race.racers[i] : null;
+          const status = r && r.status !== "running" ? statusText(r, t) : "";
+          return h(
+            "li",
+            { class: `legend-item status-${r ? r.status : "idle"}`, style: `--racer: ${style.color}`, dataset: { racer: String(i) } },
+            h("span", { class: "legend-glyph", "aria-hidden": "true", text: style.glyph }),
+            h("span", { class: "legend-label", text: label }),
+            status ? h("span", { class: "legend-status", text: status }) : null,
+          );
+        }),
+      );
+    },
+  };
+}

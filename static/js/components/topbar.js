@@ -1,0 +1,55 @@
+import { emit } from "./emit.js";
+
+/** #language-toggle: EN / ID buttons; emits select-language {lang}. */
+export function mountLanguageToggle(el) {
+  el.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-lang]");
+    if (button) emit(el, "select-language", { lang: button.dataset.lang });
+  });
+  return {
+    show(lang) {
+      for (const b of el.querySelectorAll("button[data-lang]")) {
+        b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
+      }
+    },
+  };
+}
+
+/** #projector-toggle: emits toggle-projector {on}. */
+export function mountProjectorToggle(el) {
+  el.addEventListener("click", () => {
+    emit(el, "toggle-projector", { on: el.getAttribute("aria-pressed") !== "true" });
+  });
+  return {
+    show(on) {
+      el.setAttribute("aria-pressed", String(on));
+    },
+  };
+}
+
+/** #controls-toggle: collapses the control column; emits toggle-controls {open}. */
+export function mountControlsToggle(el) {
+  el.addEventListener("click", () => {
+    emit(el, "toggle-controls", { open: el.getAttribute("aria-expanded") !== "true" });
+  });
+  return {
+    show(open) {
+      el.setAttribute("aria-expanded", String(open));
+    },
+  };
+}
+
+/** #view-toggle: contour or 3D at narrow widths; emits select-view {view}. */
+export function mountViewToggle(el) {
+  el.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-view]");
+    if (button) emit(el, "select-view", { view: button.dataset.view });
+  });
+  return {
+    show(view) {
+      for (const b of el.querySelectorAll("button[data-view]")) {
+        b.setAttribute("aria-pressed", String(b.dataset.view === view));
+      }
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Minimal i18n: one JSON catalog per language, applied through data-i18n attributes.
+//   data-i18n="key"              -> textContent
+//   data-i18n-title="key"        -> title
+//   data-i18n-aria-label="key"   -> aria-label
+//   data-i18n-placeholder="key"  -> placeholder
+// Technical terms (Learning Rate, Loss Function, Gradient Descent) stay English in both.
+
+export const LANGUAGES = ["en", "id"];
+const STORAGE_KEY = "lereng.lang";
+const catalogs = {};
+let current = "en";
+
+export function preferredLanguage() {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (LANGUAGES.includes(saved)) return saved;
+  } catch {
+    // storage may be disabled; fall through to the browser's language
+  }
+  const nav = (navigator.languages && navigator.languages[0]) || navigator.language || "en";
+  return nav.toLowerCase().startsWith("id") ? "id" : "en";
+}
+
+export async function loadLanguage(lang, version = "") {
+  if (!catalogs[lang]) {
+    const url = new URL(`./i18n/${lang}.json`, import.meta.url);
+    if (version) url.searchParams.set("v", version);
+    const response = await fetch(url);
+    catalogs[lang] = await response.json();
+  }
+  current = lang;
+  document.documentElement.lang = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // not fatal
+  }
+  return lang;
+}
+
+export function language() {
+  return current;
+}
+
+/** Look a key up in the current catalog (falling back to English, then the key itself);
+ * {name} placeholders are filled from vars. */
+export function t(key, vars = {}) {
+  const text = (catalogs[current] && catalogs[current][key]) ?? (catalogs.en && catalogs.en[key]) ?? key;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+export function applyTranslations(root = document) {
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll("[data-i18n-aria-label]")) {
+    el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel));
+  }
+  for (const el of root.querySelectorAll("[data-i18n-placeholder]")) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  }
+}

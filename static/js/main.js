@@ -1,0 +1,378 @@
+// Entry for the surface lab: reads the page config, fetches the catalogs, mounts the
+// components and wires their events to the stream and the plots.
+
+import * as api from "./api.js";
+import { applyTranslations, language, loadLanguage, preferredLanguage, t } from "./i18n.js";
+import { plotlyReady, SurfacePlots } from "./plots.js";
+import {
+  applyDone,
+  decodeState,
+  defaultState,
+  encodeState,
+  foldFrames,
+  newRace,
+  racerLabel,
+  startMessage,
+} from "./state.js";
+import { RaceStream } from "./stream.js";
+import { mountOptimizerList } from "./components/optimizer-list.js";
+import { mountProblemPanel } from "./components/problem-panel.js";
+import { mountRaceLegend } from "./components/race-legend.js";
+import { mountRunControls } from "./components/run-controls.js";
+import {
+  mountControlsToggle,
+  mountLanguageToggle,
+  mountProjectorToggle,
+  mountViewToggle,
+} from "./components/topbar.js";
+
+const $ = (sel) => document.querySelector(sel);
+const config = JSON.parse($("#config").textContent);
+
+// Test and debugging hook: read-only views of the page's model.
+const hook = {
+  config,
+  state: null,
+  race: null,
+  plotsReady: false,
+  framesDrawn: 0,
+  step: 0,
+  errors: [],
+  plots: null,
+};
+window.__lereng = hook;
+
+function showMessage(text) {
+  const el = $("#page-message");
+  el.textContent = text || "";
+  el.hidden = !text;
+}
+
+async function boot() {
+  const lang = await loadLanguage(preferredLanguage(), config.version);
+  applyTranslations();
+  if (!plotlyReady()) {
+    showMessage(t("error.no_plotly"));
+    return;
+  }
+  showMessage(t("page.loading"));
+  let functions;
+  let catalog;
+  try {
+    [functions, catalog] = await Promise.all([api.getFunctions(), api.getOptimizers()]);
+  } catch (err) {
+    showMessage(t("error.server", { message: err.message }));
+    hook.errors.push(err.message);
+    return;
+  }
+  const limits = config.limits;
+  let state = decodeState(location.search, defaultState(config, functions), functions, catalog, limits);
+  state.projector = localStorage.getItem("lereng.projector") === "1";
+  hook.state = state;
+
+  // ---- components ----------------------------------------------------------------------------
+  const languageToggle = mountLanguageToggle($("#language-toggle"));
+  const projectorToggle = mountProjectorToggle($("#projector-toggle"));
+  const controlsToggle = mountControlsToggle($("#controls-toggle"));
+  const viewToggle = mountViewToggle($("#view-toggle"));
+  const problem = mountProblemPanel($("#problem-panel"), { functions, limits, t });
+  const optimizers = mountOptimizerList($("#optimizer-list"), { catalog, limits, t });
+  const run = mountRunControls($("#run-controls"), { limits, t });
+  const legend = mountRaceLegend($("#race-legend"), { t });
+  const plots = new SurfacePlots(
+    {
+      base: $("#contour-base"),
+      overlay: $("#contour-plot"),
+      surface: $("#surface-plot"),
+      loss: $("#loss-plot"),
+    },
+    { t, onPickStart: (start) => document.dispatchEvent(new CustomEvent("move-start", { detail: { start } })) },
+  );
+  hook.plots = plots;
+  plots.projector = state.projector;
+  plots.lossLog = state.lossLog;
+
+  languageToggle.show(lang);
+  projectorToggle.show(state.projector);
+  document.body.classList.toggle("projector", state.projector);
+  viewToggle.show("contour");
+  $("#loss-log").checked = state.lossLog;
+  optimizers.show(state.racers);
+  run.showSpeed(state.speed);
+  run.showSteps(state.steps);
+  run.showCount(0, state.steps);
+
+  // ---- the race ------------------------------------------------------------------------------
+  const stream = new RaceStream();
+  hook.stream = stream;
+  let race = null; // {record, labels, playing, done, awaiting}
+  let pending = [];
+  let rafQueued = false;
+  let dirty = false;
+  let landscapeInfo = null;
+
+  const labels = () => state.racers.map((r) => racerLabel(r, catalog));
+  const syncUrl = () => history.replaceState(null, "", `?${encodeState(state)}`);
+
+  function showRaceStatus() {
+    if (!race) run.showStatus(dirty ? "" : "run.ready");
+    else if (race.awaiting) run.showStatus("run.starting");
+    else if (race.done) run.showStatus(dirty ? "run.changed" : "run.finished");
+    else if (dirty) run.showStatus("run.changed");
+    else run.showStatus(race.playing ? "run.running" : "run.paused");
+  }
+
+  function setPlaying(on) {
+    if (race) race.playing = on;
+    run.showPlaying(on);
+    showRaceStatus();
+  }
+
+  /** Empty state: the surface and the start, no paths. */
+  async function clearRace() {
+    if (race && !race.done) stream.stop();
+    race = null;
+    hook.race = null;
+    pending = [];
+    dirty = false;
+    hook.step = 0;
+    run.showCount(0, state.steps);
+    setPlaying(false);
+    legend.show(labels(), null);
+    plots.setStart(state.start);
+    await plots.clearRace(labels().map((label) => ({ label })));
+  }
+
+  function startRace({ paused = false, stepAfter = false } = {}) {
+    const names = labels();
+    race = { record: newRace(names), labels: names, playing: !paused, done: false, awaiting: true, budget: state.steps };
+    hook.race = race.record;
+    pending = [];
+    dirty = false;
+    hook.step = 0;
+    run.showCount(0, state.steps);
+    legend.show(names, race.record);
+    plots.setStart(state.start);
+    plots.clearRace(names.map((label) => ({ label })));
+    stream.start(startMessage(state, catalog), { paused: paused || stepAfter });
+    if (stepAfter) stream.step();
+    setPlaying(!paused && !stepAfter);
+  }
+
+  function drawPending() {
+    rafQueued = false;
+    if (!race || !pending.length) return;
+    const frames = pending;
+    pending = [];
+    const { add, changed } = foldFrames(race.record, frames, plots.land.domain);
+    plots.extend(add, race.record);
+    hook.framesDrawn = plots.framesDrawn;
+    hook.step = race.record.step;
+    run.showCount(race.record.step, race.budget);
+    if (changed.size) legend.show(race.labels, race.record);
+  }
+
+  stream.addEventListener("started", () => {
+    if (!race) return;
+    race.awaiting = false;
+    showRaceStatus();
+  });
+  stream.addEventListener("frames", (event) => {
+    if (!race || race.awaiting) return; // frames of a run we have already left
+    pending.push(...event.detail.frames);
+    if (!rafQueued) {
+      rafQueued = true;
+      requestAnimationFrame(drawPending);
+    }
+  });
+  stream.addEventListener("done", (event) => {
+    if (!race || race.awaiting) return;
+    drawPending();
+    const changed = applyDone(race.record, event.detail);
+    race.done = true;
+    setPlaying(false);
+    if (changed.size) {
+      legend.show(race.labels, race.record);
+      plots.extend(race.record.racers.map(() => ({ steps: [], points: [], losses: [], grads: [] })), race.record);
+    }
+  });
+  stream.addEventListener("error", (event) => {
+    const message = event.detail.message || "error";
+    hook.errors.push(message);
+    if (race && race.awaiting) {
+      race = null;
+      hook.race = null;
+      setPlaying(false);
+    }
+    if (race && race.done && /needs a running run/.test(message)) return;
+    run.showStatus("run.error", { message });
+    $("#run-status").textContent = t("run.error", { message });
+  });
+  stream.addEventListener("connection", (event) => {
+    if (!event.detail.connected && race && !race.done) {
+      // The run lived in the dropped connection: keep what was drawn, offer a replay.
+      race.done = true;
+      setPlaying(false);
+      run.showStatus("run.connection_lost");
+    }
+  });
+
+  // ---- surfaces ------------------------------------------------------------------------------
+  async function loadSurface(surface, { keepStart = false } = {}) {
+    showMessage(t("page.loading"));
+    let landscape;
+    try {
+      landscape = await api.getLandscape(surface, limits.default_grid);
+    } catch (err) {
+      showMessage("");
+      if (surface.expression !== undefined) {
+        problem.showError(err);
+        return false;
+      }
+      showMessage(t("error.server", { message: err.message }));
+      return false;
+    }
+    problem.showError(null);
+    state.surface = surface;
+    landscapeInfo = landscape.surface;
+    if (!keepStart) state.start = [...landscape.surface.start];
+    problem.showSurface(surface, landscape.surface);
+    problem.showStart(state.start);
+    plots.setLandscape(landscape);
+    plots.setStart(state.start);
+    plots.setRacers(labels().map((label) => ({ label })));
+    if (race && !race.done) stream.stop();
+    race = null;
+    await plots.render();
+    await clearRace();
+    showMessage("");
+    syncUrl();
+    hook.plotsReady = true;
+    return true;
+  }
+
+  // ---- events from the components --------------------------------------------------------------
+  const on = (name, fn) => document.addEventListener(name, (event) => fn(event.detail || {}, event));
+
+  on("select-surface", ({ id }) => loadSurface({ function: id }));
+  on("draw-expression", ({ text }) => loadSurface({ expression: text }));
+  on("move-start", ({ start }) => {
+    state.start = start;
+    problem.showStart(start);
+    syncUrl();
+    clearRace();
+  });
+  on("change-racers", ({ racers }) => {
+    state.racers = racers;
+    syncUrl();
+    if (race) {
+      dirty = true;
+      showRaceStatus();
+    } else {
+      legend.show(labels(), null);
+      plots.clearRace(labels().map((label) => ({ label })));
+    }
+  });
+  on("play", () => {
+    if (!race || race.done || dirty) startRace();
+    else {
+      stream.resume();
+      setPlaying(true);
+    }
+  });
+  on("pause", () => {
+    if (race && !race.done) stream.pause();
+    setPlaying(false);
+  });
+  on("step", () => {
+    if (!race || race.done || dirty) startRace({ stepAfter: true });
+    else {
+      stream.step();
+      setPlaying(false);
+    }
+  });
+  on("reset", () => {
+    if (race && !race.done) stream.stop();
+    startRace();
+  });
+  on("change-speed", ({ speed }) => {
+    state.speed = speed;
+    syncUrl();
+    if (race && !race.done) stream.speed(speed);
+  });
+  on("change-steps", ({ steps }) => {
+    state.steps = steps;
+    syncUrl();
+    if (race) {
+      dirty = true;
+      showRaceStatus();
+    } else run.showCount(0, steps);
+  });
+  on("select-language", async ({ lang }) => {
+    await loadLanguage(lang, config.version);
+    applyTranslations();
+    languageToggle.show(lang);
+    problem.translate();
+    optimizers.translate();
+    run.translate();
+    showRaceStatus();
+    legend.show(race ? race.labels : labels(), race ? race.record : null);
+    await plots.render();
+  });
+  on("toggle-projector", async ({ on: value }) => {
+    state.projector = value;
+    localStorage.setItem("lereng.projector", value ? "1" : "0");
+    projectorToggle.show(value);
+    document.body.classList.toggle("projector", value);
+    plots.projector = value;
+    await plots.render();
+    plots.resize();
+  });
+  on("toggle-controls", ({ open }) => {
+    controlsToggle.show(open);
+    document.body.classList.toggle("controls-collapsed", !open);
+  });
+  on("select-view", ({ view }) => {
+    viewToggle.show(view);
+    $(".plot-row").dataset.view = view;
+    requestAnimationFrame(() => plots.resize());
+  });
+  $("#loss-log").addEventListener("change", (event) => {
+    state.lossLog = event.target.checked;
+    plots.lossLog = state.lossLog;
+    plots.redrawLight();
+  });
+
+  // Plot sizes follow their boxes (control column collapsed, projector type, window size).
+  let resizeQueued = false;
+  const observer = new ResizeObserver(() => {
+    if (resizeQueued) return;
+    resizeQueued = true;
+    requestAnimationFrame(() => {
+      resizeQueued = false;
+      plots.resize();
+    });
+  });
+  for (const el of document.querySelectorAll(".plot")) observer.observe(el);
+
+  // Space toggles play, S steps, R resets (not while typing in a field).
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, select, textarea, button") || event.ctrlKey || event.metaKey || event.altKey) return;
+    const name = { " ": race && race.playing ? "pause" : "play", s: "step", r: "reset" }[event.key];
+    if (name) {
+      event.preventDefault();
+      document.dispatchEvent(new CustomEvent(name));
+    }
+  });
+
+  const ok = await loadSurface(state.surface, { keepStart: true });
+  if (!ok && state.surface.expression !== undefined) await loadSurface({ function: functions[0].id });
+  hook.language = language;
+  void landscapeInfo;
+}
+
+boot().catch((err) => {
+  hook.errors.push(String(err && err.stack ? err.stack : err));
+  showMessage(`${err.message || err}`);
+  throw err;
+});

@@ -1,0 +1,719 @@
+// The only module that touches window.Plotly. It owns four plot divs:
+//   contour-base     the heavy contour trace and its colour bar, drawn once per landscape;
+//   contour-plot     a transparent overlay with the same axes: paths, current points, arrows,
+//                    start and minima. Paths grow here with extendTraces, and since Plotly's
+//                    extendTraces recalculates every trace of its plot, keeping the contour on
+//                    its own plot means it is never re-rendered per frame;
+//   surface-plot     the 3D surface with the paths lifted onto it (camera kept by uirevision);
+//   loss-plot        loss versus step, linear or log.
+// The page model (what is drawn) lives here too, so a full rebuild (language, projector mode,
+// log toggle) can redraw everything from it.
+
+import { arrowEnds, inDomain, isFinitePoint, racerStyle, TERMINAL } from "./state.js";
+
+const Plotly = () => window.Plotly;
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
+const INK = "#1d2330";
+const MUTED = "#5b6478";
+const GRID = "#e3e7ef";
+const BASE_CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false };
+const PER_RACER_2D = 5; // path, head, gradient arrow, update arrow, divergence marker
+const FIXED_2D = 2; // minima, start
+const PER_RACER_3D = 2; // path, head
+const FIXED_3D = 3; // surface, minima, start
+
+export function plotlyReady() {
+  return typeof window.Plotly === "object" && typeof window.Plotly.newPlot === "function";
+}
+
+/** Decode a {dtype, bdata, shape} typed array (or pass a plain array through). */
+export function decodeTyped(value) {
+  if (!value || Array.isArray(value) || ArrayBuffer.isView(value)) return value;
+  const bin = atob(value.bdata);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
+  const Ctor = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u1: Uint8Array }[value.dtype];
+  if (!Ctor) throw new Error(`unsupported dtype ${value.dtype}`);
+  return new Ctor(bytes.buffer);
+}
+
+function scale(projector) {
+  return projector
+    ? { font: 22, small: 18, line: 4, head: 18, marker: 9, arrow: 3, arrowHead: 16, line3d: 8 }
+    : { font: 14, small: 12, line: 2, head: 12, marker: 6, arrow: 2, arrowHead: 11, line3d: 5 };
+}
+
+export class SurfacePlots {
+  constructor(divs, { t, onPickStart }) {
+    this.divs = divs; // {base, overlay, surface, loss}
+    this.t = t;
+    this.onPickStart = onPickStart;
+    this.projector = false;
+    this.lossLog = true;
+    this.land = null;
+    this.start = null;
+    this.racers = [];
+    this.ready = false;
+    this.framesDrawn = 0;
+    divs.overlay.addEventListener("click", (event) => this.handleClick(event));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Model
+
+  setLandscape(landscape) {
+    const x = Array.from(decodeTyped(landscape.x));
+    const y = Array.from(decodeTyped(landscape.y));
+    const flat = decodeTyped(landscape.z);
+    const [ny, nx] = landscape.z.shape || [y.length, x.length];
+    const info = landscape.surface;
+    const zmin = Number.isFinite(landscape.zmin) ? landscape.zmin : 0;
+    const zmax = Number.isFinite(landscape.zmax) ? landscape.zmax : 1;
+    const log = landscape.log === null || landscape.log === undefined ? Boolean(info.log_scale) : Boolean(landscape.log);
+    // Colour (and 3D height) by log10(f - fmin + eps) when values span decades.
+    const eps = Math.max((zmax - zmin) * 1e-6, 1e-12);
+    const tz = log ? (v) => Math.log10(Math.max(v - zmin, 0) + eps) : (v) => v;
+    const rows = [];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = 0; j < ny; j += 1) {
+      const row = new Array(nx);
+      for (let i = 0; i < nx; i += 1) {
+        const v = flat[j * nx + i];
+        if (Number.isFinite(v)) {
+          const w = tz(v);
+          row[i] = w;
+          if (w < lo) lo = w;
+          if (w > hi) hi = w;
+        } else {
+          row[i] = null; // a gap, drawn as such
+        }
+      }
+      rows.push(row);
+    }
+    if (!(lo < hi)) {
+      lo = Number.isFinite(lo) ? lo - 1 : 0;
+      hi = lo + 2;
+    }
+    this.land = { info, domain: landscape.domain, x, y, rows, log, tz, zlo: lo, zhi: hi, zmin, zmax };
+  }
+
+  setStart(start) {
+    this.start = start;
+  }
+
+  /** Forget the paths; `racers` are [{label}] in racer order (styles come from the order). */
+  setRacers(racers) {
+    this.racers = racers.map((r, i) => ({
+      label: r.label,
+      ...racerStyle(i),
+      xs: [], ys: [], custom: [],
+      x3: [], y3: [], z3: [], out3: false,
+      steps: [], losses: [],
+      head: null, grad: null, update: null,
+      status: "running", reason: null, stoppedAt: null, lastInView: null,
+    }));
+    this.framesDrawn = 0;
+  }
+
+  z3(loss) {
+    const { tz, zlo, zhi } = this.land;
+    if (!Number.isFinite(loss)) return null;
+    return tz(loss) + (zhi - zlo) * 0.025; // lifted a little so the path is not buried
+  }
+
+  lossValue(loss) {
+    if (!Number.isFinite(loss)) return null;
+    const min = this.land && this.land.info.min_value;
+    if (this.lossLog && Number.isFinite(min)) {
+      const gap = loss - min;
+      return gap > 0 ? gap : null;
+    }
+    return loss;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Figures
+
+  axis(title, range, extra = {}) {
+    const s = scale(this.projector);
+    return {
+      title: { text: title, font: { size: s.font }, standoff: 6 },
+      range,
+      fixedrange: true,
+      showgrid: false,
+      zeroline: false,
+      ticks: "outside",
+      ticklen: 4,
+      tickcolor: MUTED,
+      linecolor: MUTED,
+      mirror: true,
+      tickfont: { size: s.small },
+      ...extra,
+    };
+  }
+
+  margins() {
+    return this.projector
+      ? { l: 78, r: 104, t: 14, b: 66, autoexpand: false }
+      : { l: 56, r: 84, t: 10, b: 46, autoexpand: false };
+  }
+
+  baseLayout() {
+    const s = scale(this.projector);
+    return {
+      font: { family: FONT, size: s.font, color: INK },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      showlegend: false,
+      hoverlabel: { font: { family: FONT, size: s.small + 1 } },
+    };
+  }
+
+  contourBaseFigure() {
+    const { land } = this;
+    const [[x0, x1], [y0, y1]] = land.domain;
+    const s = scale(this.projector);
+    const colorTitle = land.log ? this.t("plots.colour_log") : this.t("plots.colour_linear");
+    return {
+      data: [
+        {
+          type: "contour",
+          x: land.x,
+          y: land.y,
+          z: land.rows,
+          colorscale: "Viridis",
+          zmin: land.zlo,
+          zmax: land.zhi,
+          ncontours: 22,
+          contours: { coloring: "heatmap", showlines: true },
+          line: { width: this.projector ? 1.2 : 0.6, color: "rgba(255,255,255,0.45)" },
+          connectgaps: false,
+          hoverinfo: "skip",
+          colorbar: {
+            thickness: this.projector ? 18 : 12,
+            len: 1,
+            x: 1.02,
+            xanchor: "left",
+            outlinewidth: 0,
+            tickfont: { size: s.small },
+            title: { text: colorTitle, side: "right", font: { size: s.small } },
+          },
+        },
+      ],
+      layout: {
+        ...this.baseLayout(),
+        margin: this.margins(),
+        xaxis: this.axis("x", [x0, x1]),
+        yaxis: this.axis("y", [y0, y1]),
+        dragmode: false,
+      },
+    };
+  }
+
+  hoverTemplate(label) {
+    const t = this.t;
+    return (
+      `<b>${escapeHtml(label)}</b><br>${t("hover.step")} %{customdata[0]}<br>` +
+      "x %{x:.4f}, y %{y:.4f}<br>" +
+      `${t("hover.loss")} %{customdata[1]:.5g}<br>` +
+      "∇f (%{customdata[2]:.3g}, %{customdata[3]:.3g})<extra></extra>"
+    );
+  }
+
+  overlayFigure() {
+    const { land } = this;
+    const [[x0, x1], [y0, y1]] = land.domain;
+    const s = scale(this.projector);
+    const minima = land.info.minima || [];
+    const data = [
+      {
+        type: "scatter",
+        mode: "markers",
+        name: this.t("plots.minimum"),
+        x: minima.map((m) => m[0]),
+        y: minima.map((m) => m[1]),
+        marker: { symbol: "star", size: s.head + 2, color: "#ffffff", line: { color: INK, width: 1.5 } },
+        hovertemplate: `${this.t("plots.minimum")}<br>x %{x:.4f}, y %{y:.4f}<extra></extra>`,
+        cliponaxis: false,
+      },
+      {
+        type: "scatter",
+        mode: "markers+text",
+        name: this.t("plots.start"),
+        x: this.start ? [this.start[0]] : [],
+        y: this.start ? [this.start[1]] : [],
+        text: [this.t("plots.start")],
+        textposition: this.start && this.start[1] > (y0 + y1) / 2 ? "bottom center" : "top center",
+        textfont: { color: "#ffffff", size: s.small },
+        marker: { symbol: "circle-open-dot", size: s.head + 8, color: "#ffffff", line: { width: s.line } },
+        hovertemplate: `${this.t("plots.start")}<br>x %{x:.4f}, y %{y:.4f}<extra></extra>`,
+        cliponaxis: false,
+      },
+    ];
+    for (const r of this.racers) {
+      const hover = this.hoverTemplate(r.label);
+      const stopped = TERMINAL.has(r.status);
+      const head = r.status === "diverged" ? r.lastInView : r.head;
+      const arrows = stopped || !r.head ? { grad: null, update: null } : arrowEnds(r.head.point, r.head.grad, r.head.update, land.domain);
+      data.push(
+        {
+          type: "scatter",
+          mode: "lines",
+          name: r.label,
+          x: r.xs,
+          y: r.ys,
+          customdata: r.custom,
+          line: { color: r.color, width: s.line },
+          hovertemplate: hover,
+        },
+        {
+          type: "scatter",
+          mode: "markers",
+          name: r.label,
+          x: head ? [head.point[0]] : [],
+          y: head ? [head.point[1]] : [],
+          customdata: head ? [[head.step, head.loss, ...(head.grad || [null, null])]] : [],
+          marker: { symbol: r.symbol, size: s.head, color: r.color, line: { color: "#ffffff", width: 1.5 } },
+          hovertemplate: hover,
+          cliponaxis: false,
+        },
+        this.arrowTrace(r.head ? r.head.point : null, arrows.grad, INK, s.arrow * 0.75, s.arrowHead * 0.85),
+        this.arrowTrace(r.head ? r.head.point : null, arrows.update, r.color, s.arrow, s.arrowHead),
+        this.divergenceTrace(r),
+      );
+    }
+    return {
+      data,
+      layout: {
+        ...this.baseLayout(),
+        margin: this.margins(),
+        xaxis: this.axis("", [x0, x1], { showticklabels: false, ticks: "", showline: false, mirror: false }),
+        yaxis: this.axis("", [y0, y1], { showticklabels: false, ticks: "", showline: false, mirror: false }),
+        dragmode: false,
+        hovermode: "closest",
+        hoverdistance: 12,
+      },
+    };
+  }
+
+  arrowTrace(from, to, color, width, headSize) {
+    const has = from && to;
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      x: has ? [from[0], to[0]] : [],
+      y: has ? [from[1], to[1]] : [],
+      customdata: has ? [null, null] : [], // extendTraces needs every extended attribute
+      line: { color, width },
+      // An arrowhead at the tip, pointing along the segment; no marker at the tail.
+      marker: { symbol: "arrow", angleref: "previous", size: [0, headSize], color, line: { width: 0 } },
+      hoverinfo: "skip",
+      cliponaxis: false,
+    };
+  }
+
+  divergenceTrace(r) {
+    const s = scale(this.projector);
+    const at = r.status === "diverged" ? r.lastInView || r.head : null;
+    const [[x0, x1], [y0, y1]] = this.land.domain;
+    let position = "top right";
+    if (at) {
+      const v = at.point[1] > (y0 + y1) / 2 ? "bottom" : "top";
+      const h = at.point[0] > (x0 + x1) / 2 ? "left" : "right";
+      position = `${v} ${h}`;
+    }
+    const text = at ? this.divergenceText(r) : "";
+    return {
+      type: "scatter",
+      mode: "markers+text",
+      x: at ? [at.point[0]] : [],
+      y: at ? [at.point[1]] : [],
+      text: at ? [text] : [],
+      textposition: position,
+      textfont: { color: INK, size: s.small + 1 },
+      marker: { symbol: "x-thin-open", size: s.head + 8, color: r.color, line: { width: s.line + 1, color: r.color } },
+      hovertemplate: `<b>${escapeHtml(r.label)}</b><br>${escapeHtml(text)}<extra></extra>`,
+      cliponaxis: false,
+    };
+  }
+
+  divergenceText(r) {
+    return this.t("plots.diverged_label", { step: r.stoppedAt ?? "?", reason: r.reason || "" }).replace(/: $/, "");
+  }
+
+  surfaceFigure() {
+    const { land } = this;
+    const [[x0, x1], [y0, y1]] = land.domain;
+    const s = scale(this.projector);
+    const zTitle = land.log ? this.t("plots.z_log") : "f(x, y)";
+    const lift = () => this.z3(land.info.min_value ?? null);
+    const minima = land.info.minima || [];
+    const data = [
+      {
+        type: "surface",
+        x: land.x,
+        y: land.y,
+        z: land.rows,
+        colorscale: "Viridis",
+        cmin: land.zlo,
+        cmax: land.zhi,
+        showscale: false,
+        opacity: 0.92,
+        hoverinfo: "skip",
+        contours: { z: { show: false } },
+        lighting: { ambient: 0.75, diffuse: 0.6, specular: 0.1, roughness: 0.9 },
+      },
+      {
+        type: "scatter3d",
+        mode: "markers",
+        name: this.t("plots.minimum"),
+        x: minima.map((m) => m[0]),
+        y: minima.map((m) => m[1]),
+        z: minima.map(() => (Number.isFinite(land.info.min_value) ? lift() : land.zlo)),
+        marker: { symbol: "diamond", size: s.marker, color: "#ffffff", line: { color: INK, width: 1 } },
+        hovertemplate: `${this.t("plots.minimum")}<extra></extra>`,
+      },
+      {
+        type: "scatter3d",
+        mode: "markers",
+        name: this.t("plots.start"),
+        x: this.start ? [this.start[0]] : [],
+        y: this.start ? [this.start[1]] : [],
+        z: this.start ? [this.startZ()] : [],
+        marker: { symbol: "circle-open", size: s.head, color: "#ffffff", line: { color: "#ffffff", width: s.line } },
+        hovertemplate: `${this.t("plots.start")}<extra></extra>`,
+      },
+    ];
+    for (const r of this.racers) {
+      const head = r.status === "diverged" ? r.lastInView : r.head;
+      data.push(
+        {
+          type: "scatter3d",
+          mode: "lines",
+          name: r.label,
+          x: r.x3,
+          y: r.y3,
+          z: r.z3,
+          line: { color: r.color, width: s.line3d },
+          hoverinfo: "skip",
+          connectgaps: false,
+        },
+        {
+          type: "scatter3d",
+          mode: "markers",
+          name: r.label,
+          x: head && inDomain(head.point, land.domain) ? [head.point[0]] : [],
+          y: head && inDomain(head.point, land.domain) ? [head.point[1]] : [],
+          z: head && inDomain(head.point, land.domain) ? [this.z3(head.loss)] : [],
+          marker: { symbol: r.symbol, size: s.marker + 1, color: r.color, line: { color: "#ffffff", width: 1 } },
+          hovertemplate: `<b>${escapeHtml(r.label)}</b><extra></extra>`,
+        },
+      );
+    }
+    const axis3 = (title, range) => ({
+      title: { text: title, font: { size: s.small } },
+      range,
+      autorange: false,
+      tickfont: { size: s.small - 1 },
+      backgroundcolor: "#f4f6fa",
+      gridcolor: GRID,
+      showspikes: false,
+    });
+    return {
+      data,
+      layout: {
+        ...this.baseLayout(),
+        margin: { l: 0, r: 0, t: 0, b: 0 },
+        uirevision: "surface-lab", // the camera stays where the user left it
+        scene: {
+          xaxis: axis3("x", [x0, x1]),
+          yaxis: axis3("y", [y0, y1]),
+          zaxis: axis3(zTitle, [land.zlo, land.zhi + (land.zhi - land.zlo) * 0.03]),
+          aspectmode: "manual",
+          aspectratio: { x: 1, y: 1, z: 0.65 },
+          camera: { eye: { x: -1.2, y: -1.4, z: 0.95 } },
+          dragmode: "orbit",
+        },
+      },
+    };
+  }
+
+  startZ() {
+    const { land } = this;
+    if (!this.start) return null;
+    // Nearest grid value under the start point.
+    const ix = nearest(land.x, this.start[0]);
+    const iy = nearest(land.y, this.start[1]);
+    const v = land.rows[iy] ? land.rows[iy][ix] : null;
+    return v === null || v === undefined ? land.zlo : v + (land.zhi - land.zlo) * 0.012;
+  }
+
+  lossFigure() {
+    const s = scale(this.projector);
+    const min = this.land && this.land.info.min_value;
+    const gapMode = this.lossLog && Number.isFinite(min);
+    const data = this.racers.map((r) => ({
+      type: "scatter",
+      mode: "lines",
+      name: r.label,
+      x: r.steps,
+      y: r.losses.map((v) => this.lossValue(v)),
+      customdata: r.losses,
+      line: { color: r.color, width: s.line },
+      hovertemplate: `<b>${escapeHtml(r.label)}</b><br>${this.t("hover.step")} %{x}<br>${this.t("hover.loss")} %{customdata:.5g}<extra></extra>`,
+    }));
+    const empty = this.racers.every((r) => r.steps.length === 0);
+    return {
+      data,
+      layout: {
+        ...this.baseLayout(),
+        margin: this.projector ? { l: 96, r: 24, t: 12, b: 62 } : { l: 70, r: 18, t: 8, b: 42 },
+        xaxis: {
+          title: { text: this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 },
+          rangemode: "tozero",
+          gridcolor: GRID,
+          zeroline: false,
+          tickfont: { size: s.small },
+          linecolor: MUTED,
+          fixedrange: true,
+        },
+        yaxis: {
+          title: { text: gapMode ? this.t("plots.loss_gap_log") : this.lossLog ? this.t("plots.loss_log") : this.t("plots.loss_axis"), font: { size: s.font }, standoff: 4 },
+          type: this.lossLog ? "log" : "linear",
+          gridcolor: GRID,
+          zeroline: false,
+          tickfont: { size: s.small },
+          exponentformat: "power",
+          nticks: this.projector ? 5 : 7, // decades on a log axis, not every 2, 3, 4...
+          linecolor: MUTED,
+          fixedrange: true,
+        },
+        hovermode: "closest",
+        annotations: empty
+          ? [{
+            text: this.t("plots.loss_empty"),
+            xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false,
+            font: { size: s.font, color: MUTED },
+          }]
+          : [],
+      },
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Drawing
+
+  /** Draw everything from the model (landscape change, language, projector, log toggle). */
+  async render({ base = true } = {}) {
+    if (!this.land) return;
+    const P = Plotly();
+    const jobs = [];
+    if (base) {
+      const f = this.contourBaseFigure();
+      jobs.push(P.react(this.divs.base, f.data, f.layout, { ...BASE_CONFIG, staticPlot: true }));
+    }
+    const o = this.overlayFigure();
+    jobs.push(P.react(this.divs.overlay, o.data, o.layout, BASE_CONFIG));
+    const sf = this.surfaceFigure();
+    jobs.push(
+      P.react(this.divs.surface, sf.data, sf.layout, {
+        ...BASE_CONFIG,
+        displayModeBar: "hover",
+        modeBarButtons: [["resetCameraDefault3d", "orbitRotation", "tableRotation"]],
+      }),
+    );
+    const lf = this.lossFigure();
+    jobs.push(P.react(this.divs.loss, lf.data, lf.layout, BASE_CONFIG));
+    await Promise.all(jobs);
+    this.ready = true;
+  }
+
+  /** Append what foldFrames produced: one extendTraces per plot, however many frames. */
+  extend(add, race) {
+    if (!this.land || !this.ready) return;
+    const P = Plotly();
+    const domain = this.land.domain;
+    const ov = { x: [], y: [], customdata: [] };
+    const ovIdx = [];
+    const ovMax = [];
+    const s3 = { x: [], y: [], z: [] };
+    const s3Idx = [];
+    const s3Max = [];
+    const lo = { x: [], y: [], customdata: [] };
+    const loIdx = [];
+    let statusChanged = false;
+    add.forEach((a, i) => {
+      const r = this.racers[i];
+      if (!r) return;
+      const rr = race.racers[i];
+      if (rr.status !== r.status) statusChanged = true;
+      r.status = rr.status;
+      r.reason = rr.reason;
+      r.stoppedAt = rr.stoppedAt;
+      r.lastInView = rr.lastInView;
+      if (!a.points.length) return;
+      const xs = [];
+      const ys = [];
+      const cd = [];
+      const x3 = [];
+      const y3 = [];
+      const z3 = [];
+      for (let k = 0; k < a.points.length; k += 1) {
+        const p = a.points[k];
+        const g = a.grads[k] || [null, null];
+        xs.push(p[0]);
+        ys.push(p[1]);
+        cd.push([a.steps[k], a.losses[k], g[0], g[1]]);
+        const z = this.z3(a.losses[k]);
+        if (inDomain(p, domain) && z !== null) {
+          x3.push(p[0]);
+          y3.push(p[1]);
+          z3.push(Math.min(z, this.land.zhi));
+          r.out3 = false;
+        } else if (!r.out3) {
+          // Leaving the box breaks the 3D line instead of stretching the scene.
+          x3.push(null);
+          y3.push(null);
+          z3.push(null);
+          r.out3 = true;
+        }
+      }
+      r.xs.push(...xs);
+      r.ys.push(...ys);
+      r.custom.push(...cd);
+      r.x3.push(...x3);
+      r.y3.push(...y3);
+      r.z3.push(...z3);
+      r.steps.push(...a.steps);
+      r.losses.push(...a.losses);
+      const lastK = a.points.length - 1;
+      r.head = { step: a.steps[lastK], point: a.points[lastK], loss: a.losses[lastK], grad: a.grads[lastK], update: race.racers[i].last ? race.racers[i].last.update : null };
+
+      const base = FIXED_2D + i * PER_RACER_2D;
+      ov.x.push(xs);
+      ov.y.push(ys);
+      ov.customdata.push(cd);
+      ovIdx.push(base);
+      ovMax.push(-1);
+      const head = r.status === "diverged" ? r.lastInView : r.head;
+      if (head) {
+        ov.x.push([head.point[0]]);
+        ov.y.push([head.point[1]]);
+        ov.customdata.push([[head.step, head.loss, ...(head.grad || [null, null])]]);
+        ovIdx.push(base + 1);
+        ovMax.push(1);
+      }
+      const stopped = TERMINAL.has(r.status);
+      const arrows = stopped ? { grad: null, update: null } : arrowEnds(r.head.point, r.head.grad, r.head.update, domain);
+      for (const [j, end] of [[2, arrows.grad], [3, arrows.update]]) {
+        // An arrow is two points [tail, tip]; extending by two with maxPoints 2 replaces it.
+        // A missing arrow collapses onto the head, which draws nothing visible.
+        const tip = end || r.head.point;
+        ov.x.push([r.head.point[0], tip[0]]);
+        ov.y.push([r.head.point[1], tip[1]]);
+        ov.customdata.push([null, null]);
+        ovIdx.push(base + j);
+        ovMax.push(2);
+      }
+
+      const b3 = FIXED_3D + i * PER_RACER_3D;
+      if (x3.length) {
+        s3.x.push(x3);
+        s3.y.push(y3);
+        s3.z.push(z3);
+        s3Idx.push(b3);
+        s3Max.push(-1);
+      }
+      if (head && inDomain(head.point, domain) && this.z3(head.loss) !== null) {
+        s3.x.push([head.point[0]]);
+        s3.y.push([head.point[1]]);
+        s3.z.push([Math.min(this.z3(head.loss), this.land.zhi)]);
+        s3Idx.push(b3 + 1);
+        s3Max.push(1);
+      }
+
+      lo.x.push(a.steps);
+      lo.y.push(a.losses.map((v) => this.lossValue(v)));
+      lo.customdata.push(a.losses);
+      loIdx.push(i);
+    });
+    if (statusChanged) {
+      // Rare (a racer stopped): redraw the light plots from the model, labels and all.
+      this.redrawLight();
+    } else {
+      if (ovIdx.length) P.extendTraces(this.divs.overlay, ov, ovIdx, { x: ovMax, y: ovMax, customdata: ovMax });
+      if (s3Idx.length) P.extendTraces(this.divs.surface, s3, s3Idx, { x: s3Max, y: s3Max, z: s3Max });
+      if (loIdx.length) {
+        if (this.lossEmpty) {
+          this.lossEmpty = false;
+          const lf = this.lossFigure();
+          P.react(this.divs.loss, lf.data, lf.layout, BASE_CONFIG);
+        } else {
+          P.extendTraces(this.divs.loss, lo, loIdx);
+        }
+      }
+    }
+    this.framesDrawn += 1;
+  }
+
+  /** Redraw everything but the heavy contour. */
+  redrawLight() {
+    this.lossEmpty = this.racers.every((r) => r.steps.length === 0);
+    return this.render({ base: false });
+  }
+
+  /** A new race (or none): clear paths and show the start. */
+  async clearRace(racers) {
+    this.setRacers(racers);
+    this.lossEmpty = true;
+    await this.render({ base: false });
+  }
+
+  resize() {
+    const P = Plotly();
+    for (const div of Object.values(this.divs)) {
+      if (div && div.offsetParent !== null && div.data) P.Plots.resize(div);
+    }
+  }
+
+  handleClick(event) {
+    if (!this.land || !this.onPickStart) return;
+    const drag = this.divs.overlay.querySelector(".nsewdrag");
+    if (!drag) return;
+    const rect = drag.getBoundingClientRect();
+    const fx = (event.clientX - rect.left) / rect.width;
+    const fy = (event.clientY - rect.top) / rect.height;
+    if (fx < 0 || fx > 1 || fy < 0 || fy > 1) return;
+    const [[x0, x1], [y0, y1]] = this.land.domain;
+    const x = x0 + fx * (x1 - x0);
+    const y = y1 - fy * (y1 - y0);
+    // Three significant decimals of the view: clicks give tidy numbers.
+    const q = (v, span) => Number(v.toFixed(Math.max(0, 3 - Math.floor(Math.log10(span)))));
+    this.onPickStart([q(x, x1 - x0), q(y, y1 - y0)]);
+  }
+
+  traceLengths() {
+    const len = (div, i) => (div.data && div.data[i] && div.data[i].x ? div.data[i].x.length : 0);
+    return this.racers.map((_, i) => ({
+      contour: len(this.divs.overlay, FIXED_2D + i * PER_RACER_2D),
+      surface: len(this.divs.surface, FIXED_3D + i * PER_RACER_3D),
+      loss: len(this.divs.loss, i),
+    }));
+  }
+}
+
+function nearest(arr, v) {
+  let best = 0;
+  for (let i = 1; i < arr.length; i += 1) if (Math.abs(arr[i] - v) < Math.abs(arr[best] - v)) best = i;
+  return best;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+export function isPoint(p) {
+  return isFinitePoint(p);
+}
