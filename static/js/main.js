@@ -162,6 +162,12 @@ async function boot() {
   function drawPending() {
     rafQueued = false;
     if (!race || !pending.length) return;
+    if (plots.busy) {
+      // A full redraw is in flight; extending now would race it. Try on the next frame.
+      rafQueued = true;
+      requestAnimationFrame(drawPending);
+      return;
+    }
     const frames = pending;
     pending = [];
     const { add, changed } = foldFrames(race.record, frames, plots.land.domain);

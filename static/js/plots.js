@@ -55,6 +55,7 @@ export class SurfacePlots {
     this.start = null;
     this.racers = [];
     this.ready = false;
+    this.busy = 0; // full renders in flight: extends wait for them
     this.framesDrawn = 0;
     divs.overlay.addEventListener("click", (event) => this.handleClick(event));
   }
@@ -262,9 +263,11 @@ export class SurfacePlots {
           type: "scatter",
           mode: "lines",
           name: r.label,
-          x: r.xs,
-          y: r.ys,
-          customdata: r.custom,
+          // Copies: Plotly keeps the arrays it is given, and extendTraces would then append
+          // onto the model's own arrays a second time.
+          x: r.xs.slice(),
+          y: r.ys.slice(),
+          customdata: r.custom.slice(),
           line: { color: r.color, width: s.line },
           hovertemplate: hover,
         },
@@ -393,9 +396,9 @@ export class SurfacePlots {
           type: "scatter3d",
           mode: "lines",
           name: r.label,
-          x: r.x3,
-          y: r.y3,
-          z: r.z3,
+          x: r.x3.slice(),
+          y: r.y3.slice(),
+          z: r.z3.slice(),
           line: { color: r.color, width: s.line3d },
           hoverinfo: "skip",
           connectgaps: false,
@@ -458,9 +461,9 @@ export class SurfacePlots {
       type: "scatter",
       mode: "lines",
       name: r.label,
-      x: r.steps,
+      x: r.steps.slice(),
       y: r.losses.map((v) => this.lossValue(v)),
-      customdata: r.losses,
+      customdata: r.losses.slice(),
       line: { color: r.color, width: s.line },
       hovertemplate: `<b>${escapeHtml(r.label)}</b><br>${this.t("hover.step")} %{x}<br>${this.t("hover.loss")} %{customdata:.5g}<extra></extra>`,
     }));
@@ -508,11 +511,22 @@ export class SurfacePlots {
   /** Draw everything from the model (landscape change, language, projector, log toggle). */
   async render({ base = true } = {}) {
     if (!this.land) return;
+    this.busy += 1;
+    try {
+      await this.renderNow(base);
+    } finally {
+      this.busy -= 1;
+    }
+  }
+
+  async renderNow(base) {
     const P = Plotly();
     const jobs = [];
     if (base) {
       const f = this.contourBaseFigure();
-      jobs.push(P.react(this.divs.base, f.data, f.layout, { ...BASE_CONFIG, staticPlot: true }));
+      // newPlot, not react: react on a contour whose arrays did not change skips the contour's
+      // calc but still plots it, and throws (plotly.js 4.1). This plot is redrawn rarely.
+      jobs.push(P.newPlot(this.divs.base, f.data, f.layout, { ...BASE_CONFIG, staticPlot: true }));
     }
     const o = this.overlayFigure();
     jobs.push(P.react(this.divs.overlay, o.data, o.layout, BASE_CONFIG));

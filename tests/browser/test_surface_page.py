@@ -1,0 +1,211 @@
+"""The surface lab in real headless Chromium: load, race, step, start picking, formulas, divergence.
+
+Waits go through page.wait_for_function on the page's test hook (window.__lereng), never blind
+sleeps. Predicates are arrow functions: the page's CSP (script-src 'self') forbids the string
+eval Playwright would use for bare expressions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+READY = "() => window.__lereng && window.__lereng.plotsReady === true"
+
+# Path lengths per racer read straight from the Plotly divs' data.
+CONTOUR_PATHS = """() => document.getElementById('contour-plot').data
+    .filter(t => t.type === 'scatter' && t.mode === 'lines').map(t => t.x.length)"""
+SURFACE_PATHS = """() => document.getElementById('surface-plot').data
+    .filter(t => t.type === 'scatter3d' && t.mode === 'lines').map(t => t.x.length)"""
+
+
+class PageWatch:
+    """Console errors, uncaught exceptions, CSP violations and requests to other origins."""
+
+    def __init__(self, page, origin: str) -> None:
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", self._request)
+        page.add_init_script(
+            "window.__csp = [];"
+            "document.addEventListener('securitypolicyviolation', e =>"
+            " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        self.origin = origin
+
+    def _request(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.external.append(request.url)
+
+
+def open_lab(page, live_server, query: str = "") -> PageWatch:
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/{query}")
+    page.wait_for_function(READY, timeout=20_000)
+    return watch
+
+
+def assert_clean(page, watch: PageWatch) -> None:
+    assert watch.errors == []
+    assert watch.external == []
+    assert page.evaluate("() => window.__csp") == []
+
+
+def test_page_loads_clean(page, live_server):
+    watch = open_lab(page, live_server)
+    # The empty state: the surface, the start point, one legend entry per racer, no paths.
+    assert page.locator(".lab-tab[aria-current='page']").count() == 1
+    assert page.locator(".lab-tab.is-disabled").count() == 3
+    assert page.locator("#race-legend li").count() == 4
+    assert page.evaluate("() => document.getElementById('contour-base').data[0].type") == "contour"
+    assert page.evaluate("() => document.getElementById('surface-plot').data[0].type") == "surface"
+    start = page.evaluate("() => document.getElementById('contour-plot').data[1].x.length")
+    assert start == 1
+    assert page.evaluate(CONTOUR_PATHS) == [0, 0, 0, 0]
+    assert page.locator("#surface-formula").inner_text().startswith("f(x, y) =")
+    # The language toggle translates the page in place.
+    page.click("#language-toggle button[data-lang='id']")
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    assert page.locator("#play-button .label").inner_text() == "Jalankan"
+    page.click("#language-toggle button[data-lang='en']")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    assert_clean(page, watch)
+
+
+def test_play_grows_paths_on_contour_and_surface(page, live_server):
+    watch = open_lab(page, live_server, "?f=rosenbrock&sps=120&steps=400")
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 10", timeout=10_000)
+    first_contour = page.evaluate(CONTOUR_PATHS)
+    first_surface = page.evaluate(SURFACE_PATHS)
+    assert all(n >= 2 for n in first_contour)
+    assert all(n >= 2 for n in first_surface)
+    page.wait_for_function(
+        f"() => ({CONTOUR_PATHS})().every((n, i) => n > {first_contour}[i])"
+        f" && ({SURFACE_PATHS})().every((n, i) => n > {first_surface}[i])",
+        timeout=10_000,
+    )
+    page.click("#play-button")  # pause
+    assert page.locator("#play-button").get_attribute("data-state") == "play"
+    assert_clean(page, watch)
+
+
+def test_step_advances_exactly_one_step(page, live_server):
+    watch = open_lab(page, live_server, "?f=rosenbrock")
+    page.click("#step-button")
+    page.wait_for_function("() => window.__lereng.step === 1 && window.__lereng.race")
+    page.click("#step-button")
+    page.wait_for_function("() => window.__lereng.step === 2")
+    # Nothing more arrives on its own: wait for a later message round trip, then look again.
+    page.wait_for_timeout(400)
+    assert page.evaluate("() => window.__lereng.step") == 2
+    assert page.locator("#step-count").inner_text() == "2"
+    # Steps 0, 1 and 2 on every path.
+    assert page.evaluate(CONTOUR_PATHS) == [3, 3, 3, 3]
+    assert_clean(page, watch)
+
+
+def test_clicking_the_contour_map_moves_the_start(page, live_server):
+    watch = open_lab(page, live_server, "?f=rosenbrock")
+    domain = page.evaluate("() => window.__lereng.plots.land.domain")
+    (x0, x1), (y0, y1) = domain
+    box = page.locator("#contour-plot .nsewdrag").bounding_box()
+    page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + 0.25 * box["height"])
+    page.wait_for_function(
+        f"() => Math.abs(window.__lereng.state.start[0] - {x0 + 0.75 * (x1 - x0)}) < 0.05"
+    )
+    start = page.evaluate("() => window.__lereng.state.start")
+    assert start[1] == pytest.approx(y1 - 0.25 * (y1 - y0), abs=0.05)
+    drawn = page.evaluate(
+        "() => { const t = document.getElementById('contour-plot').data[1]; return [t.x[0], t.y[0]]; }"
+    )
+    assert drawn == pytest.approx(start)
+    assert float(page.input_value("#start-x")) == pytest.approx(start[0], abs=1e-3)
+    # The next race starts there.
+    page.click("#step-button")
+    page.wait_for_function("() => window.__lereng.step === 1")
+    first = page.evaluate(
+        "() => { const t = document.getElementById('contour-plot').data[2]; return [t.x[0], t.y[0]]; }"
+    )
+    assert first == pytest.approx(start)
+    assert_clean(page, watch)
+
+
+def test_custom_expression_draws_and_errors_show_by_the_box(page, live_server):
+    watch = open_lab(page, live_server)
+    page.fill("#expression-input", "x**2 + 3*sin(y)")
+    page.click("#expression-draw")
+    page.wait_for_function(
+        "() => document.getElementById('surface-formula').textContent.includes('sin(y)')"
+    )
+    page.wait_for_function("() => window.__lereng.state.surface.expression === 'x**2 + 3*sin(y)'")
+    assert page.evaluate("() => document.getElementById('contour-base').data[0].z.length") > 10
+    assert page.locator("#expression-error").is_hidden()
+
+    page.fill("#expression-input", "x + z")
+    page.press("#expression-input", "Enter")
+    error = page.locator("#expression-error")
+    error.wait_for(state="visible")
+    assert "z" in error.locator(".error-message").inner_text()
+    mark = error.locator(".caret-mark").inner_text()
+    assert mark.strip() == "^"
+    assert page.get_attribute("#expression-input", "aria-invalid") == "true"
+    colour = error.evaluate("el => getComputedStyle(el).color")
+    assert colour == "rgb(179, 38, 30)"  # --danger
+    # The old surface stays drawn.
+    assert page.evaluate("() => window.__lereng.state.surface.expression") == "x**2 + 3*sin(y)"
+    # A refused formula is an expected answer, not a page error; the 422 shows in the console
+    # as a failed resource load only.
+    assert [e for e in watch.errors if "422" not in e] == []
+    assert watch.external == []
+
+
+def test_diverging_racer_is_labelled_while_another_continues(page, live_server):
+    watch = open_lab(page, live_server, "?f=rosenbrock&opt=sgd:lr=5;adam:lr=0.01&steps=300&sps=100")
+    page.click("#play-button")
+    page.wait_for_function(
+        "() => window.__lereng.race && window.__lereng.race.racers[0].status === 'diverged'",
+        timeout=10_000,
+    )
+    diverged_at = page.evaluate("() => window.__lereng.race.racers[0].stoppedAt")
+    page.wait_for_function(f"() => window.__lereng.step >= {diverged_at} + 15", timeout=10_000)
+    race = page.evaluate("() => window.__lereng.race.racers.map(r => r.status)")
+    assert race[1] == "running"
+    legend = page.locator("#race-legend li").first.inner_text()
+    assert f"diverged at step {diverged_at}" in legend
+    label = page.evaluate(
+        "() => document.getElementById('contour-plot').data[6].text[0]"
+    )  # racer 0's divergence marker
+    assert label.startswith(f"diverged at step {diverged_at}")
+    # The diverged path ends at a finite point; the other keeps growing.
+    lengths = page.evaluate(CONTOUR_PATHS)
+    assert lengths[1] > lengths[0]
+    page.click("#play-button")
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800), (1920, 1080)])
+def test_race_screenshot(page, live_server, size):
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    watch = open_lab(page, live_server, "?f=rosenbrock&sps=240&steps=500")
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 150", timeout=15_000)
+    page.click("#play-button")
+    page.wait_for_function("() => document.getElementById('play-button').dataset.state === 'play'")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"surface-race-{width}x{height}.png"))
+    # The run buttons stay on screen whatever the height.
+    box = page.locator("#reset-button").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height
+    assert_clean(page, watch)
