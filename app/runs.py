@@ -104,7 +104,9 @@ class Run:
 
     Racers are grouped by optimizer and every hyperparameter but the learning rate, which
     becomes a per-row array: the update rules are elementwise, so a group steps exactly as
-    its members would alone, at the cost of one NumPy call per op.
+    its members would alone, at the cost of one NumPy call per op. Internally the rows are
+    ordered group by group, so each group's parameter is a view into one array that the
+    optimizer updates in place; records are put back in racer order.
     """
 
     def __init__(
@@ -124,112 +126,117 @@ class Run:
         if start.shape != (dim,):
             raise ValueError(f"start must have {dim} numbers, got {start.size}")
         self.start = start
-        self.points = np.tile(start, (n, 1))
         self.status = [RUNNING] * n
         self.stopped_at: list[int | None] = [None] * n
         self.reasons: list[str | None] = [None] * n
-        self._groups = self._make_groups(n, dim)
+        self._active = np.ones(n, dtype=bool)
+        self._x = np.tile(start, (n, 1))
+        self._groups, order = self._make_groups()
+        self._order = np.array(order)
+        self._inv = np.argsort(self._order)
 
-    def _make_groups(self, n: int, dim: int) -> list[tuple[np.ndarray, _Param, Any]]:
+    def _make_groups(self) -> tuple[list[tuple[slice, _Param, Any]], list[int]]:
         keys: dict[tuple, list[int]] = {}
         for i, r in enumerate(self.racers):
             rest = tuple(sorted((k, repr(v)) for k, v in r.hyperparameters.items() if k != "lr"))
             keys.setdefault((r.name, rest), []).append(i)
-        groups = []
+        groups, order = [], []
         for (name, _), rows in keys.items():
-            idx = np.array(rows)
-            param = _Param(self.points[idx].copy())
+            sl = slice(len(order), len(order) + len(rows))
+            order.extend(rows)
+            param = _Param(self._x[sl])  # a view: the optimizer moves the run's own rows
             hp = dict(self.racers[rows[0]].hyperparameters)
             if len(rows) > 1 and "lr" in hp:
                 hp["lr"] = np.array([[self.racers[i].hyperparameters["lr"]] for i in rows])
-            groups.append((idx, param, OPTIMIZERS[name].cls([param], **hp)))
-        return groups
+            groups.append((sl, param, OPTIMIZERS[name].cls([param], **hp)))
+        return groups, order
 
-    def _state(self, n: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
-        velocity = np.full((n, dim), np.nan)
-        scale = np.full((n, dim), np.nan)
-        for idx, _, opt in self._groups:
-            view = opt.state_view(0)
-            if view.get("velocity") is not None:
-                velocity[idx] = view["velocity"]
-            if view.get("scale") is not None:
-                scale[idx] = np.broadcast_to(view["scale"], (len(idx), dim))
-        return velocity, scale
+    @property
+    def points(self) -> np.ndarray:
+        """Current points in racer order."""
+        return self._x[self._inv]
 
-    def _check(self, k: int, rec: StepRecord, active: np.ndarray) -> None:
-        finite_pts = np.isfinite(rec.points).all(axis=1)
-        for i in np.flatnonzero(active):
-            reason = None
-            if not finite_pts[i] or np.abs(rec.points[i]).max() > POINT_BOUND:
+    def _state(self) -> tuple[np.ndarray, np.ndarray]:
+        velocity = np.full(self._x.shape, np.nan)
+        scale = np.full(self._x.shape, np.nan)
+        for sl, _, opt in self._groups:
+            v, s = opt.live_state_view(0)
+            # Assignment broadcasts scalars and copies live buffers in one go.
+            if v is not None:
+                velocity[sl] = v
+            if s is not None:
+                scale[sl] = s
+        return velocity[self._inv], scale[self._inv]
+
+    def _check(self, k: int, rec: StepRecord) -> None:
+        pts, losses, grads = rec.points, rec.losses, rec.grads
+        out_of_bounds = ~(np.abs(pts) <= POINT_BOUND).all(axis=1)  # NaN counts as out
+        bad_loss = ~(np.abs(losses) <= LOSS_BOUND)
+        bad_grad = ~np.isfinite(grads).all(axis=1)
+        gnorm = np.sqrt((grads * grads).sum(axis=1))
+        snorm = np.sqrt((rec.updates * rec.updates).sum(axis=1)) if k > 0 else np.inf
+        done = (gnorm <= self.tol.grad) & (snorm <= self.tol.step)
+        changed = out_of_bounds | bad_loss | bad_grad | done | (k == self.steps)
+        # Only racers whose status changes reach this Python loop.
+        for i in np.flatnonzero(self._active & changed):
+            if out_of_bounds[i]:
                 reason = f"point left the bounded region (|coordinate| > {POINT_BOUND:g})"
-            elif not np.isfinite(rec.losses[i]) or abs(rec.losses[i]) > LOSS_BOUND:
-                reason = "loss overflow"
-            elif not np.isfinite(rec.grads[i]).all():
-                reason = "gradient overflow"
-            if reason is not None:
                 self._stop(i, k, DIVERGED, reason, rec)
-                continue
-            gnorm = float(np.linalg.norm(rec.grads[i]))
-            snorm = float(np.linalg.norm(rec.updates[i])) if k > 0 else np.inf
-            if gnorm <= self.tol.grad and snorm <= self.tol.step:
-                self._stop(i, k, CONVERGED, f"gradient norm {gnorm:.1e}", rec)
-            elif k == self.steps:
+            elif bad_loss[i]:
+                self._stop(i, k, DIVERGED, "loss overflow", rec)
+            elif bad_grad[i]:
+                self._stop(i, k, DIVERGED, "gradient overflow", rec)
+            elif done[i]:
+                self._stop(i, k, CONVERGED, f"gradient norm {gnorm[i]:.1e}", rec)
+            else:
                 self._stop(i, k, BUDGET, f"step budget of {self.steps} reached", rec)
 
     def _stop(self, i: int, k: int, status: str, reason: str, rec: StepRecord) -> None:
         self.status[i] = status
         self.stopped_at[i] = k
         self.reasons[i] = reason
+        self._active[i] = False
         rec.status[i] = status
         rec.events[i] = reason
 
+    def _record(self, k: int, losses: np.ndarray, grads: np.ndarray, prev: np.ndarray | None):
+        inv, x = self._inv, self._x
+        updates = np.zeros_like(x) if prev is None else (x - prev)[inv]
+        velocity, scale = self._state()
+        rec = StepRecord(
+            k,
+            x[inv],
+            losses[inv],
+            grads[inv],
+            updates,
+            velocity,
+            scale,
+            list(self.status),
+            active=self._active.copy(),
+        )
+        self._check(k, rec)
+        return rec
+
     def records(self) -> Iterator[StepRecord]:
         """Yield step 0 (the start) and then one record per step until every racer stops."""
-        n, dim = self.points.shape
+        x = self._x
         with np.errstate(all="ignore"):
-            losses, grads = self.problem.value_and_grad(self.points)
-            velocity, scale = self._state(n, dim)
-            active = np.ones(n, dtype=bool)
-            rec = StepRecord(
-                0,
-                self.points.copy(),
-                losses,
-                grads,
-                np.zeros((n, dim)),
-                velocity,
-                scale,
-                list(self.status),
-                active=active.copy(),
-            )
-            self._check(0, rec, active)
-            yield rec
+            losses, grads = self.problem.value_and_grad(x)
+            yield self._record(0, losses, grads, None)
             for k in range(1, self.steps + 1):
-                active = np.array([s == RUNNING for s in self.status])
-                if not active.any():
+                if not self._active.any():
                     return
-                prev = self.points.copy()
-                for idx, param, opt in self._groups:
-                    param.grad = grads[idx]
+                prev = x.copy()
+                for sl, param, opt in self._groups:
+                    param.grad = grads[sl]
                     opt.step()
-                    self.points[idx] = param.data
-                # Stopped racers keep their final point; their rows still ride along in the
-                # group's arithmetic, which is cheaper than splitting groups.
-                self.points[~active] = prev[~active]
-                losses, grads = self.problem.value_and_grad(self.points)
-                velocity, scale = self._state(n, dim)
-                rec = StepRecord(
-                    k,
-                    self.points.copy(),
-                    losses,
-                    grads,
-                    self.points - prev,
-                    velocity,
-                    scale,
-                    list(self.status),
-                    active=active,
-                )
-                self._check(k, rec, active)
-                yield rec
+                stopped = ~self._active[self._order]
+                if stopped.any():
+                    # Stopped racers keep their final point; their rows still ride along in
+                    # the group's arithmetic, which is cheaper than splitting groups.
+                    x[stopped] = prev[stopped]
+                losses, grads = self.problem.value_and_grad(x)
+                yield self._record(k, losses, grads, prev)
 
 
 def frame_of(rec: StepRecord) -> dict[str, Any]:

@@ -124,13 +124,17 @@ class Optimizer:
         Both are None before the parameter's first step, except SGD's scale (lr), which is
         known before. Arrays are copies broadcast to the parameter's shape.
         """
-        state = self.state.get(i)
         shape = self.params[i].data.shape
-        v, s = self._view(i, state, self.hyperparameters)
+        v, s = self.live_state_view(i)
         full = {}
         for key, arr in (("velocity", v), ("scale", s)):
             full[key] = None if arr is None else np.array(np.broadcast_to(arr, shape), float)
         return full
+
+    def live_state_view(self, i: int) -> tuple[Any, Any]:
+        """(velocity, scale) as state_view defines them, but neither copied nor broadcast:
+        they may be live state buffers or scalars. For hot loops that copy them out at once."""
+        return self._view(i, self.state.get(i), self.hyperparameters)
 
     # Subclasses implement these three.
     def _init_state(self, p: np.ndarray, hp: dict[str, Any]) -> dict[str, Any]:
