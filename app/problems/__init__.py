@@ -1,0 +1,1 @@
+"""What is being minimised: test surfaces, user formulas, and their landscape grids."""
