@@ -1,0 +1,1 @@
+"""Tests for app/problems: surfaces, the formula parser, landscape grids."""
