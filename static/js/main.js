@@ -146,6 +146,8 @@ async function boot() {
   function startRace({ paused = false, stepAfter = false } = {}) {
     const names = labels();
     race = { record: newRace(names), labels: names, playing: !paused, done: false, awaiting: true, budget: state.steps };
+    hook.raceStartedAt = performance.now();
+    hook.firstDraw = null; // {at, step}: when the first step after the start point was drawn
     hook.race = race.record;
     pending = [];
     dirty = false;
@@ -161,21 +163,30 @@ async function boot() {
 
   function drawPending() {
     rafQueued = false;
-    if (!race || !pending.length) return;
-    if (plots.busy) {
-      // A full redraw is in flight; extending now would race it. Try on the next frame.
+    if (!race) return;
+    if (pending.length && !plots.busy) {
+      const frames = pending;
+      pending = [];
+      const { add, changed } = foldFrames(race.record, frames, plots.land.domain);
+      plots.ingest(add, race.record);
+      hook.step = race.record.step;
+      run.showCount(race.record.step, race.budget);
+      if (changed.size) legend.show(race.labels, race.record);
+    }
+    // Plots catch up at their own pace (see plots.flush); keep ticking until they have.
+    const waiting = plots.flush(performance.now());
+    hook.framesDrawn = plots.framesDrawn;
+    if (!hook.firstDraw && race.record.step >= 1 && !plots.busy) {
+      hook.firstDraw = { at: performance.now(), step: race.record.step };
+    }
+    if (waiting || pending.length) schedule();
+  }
+
+  function schedule() {
+    if (!rafQueued) {
       rafQueued = true;
       requestAnimationFrame(drawPending);
-      return;
     }
-    const frames = pending;
-    pending = [];
-    const { add, changed } = foldFrames(race.record, frames, plots.land.domain);
-    plots.extend(add, race.record);
-    hook.framesDrawn = plots.framesDrawn;
-    hook.step = race.record.step;
-    run.showCount(race.record.step, race.budget);
-    if (changed.size) legend.show(race.labels, race.record);
   }
 
   stream.addEventListener("started", () => {
@@ -186,10 +197,7 @@ async function boot() {
   stream.addEventListener("frames", (event) => {
     if (!race || race.awaiting) return; // frames of a run we have already left
     pending.push(...event.detail.frames);
-    if (!rafQueued) {
-      rafQueued = true;
-      requestAnimationFrame(drawPending);
-    }
+    schedule();
   });
   stream.addEventListener("done", (event) => {
     if (!race || race.awaiting) return;
@@ -199,7 +207,8 @@ async function boot() {
     setPlaying(false);
     if (changed.size) {
       legend.show(race.labels, race.record);
-      plots.extend(race.record.racers.map(() => ({ steps: [], points: [], losses: [], grads: [] })), race.record);
+      plots.ingest(race.record.racers.map(() => ({ steps: [], points: [], losses: [], grads: [] })), race.record);
+      schedule();
     }
   });
   stream.addEventListener("error", (event) => {

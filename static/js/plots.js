@@ -22,6 +22,7 @@ const PER_RACER_2D = 5; // path, head, gradient arrow, update arrow, divergence 
 const FIXED_2D = 2; // minima, start
 const PER_RACER_3D = 2; // path, head
 const FIXED_3D = 3; // surface, minima, start
+const MESH_3D = 76;
 
 export function plotlyReady() {
   return typeof window.Plotly === "object" && typeof window.Plotly.newPlot === "function";
@@ -56,6 +57,11 @@ export class SurfacePlots {
     this.racers = [];
     this.ready = false;
     this.busy = 0; // full renders in flight: extends wait for them
+    this.statusChanged = false;
+    this.lastFlush = {};
+    // Minimum milliseconds between extendTraces per plot (see flush).
+    this.interval = { overlay: 0, surface: 100, loss: 140 }; // surface adapts to its cost
+    this.cost3d = 0;
     this.framesDrawn = 0;
     divs.overlay.addEventListener("click", (event) => this.handleClick(event));
   }
@@ -97,7 +103,17 @@ export class SurfacePlots {
       lo = Number.isFinite(lo) ? lo - 1 : 0;
       hi = lo + 2;
     }
-    this.land = { info, domain: landscape.domain, x, y, rows, log, tz, zlo: lo, zhi: hi, zmin, zmax };
+    // The 3D mesh is rebuilt on every Plotly redraw of its scene, so it gets a coarser grid
+    // (at most MESH_3D a side); the contour keeps every point.
+    const sx = Math.max(1, Math.ceil(nx / MESH_3D));
+    const sy = Math.max(1, Math.ceil(ny / MESH_3D));
+    const pick = (arr, stride) => arr.filter((_, k) => k % stride === 0 || k === arr.length - 1);
+    const mesh = {
+      x: pick(x, sx),
+      y: pick(y, sy),
+      rows: pick(rows, sy).map((row) => pick(row, sx)),
+    };
+    this.land = { info, domain: landscape.domain, x, y, rows, mesh, log, tz, zlo: lo, zhi: hi, zmin, zmax };
   }
 
   setStart(start) {
@@ -114,6 +130,7 @@ export class SurfacePlots {
       steps: [], losses: [],
       head: null, grad: null, update: null,
       status: "running", reason: null, stoppedAt: null, lastInView: null,
+      drawn: { overlay: 0, surface: 0, loss: 0 }, // model points already in each plot
     }));
     this.framesDrawn = 0;
   }
@@ -356,9 +373,9 @@ export class SurfacePlots {
     const data = [
       {
         type: "surface",
-        x: land.x,
-        y: land.y,
-        z: land.rows,
+        x: land.mesh.x,
+        y: land.mesh.y,
+        z: land.mesh.rows,
         colorscale: "Viridis",
         cmin: land.zlo,
         cmax: land.zhi,
@@ -521,6 +538,9 @@ export class SurfacePlots {
 
   async renderNow(base) {
     const P = Plotly();
+    // A full render draws the whole model (from copies of its arrays).
+    for (const r of this.racers) r.drawn = { overlay: r.xs.length, surface: r.x3.length, loss: r.steps.length };
+    this.drawnStart = this.start;
     const jobs = [];
     if (base) {
       const f = this.contourBaseFigure();
@@ -544,132 +564,178 @@ export class SurfacePlots {
     this.ready = true;
   }
 
-  /** Append what foldFrames produced: one extendTraces per plot, however many frames. */
-  extend(add, race) {
-    if (!this.land || !this.ready) return;
-    const P = Plotly();
+  /** Take what foldFrames produced into the model; the plots catch up in flush(). */
+  ingest(add, race) {
+    if (!this.land) return;
     const domain = this.land.domain;
-    const ov = { x: [], y: [], customdata: [] };
-    const ovIdx = [];
-    const ovMax = [];
-    const s3 = { x: [], y: [], z: [] };
-    const s3Idx = [];
-    const s3Max = [];
-    const lo = { x: [], y: [], customdata: [] };
-    const loIdx = [];
-    let statusChanged = false;
     add.forEach((a, i) => {
       const r = this.racers[i];
       if (!r) return;
       const rr = race.racers[i];
-      if (rr.status !== r.status) statusChanged = true;
+      if (rr.status !== r.status) this.statusChanged = true;
       r.status = rr.status;
       r.reason = rr.reason;
       r.stoppedAt = rr.stoppedAt;
       r.lastInView = rr.lastInView;
-      if (!a.points.length) return;
-      const xs = [];
-      const ys = [];
-      const cd = [];
-      const x3 = [];
-      const y3 = [];
-      const z3 = [];
       for (let k = 0; k < a.points.length; k += 1) {
         const p = a.points[k];
         const g = a.grads[k] || [null, null];
-        xs.push(p[0]);
-        ys.push(p[1]);
-        cd.push([a.steps[k], a.losses[k], g[0], g[1]]);
+        r.xs.push(p[0]);
+        r.ys.push(p[1]);
+        r.custom.push([a.steps[k], a.losses[k], g[0], g[1]]);
+        r.steps.push(a.steps[k]);
+        r.losses.push(a.losses[k]);
         const z = this.z3(a.losses[k]);
         if (inDomain(p, domain) && z !== null) {
-          x3.push(p[0]);
-          y3.push(p[1]);
-          z3.push(Math.min(z, this.land.zhi));
+          r.x3.push(p[0]);
+          r.y3.push(p[1]);
+          r.z3.push(Math.min(z, this.land.zhi));
           r.out3 = false;
         } else if (!r.out3) {
           // Leaving the box breaks the 3D line instead of stretching the scene.
-          x3.push(null);
-          y3.push(null);
-          z3.push(null);
+          r.x3.push(null);
+          r.y3.push(null);
+          r.z3.push(null);
           r.out3 = true;
         }
       }
-      r.xs.push(...xs);
-      r.ys.push(...ys);
-      r.custom.push(...cd);
-      r.x3.push(...x3);
-      r.y3.push(...y3);
-      r.z3.push(...z3);
-      r.steps.push(...a.steps);
-      r.losses.push(...a.losses);
-      const lastK = a.points.length - 1;
-      r.head = { step: a.steps[lastK], point: a.points[lastK], loss: a.losses[lastK], grad: a.grads[lastK], update: race.racers[i].last ? race.racers[i].last.update : null };
-
-      const base = FIXED_2D + i * PER_RACER_2D;
-      ov.x.push(xs);
-      ov.y.push(ys);
-      ov.customdata.push(cd);
-      ovIdx.push(base);
-      ovMax.push(-1);
-      const head = r.status === "diverged" ? r.lastInView : r.head;
-      if (head) {
-        ov.x.push([head.point[0]]);
-        ov.y.push([head.point[1]]);
-        ov.customdata.push([[head.step, head.loss, ...(head.grad || [null, null])]]);
-        ovIdx.push(base + 1);
-        ovMax.push(1);
+      if (a.points.length) {
+        const k = a.points.length - 1;
+        r.head = {
+          step: a.steps[k],
+          point: a.points[k],
+          loss: a.losses[k],
+          grad: a.grads[k],
+          update: rr.last ? rr.last.update : null,
+        };
       }
-      const stopped = TERMINAL.has(r.status);
-      const arrows = stopped ? { grad: null, update: null } : arrowEnds(r.head.point, r.head.grad, r.head.update, domain);
+    });
+  }
+
+  /**
+   * Bring the plots up to the model with one extendTraces per plot. Plotly's extendTraces
+   * recalculates its whole plot, so each plot has its own minimum interval: the contour
+   * overlay follows every animation frame, the 3D scene and the loss chart a little less
+   * often. Returns true while something is still waiting to be drawn.
+   */
+  flush(now = performance.now()) {
+    if (!this.land || !this.ready || this.busy) return true;
+    if (this.statusChanged) {
+      // Rare (a racer stopped): redraw the light plots from the model, labels and all.
+      this.statusChanged = false;
+      this.redrawLight();
+      this.framesDrawn += 1;
+      return false;
+    }
+    let waiting = false;
+    const due = (key) => {
+      const behind = this.racers.some((r) => r.drawn[key] < (key === "surface" ? r.x3.length : r.xs.length));
+      if (!behind) return false;
+      if (now - (this.lastFlush[key] || 0) < this.interval[key]) {
+        waiting = true;
+        return false;
+      }
+      this.lastFlush[key] = now;
+      return true;
+    };
+    const P = Plotly();
+    if (due("overlay")) this.flushOverlay(P);
+    if (due("surface")) this.flushSurface(P);
+    if (due("loss")) this.flushLoss(P);
+    this.framesDrawn += 1;
+    return waiting;
+  }
+
+  flushOverlay(P) {
+    const domain = this.land.domain;
+    const upd = { x: [], y: [], customdata: [] };
+    const idx = [];
+    const max = [];
+    const push = (i, x, y, cd, m) => {
+      upd.x.push(x);
+      upd.y.push(y);
+      upd.customdata.push(cd);
+      idx.push(i);
+      max.push(m);
+    };
+    this.racers.forEach((r, i) => {
+      const from = r.drawn.overlay;
+      if (from >= r.xs.length || !r.head) return;
+      r.drawn.overlay = r.xs.length;
+      const base = FIXED_2D + i * PER_RACER_2D;
+      push(base, r.xs.slice(from), r.ys.slice(from), r.custom.slice(from), -1);
+      const head = r.status === "diverged" ? r.lastInView : r.head;
+      if (head) push(base + 1, [head.point[0]], [head.point[1]], [[head.step, head.loss, ...(head.grad || [null, null])]], 1);
+      const arrows = TERMINAL.has(r.status) ? { grad: null, update: null } : arrowEnds(r.head.point, r.head.grad, r.head.update, domain);
       for (const [j, end] of [[2, arrows.grad], [3, arrows.update]]) {
         // An arrow is two points [tail, tip]; extending by two with maxPoints 2 replaces it.
         // A missing arrow collapses onto the head, which draws nothing visible.
         const tip = end || r.head.point;
-        ov.x.push([r.head.point[0], tip[0]]);
-        ov.y.push([r.head.point[1], tip[1]]);
-        ov.customdata.push([null, null]);
-        ovIdx.push(base + j);
-        ovMax.push(2);
+        push(base + j, [r.head.point[0], tip[0]], [r.head.point[1], tip[1]], [null, null], 2);
       }
-
-      const b3 = FIXED_3D + i * PER_RACER_3D;
-      if (x3.length) {
-        s3.x.push(x3);
-        s3.y.push(y3);
-        s3.z.push(z3);
-        s3Idx.push(b3);
-        s3Max.push(-1);
-      }
-      if (head && inDomain(head.point, domain) && this.z3(head.loss) !== null) {
-        s3.x.push([head.point[0]]);
-        s3.y.push([head.point[1]]);
-        s3.z.push([Math.min(this.z3(head.loss), this.land.zhi)]);
-        s3Idx.push(b3 + 1);
-        s3Max.push(1);
-      }
-
-      lo.x.push(a.steps);
-      lo.y.push(a.losses.map((v) => this.lossValue(v)));
-      lo.customdata.push(a.losses);
-      loIdx.push(i);
     });
-    if (statusChanged) {
-      // Rare (a racer stopped): redraw the light plots from the model, labels and all.
-      this.redrawLight();
-    } else {
-      if (ovIdx.length) P.extendTraces(this.divs.overlay, ov, ovIdx, { x: ovMax, y: ovMax, customdata: ovMax });
-      if (s3Idx.length) P.extendTraces(this.divs.surface, s3, s3Idx, { x: s3Max, y: s3Max, z: s3Max });
-      if (loIdx.length) {
-        if (this.lossEmpty) {
-          this.lossEmpty = false;
-          const lf = this.lossFigure();
-          P.react(this.divs.loss, lf.data, lf.layout, BASE_CONFIG);
-        } else {
-          P.extendTraces(this.divs.loss, lo, loIdx);
-        }
+    if (idx.length) P.extendTraces(this.divs.overlay, upd, idx, { x: max, y: max, customdata: max });
+  }
+
+  flushSurface(P) {
+    const domain = this.land.domain;
+    const upd = { x: [], y: [], z: [] };
+    const idx = [];
+    const max = [];
+    this.racers.forEach((r, i) => {
+      const from = r.drawn.surface;
+      if (from >= r.x3.length) return;
+      r.drawn.surface = r.x3.length;
+      const b3 = FIXED_3D + i * PER_RACER_3D;
+      upd.x.push(r.x3.slice(from));
+      upd.y.push(r.y3.slice(from));
+      upd.z.push(r.z3.slice(from));
+      idx.push(b3);
+      max.push(-1);
+      const head = r.status === "diverged" ? r.lastInView : r.head;
+      const z = head ? this.z3(head.loss) : null;
+      if (head && inDomain(head.point, domain) && z !== null) {
+        upd.x.push([head.point[0]]);
+        upd.y.push([head.point[1]]);
+        upd.z.push([Math.min(z, this.land.zhi)]);
+        idx.push(b3 + 1);
+        max.push(1);
       }
+    });
+    if (!idx.length) return;
+    const t0 = performance.now();
+    P.extendTraces(this.divs.surface, upd, idx, { x: max, y: max, z: max });
+    // Any update of a WebGL scene re-renders it (about 90 ms with software GL, a few ms on a
+    // GPU). Measure until the next animation frame and keep the scene to about a fifth of the
+    // main thread, so the contour and the loss chart stay smooth either way.
+    requestAnimationFrame(() => {
+      const cost = performance.now() - t0;
+      this.cost3d = this.cost3d ? 0.7 * this.cost3d + 0.3 * cost : cost;
+      this.interval.surface = Math.min(1000, Math.max(60, 4 * this.cost3d));
+    });
+  }
+
+  flushLoss(P) {
+    if (this.lossEmpty) {
+      // The first points replace the "press Play" note: one full draw.
+      this.lossEmpty = false;
+      for (const r of this.racers) r.drawn.loss = r.xs.length;
+      const lf = this.lossFigure();
+      P.react(this.divs.loss, lf.data, lf.layout, BASE_CONFIG);
+      return;
     }
-    this.framesDrawn += 1;
+    const upd = { x: [], y: [], customdata: [] };
+    const idx = [];
+    this.racers.forEach((r, i) => {
+      const from = r.drawn.loss;
+      if (from >= r.steps.length) return;
+      r.drawn.loss = r.steps.length;
+      upd.x.push(r.steps.slice(from));
+      upd.y.push(r.losses.slice(from).map((v) => this.lossValue(v)));
+      upd.customdata.push(r.losses.slice(from));
+      idx.push(i);
+    });
+    if (idx.length) P.extendTraces(this.divs.loss, upd, idx);
   }
 
   /** Redraw everything but the heavy contour. */
@@ -680,8 +746,15 @@ export class SurfacePlots {
 
   /** A new race (or none): clear paths and show the start. */
   async clearRace(racers) {
+    const same =
+      this.racers.length === racers.length &&
+      this.racers.every((r, i) => r.label === racers[i].label && r.xs.length === 0 && !r.head) &&
+      this.drawnStart === this.start;
     this.setRacers(racers);
+    // Already empty with these racers and this start (the first Play): nothing to redraw, and
+    // skipping the redraw of the WebGL scene saves its whole cost from the Play latency.
     this.lossEmpty = true;
+    if (same && this.ready) return;
     await this.render({ base: false });
   }
 
