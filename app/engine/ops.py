@@ -29,11 +29,30 @@ def _lift(x: Any, dtype: Any = np.float64) -> Tensor:
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     if isinstance(a, Tensor):
+        if type(b) is float or type(b) is int:
+            return a, _scalar(b)
         return a, _lift(b, a.data.dtype)
     if isinstance(b, Tensor):
+        if type(a) is float or type(a) is int:
+            return _scalar(a), b
         return _lift(a, b.data.dtype), b
     a = _lift(a)
     return a, _lift(b)
+
+
+def _scalar(x: float) -> Tensor:
+    """A Python number as an internal constant operand. Its .data stays a Python number:
+    NumPy treats those as weakly typed (float32 stays float32), and converting one to an
+    array would cost more than the op it feeds. Never returned to callers."""
+    t = _new(Tensor)
+    t.data = x
+    t.grad = t._backward = None
+    t.requires_grad = False
+    t._parents = ()
+    return t
+
+
+_new = object.__new__
 
 
 def _axis(axis: Any) -> Any:
@@ -214,7 +233,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
                 else:
                     _send(weight, X.reshape(-1, X.shape[-1]).T @ g.reshape(-1, g.shape[-1]), True)
             if bias is not None and bias.requires_grad:
-                _send(bias, g.reshape(-1, g.shape[-1]).sum(axis=0), True)
+                _send(bias, g)  # unbroadcast sums the batch axes
 
         out._backward = backward
     return out
