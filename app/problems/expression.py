@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import keyword
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,12 @@ _STATEMENTS: dict[type, str] = {
     ast.ImportFrom: "import is not allowed",
 }
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
+# A number literal running straight into a letter (2x, 1if). The group is atomic so a match
+# cannot backtrack into 1e5 and find "1" followed by "e".
+_NUMBER_INTO_NAME = re.compile(
+    r"(?<![A-Za-z0-9_.])(?>0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+"
+    r"|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?[jJ]?)(?=[A-Za-z_])"
+)
 # Anything ast.parse may raise besides SyntaxError on hostile input.
 _PARSER_FAILURES = (RecursionError, MemoryError, ValueError, OverflowError)
 
@@ -155,6 +162,7 @@ def parse_expression(
         raise ExpressionError("expression is empty" + _EXAMPLE)
     _check_characters(text)
     _check_brackets(text, max_depth)
+    _check_numbers(text)
     source, columns = _rewrite_carets(text)
     try:
         tree = ast.parse(source, mode="eval")
@@ -213,6 +221,17 @@ def _check_brackets(text: str, max_depth: int) -> None:
         raise ExpressionError(f"{opener!r} at column {at} is never closed", at)
 
 
+def _check_numbers(text: str) -> None:
+    # Python's tokenizer accepts some of these with a SyntaxWarning (1if x else 2) and refuses
+    # the rest; say what is wrong instead, and keep the warnings out of the server's log.
+    m = _NUMBER_INTO_NAME.search(text)
+    if m:
+        col = m.end() + 1
+        raise ExpressionError(
+            f"a number runs into a name at column {col}: write * between them, e.g. 2*x", col
+        )
+
+
 def _rewrite_carets(text: str) -> tuple[str, list[int]]:
     """Spell ^ as ** and map each offset of the result back to a 0-based column of `text`.
 
@@ -252,7 +271,9 @@ def _syntax_error(exc: SyntaxError, source: str, columns: list[int], text: str) 
         offset = stmt.col_offset
         if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
             target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
-            offset = source.find("=", target.end_col_offset or 0)
+            offset = target.end_col_offset or 0
+            while source[offset : offset + 1] == " ":
+                offset += 1
         col = _column(columns, offset)
         word = source[stmt.col_offset :].split(None, 1)[0].rstrip(":(")
         what = _STATEMENTS.get(type(stmt), f"'{word}' statements are not allowed")
@@ -335,6 +356,7 @@ class _Compiler:
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, ast.Attribute):
+            self.compile(node.value)  # so a.b.c is refused at its first dot
             dot = self.text.find(".", _column(self.columns, node.value.end_col_offset) - 1)
             raise self.refuse(_REFUSED[ast.Attribute], node, col=dot + 1 if dot >= 0 else None)
         raise self.refuse(_REFUSED.get(type(node), f"{type(node).__name__} is not allowed"), node)
