@@ -196,6 +196,7 @@ CASES: dict[str, list[Case]] = {
         Case(F.linear, lambda x, w, b: x @ w + b, fixed((5, 3), (3, 4), (4,))),
         Case(F.linear, lambda x, w, b: x @ w + b, fixed((2, 5, 3), (3, 4), (4,))),
         Case(F.linear, lambda x, w: x @ w, fixed((5, 3), (3, 4))),
+        Case(F.linear, lambda x, w, b: x @ w + b, fixed((3,), (3, 4), (4,))),
     ],
     # shape ops and indexing
     "reshape": [
@@ -455,6 +456,8 @@ def test_construction_and_array_protocol() -> None:
     a[0] = 5  # Tensor() copies its input
     assert t2.data[0] == 1
     np.testing.assert_array_equal(np.asarray(t), t.numpy())
+    assert not np.shares_memory(np.array(t), t.data)  # np.array copies, as for arrays
+    assert float(Tensor(2.5)) == 2.5 and bool(Tensor(1.0)) and not bool(Tensor(0.0))
     t.zero_grad()
     assert t.grad is None
 
