@@ -103,11 +103,10 @@ _STATEMENTS: dict[type, str] = {
     ast.ImportFrom: "import is not allowed",
 }
 _BRACKETS = {"(": ")", "[": "]", "{": "}"}
-# A number literal running straight into a letter (2x, 1if). The group is atomic so a match
-# cannot backtrack into 1e5 and find "1" followed by "e".
-_NUMBER_INTO_NAME = re.compile(
-    r"(?<![A-Za-z0-9_.])(?>0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+"
-    r"|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?[jJ]?)(?=[A-Za-z_])"
+# A number literal as Python's tokenizer reads it (hex, octal, binary, decimal, imaginary).
+_NUMBER = re.compile(
+    r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+"
+    r"|(?:[0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?[jJ]?"
 )
 # Anything ast.parse may raise besides SyntaxError on hostile input.
 _PARSER_FAILURES = (RecursionError, MemoryError, ValueError, OverflowError)
@@ -222,14 +221,26 @@ def _check_brackets(text: str, max_depth: int) -> None:
 
 
 def _check_numbers(text: str) -> None:
-    # Python's tokenizer accepts some of these with a SyntaxWarning (1if x else 2) and refuses
-    # the rest; say what is wrong instead, and keep the warnings out of the server's log.
-    m = _NUMBER_INTO_NAME.search(text)
-    if m:
-        col = m.end() + 1
-        raise ExpressionError(
-            f"a number runs into a name at column {col}: write * between them, e.g. 2*x", col
-        )
+    """Refuse a number that runs straight into a name (2x, 1if), reading tokens as Python does.
+
+    Python's tokenizer accepts some of these with a SyntaxWarning (1if x else 2) and refuses
+    the rest; say what is wrong instead, and keep such warnings out of the server's log."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isalpha() or ch == "_":  # a name: its digits are not numbers
+            while i < n and (text[i].isalnum() or text[i] == "_"):
+                i += 1
+        elif ch.isdigit() or (ch == "." and text[i + 1 : i + 2].isdigit()):
+            m = _NUMBER.match(text, i)
+            i = m.end() if m else i + 1
+            if i < n and (text[i].isalpha() or text[i] == "_"):
+                raise ExpressionError(
+                    f"a number runs into a name at column {i + 1}: write * between them, e.g. 2*x",
+                    i + 1,
+                )
+        else:
+            i += 1
 
 
 def _rewrite_carets(text: str) -> tuple[str, list[int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -162,6 +163,7 @@ HOSTILE = [
     ("2x", 2, "write *"),
     ("1if x else 2", 2, "runs into a name"),
     ("1e5x", 4, "runs into a name"),
+    ("os2.5and", 6, "runs into a name"),  # Python reads os2, then .5 running into 'and'
     ("x y", 3, "missing"),
     ("((x)", 1, "never closed"),
     ("x)", 2, "unmatched"),
@@ -218,13 +220,17 @@ TOKENS = [
 
 def _timed_parse(text: str) -> tuple[Expression | None, float]:
     start = time.perf_counter()
-    try:
-        expr = parse_expression(text)
-    except ExpressionError as exc:
-        assert exc.message
-        assert exc.column is None or 1 <= exc.column <= len(text) + 1
-        expr = None
-    return expr, time.perf_counter() - start
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            expr = parse_expression(text)
+        except ExpressionError as exc:
+            assert exc.message
+            assert exc.column is None or 1 <= exc.column <= len(text) + 1
+            expr = None
+    elapsed = time.perf_counter() - start
+    assert not caught, f"{text!r} warned: {caught[0].message}"  # e.g. SyntaxWarning from ast
+    return expr, elapsed
 
 
 def _parse_quickly(text: str) -> None:
