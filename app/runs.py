@@ -219,24 +219,33 @@ class Run:
 
     def records(self) -> Iterator[StepRecord]:
         """Yield step 0 (the start) and then one record per step until every racer stops."""
+        yield self._first()
+        for k in range(1, self.steps + 1):
+            if not self._active.any():
+                return
+            yield self._advance(k)
+
+    # errstate is entered per step, never across a yield: the WebSocket consumes records from
+    # worker threads, and a context variable set in one thread cannot be reset in another.
+    def _first(self) -> StepRecord:
+        with np.errstate(all="ignore"):
+            self._losses, self._grads = self.problem.value_and_grad(self._x)
+            return self._record(0, self._losses, self._grads, None)
+
+    def _advance(self, k: int) -> StepRecord:
         x = self._x
         with np.errstate(all="ignore"):
-            losses, grads = self.problem.value_and_grad(x)
-            yield self._record(0, losses, grads, None)
-            for k in range(1, self.steps + 1):
-                if not self._active.any():
-                    return
-                prev = x.copy()
-                for sl, param, opt in self._groups:
-                    param.grad = grads[sl]
-                    opt.step()
-                stopped = ~self._active[self._order]
-                if stopped.any():
-                    # Stopped racers keep their final point; their rows still ride along in
-                    # the group's arithmetic, which is cheaper than splitting groups.
-                    x[stopped] = prev[stopped]
-                losses, grads = self.problem.value_and_grad(x)
-                yield self._record(k, losses, grads, prev)
+            prev = x.copy()
+            for sl, param, opt in self._groups:
+                param.grad = self._grads[sl]
+                opt.step()
+            stopped = ~self._active[self._order]
+            if stopped.any():
+                # Stopped racers keep their final point; their rows still ride along in the
+                # group's arithmetic, which is cheaper than splitting groups.
+                x[stopped] = prev[stopped]
+            self._losses, self._grads = self.problem.value_and_grad(x)
+            return self._record(k, self._losses, self._grads, prev)
 
 
 def frame_of(rec: StepRecord) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
@@ -177,21 +178,24 @@ async def runs_socket(ws: WebSocket) -> None:
     app.state.ws_sessions = sessions + 1
     session = Session(ws, settings.max_steps_per_second)
     try:
-        async with asyncio.TaskGroup() as tg:
-            tg.create_task(session.produce())
-            tg.create_task(_receive(session, settings.max_ws_message_bytes))
+        # anyio's task group, not asyncio's: Starlette and its test client cancel through anyio
+        # cancel scopes, which asyncio.TaskGroup on Python 3.11 does not report correctly.
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(session.produce)
+            tg.start_soon(_receive, session, settings.max_ws_message_bytes, tg.cancel_scope)
     except* (WebSocketDisconnect, TimeoutError, RuntimeError):
-        pass
+        pass  # the client is gone or stopped reading; nothing is left to tell it
     finally:
         app.state.ws_sessions -= 1
 
 
-async def _receive(session: Session, max_bytes: int) -> None:
+async def _receive(session: Session, max_bytes: int, scope: anyio.CancelScope) -> None:
     ws = session.ws
     while True:
         message = await ws.receive()
         if message["type"] == "websocket.disconnect":
-            raise WebSocketDisconnect(message.get("code", 1000))
+            scope.cancel()  # ends the producer too, and any engine work it awaits
+            return
         text = message.get("text")
         if text is None:
             await session.error("binary messages are not accepted: send JSON text")

@@ -457,25 +457,3 @@ def test_lerp_follows_torch_branches_per_element():
         row = a[k].copy()
         _lerp_(row, end[k], wk, np.empty(2))
         np.testing.assert_array_equal(row, expected[k])
-
-
-def test_engine_modules_import_only_numpy_and_stdlib():
-    import ast
-    import sys
-
-    root = Path(__file__).resolve().parents[2] / "app" / "engine"
-    for path in sorted(root.rglob("*.py")):
-        name = str(path.relative_to(root))
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                mods = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                mods = [node.module or ""]
-            else:
-                continue
-            for mod in mods:
-                top = mod.split(".")[0]
-                assert (
-                    top in sys.stdlib_module_names or top == "numpy" or mod.startswith("app.engine")
-                ), f"{name} imports {mod}"

@@ -79,7 +79,7 @@ def test_run_every_optimizer(client, name, function):
     assert run["status"] in {"converged", "diverged", "budget"}
     n = run["steps"]
     assert len(run["points"]) == len(run["losses"]) == len(run["grads"]) == n + 1
-    assert run["points"][0] == SURFACES[function].start
+    assert run["points"][0] == list(SURFACES[function].start)
     # Each recorded update is the difference of consecutive points.
     pts = np.array(run["points"], dtype=float)
     np.testing.assert_allclose(np.array(run["updates"][1:], dtype=float), np.diff(pts, axis=0))
