@@ -483,10 +483,26 @@ _ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
 
 
 def _binary(op: type, a: Compiled, b: Compiled) -> Compiled:
-    if op is ast.Pow and callable(a) and not callable(b) and float(b).is_integer():
-        # An int exponent keeps negative bases defined (x^3 at x < 0) and NumPy on its exact
-        # small-power paths.
+    if op is ast.Pow and callable(a) and not callable(b) and float(b).is_integer() and b != 0:
+        # Integral powers by repeated squaring: defined for negative bases (x^3 at x < 0), and
+        # NumPy squares fast but takes pow() per element for x**3: 15 ms instead of 2 ms for
+        # a 400x400 Beale grid.
         n = int(b)
-        return lambda x, y: a(x, y) ** n
+        return lambda x, y: _integer_power(a(x, y), n)
     f = _ARITHMETIC[op]
     return _pairwise(f, f, a, b)
+
+
+def _integer_power(t: Tensor, n: int) -> Tensor:
+    """t ** n for an integer n != 0, as squarings and products of engine ops."""
+    result: Tensor | None = None
+    k = abs(n)
+    while True:
+        if k & 1:
+            result = t if result is None else result * t
+        k >>= 1
+        if not k:
+            break
+        t = t**2
+    assert result is not None
+    return 1 / result if n < 0 else result

@@ -255,3 +255,15 @@ def test_random_text_only_ever_raises_expression_error(text: str) -> None:
 @given(st.lists(st.sampled_from(TOKENS), max_size=60).map("".join))
 def test_random_token_soup_only_ever_raises_expression_error(text: str) -> None:
     _parse_quickly(text)
+
+
+@pytest.mark.parametrize("n", [-10, -3, -1, 1, 2, 3, 4, 5, 6, 7, 10])
+def test_integer_powers_and_their_gradients(n: int) -> None:
+    # Integral exponents are computed by repeated squaring: check values and gradients,
+    # negative bases included.
+    x = np.array([-1.5, -0.7, 0.3, 1.1, 2.0])
+    p = SurfaceProblem(parse_expression(f"x^({n}) + y"))
+    values, grads = p.value_and_grad(np.column_stack([x, np.zeros(5)]))
+    np.testing.assert_allclose(values, x ** float(n), rtol=1e-14)
+    np.testing.assert_allclose(grads[:, 0], n * x ** float(n - 1), rtol=1e-13)
+    assert (grads[:, 1] == 1).all()
