@@ -41,8 +41,8 @@ export function decodeTyped(value) {
 
 function scale(projector) {
   return projector
-    ? { font: 22, small: 18, line: 4, head: 18, marker: 9, arrow: 3, arrowHead: 16, line3d: 8 }
-    : { font: 14, small: 12, line: 2, head: 12, marker: 6, arrow: 2, arrowHead: 11, line3d: 5 };
+    ? { font: 22, small: 18, line: 4, head: 18, marker: 9, arrow: 3, arrowHead: 16, line3d: 9 }
+    : { font: 14, small: 12, line: 2, head: 12, marker: 6, arrow: 2, arrowHead: 11, line3d: 6 };
 }
 
 export class SurfacePlots {
@@ -131,6 +131,7 @@ export class SurfacePlots {
       head: null, grad: null, update: null,
       status: "running", reason: null, stoppedAt: null, lastInView: null,
       drawn: { overlay: 0, surface: 0, loss: 0 }, // model points already in each plot
+      lastInViewIndex: -1,
     }));
     this.framesDrawn = 0;
   }
@@ -138,11 +139,14 @@ export class SurfacePlots {
   z3(loss) {
     const { tz, zlo, zhi } = this.land;
     if (!Number.isFinite(loss)) return null;
-    return tz(loss) + (zhi - zlo) * 0.025; // lifted a little so the path is not buried
+    return tz(loss) + (zhi - zlo) * 0.03; // lifted a little so the path is not buried
   }
 
   lossValue(loss) {
     if (!Number.isFinite(loss)) return null;
+    // Far above anything on the drawn surface (a diverging racer): end the line there
+    // rather than stretch the axis over 40 decades and flatten every other racer.
+    if (this.land && Math.abs(loss) > 1e3 * Math.max(Math.abs(this.land.zmax), 1)) return null;
     const min = this.land && this.land.info.min_value;
     if (this.lossLog && Number.isFinite(min)) {
       const gap = loss - min;
@@ -272,6 +276,8 @@ export class SurfacePlots {
     ];
     for (const r of this.racers) {
       const hover = this.hoverTemplate(r.label);
+      // A diverged path ends at its last finite point inside the view, where its marker is.
+      const pathEnd = r.status === "diverged" ? r.lastInViewIndex + 1 : r.xs.length;
       const stopped = TERMINAL.has(r.status);
       const head = r.status === "diverged" ? r.lastInView : r.head;
       const arrows = stopped || !r.head ? { grad: null, update: null } : arrowEnds(r.head.point, r.head.grad, r.head.update, land.domain);
@@ -282,9 +288,9 @@ export class SurfacePlots {
           name: r.label,
           // Copies: Plotly keeps the arrays it is given, and extendTraces would then append
           // onto the model's own arrays a second time.
-          x: r.xs.slice(),
-          y: r.ys.slice(),
-          customdata: r.custom.slice(),
+          x: r.xs.slice(0, pathEnd),
+          y: r.ys.slice(0, pathEnd),
+          customdata: r.custom.slice(0, pathEnd),
           line: { color: r.color, width: s.line },
           hovertemplate: hover,
         },
@@ -314,6 +320,7 @@ export class SurfacePlots {
         dragmode: false,
         hovermode: "closest",
         hoverdistance: 12,
+        annotations: this.divergenceNotes(),
       },
     };
   }
@@ -347,16 +354,54 @@ export class SurfacePlots {
     const text = at ? this.divergenceText(r) : "";
     return {
       type: "scatter",
-      mode: "markers+text",
+      mode: "markers",
       x: at ? [at.point[0]] : [],
       y: at ? [at.point[1]] : [],
-      text: at ? [text] : [],
+      text: at ? [text] : [], // shown by divergenceNotes() as a boxed label; here for hover
       textposition: position,
-      textfont: { color: INK, size: s.small + 1 },
       marker: { symbol: "x-thin-open", size: s.head + 8, color: r.color, line: { width: s.line + 1, color: r.color } },
       hovertemplate: `<b>${escapeHtml(r.label)}</b><br>${escapeHtml(text)}<extra></extra>`,
       cliponaxis: false,
     };
+  }
+
+  /** Boxed labels next to diverged racers' last points, kept inside the plot. */
+  divergenceNotes() {
+    const s = scale(this.projector);
+    const [[x0, x1], [y0, y1]] = this.land.domain;
+    const notes = [];
+    this.racers.forEach((r) => {
+      const at = r.status === "diverged" ? r.lastInView || r.head : null;
+      if (!at) return;
+      const right = at.point[0] < (x0 + x1) / 2;
+      const up = at.point[1] < (y0 + y1) / 2;
+      notes.push({
+        x: at.point[0],
+        y: at.point[1],
+        xref: "x",
+        yref: "y",
+        text: escapeHtml(this.divergenceShort(r)),
+        showarrow: true,
+        arrowhead: 0,
+        arrowwidth: 1.5,
+        arrowcolor: r.color,
+        ax: right ? 40 : -40,
+        ay: up ? -34 : 34,
+        xanchor: right ? "left" : "right",
+        font: { size: s.small + 1, color: INK },
+        bgcolor: "rgba(255,255,255,0.92)",
+        bordercolor: r.color,
+        borderwidth: 2,
+        borderpad: 3,
+      });
+    });
+    return notes;
+  }
+
+  /** On the plot the reason is kept when short ("loss overflow"); the legend has it all. */
+  divergenceShort(r) {
+    const reason = r.reason && r.reason.length <= 24 ? r.reason : "";
+    return this.t("plots.diverged_label", { step: r.stoppedAt ?? "?", reason }).replace(/: $/, "");
   }
 
   divergenceText(r) {
@@ -380,7 +425,7 @@ export class SurfacePlots {
         cmin: land.zlo,
         cmax: land.zhi,
         showscale: false,
-        opacity: 0.92,
+        opacity: 0.85,
         hoverinfo: "skip",
         contours: { z: { show: false } },
         lighting: { ambient: 0.75, diffuse: 0.6, specular: 0.1, roughness: 0.9 },
@@ -453,7 +498,7 @@ export class SurfacePlots {
           zaxis: axis3(zTitle, [land.zlo, land.zhi + (land.zhi - land.zlo) * 0.03]),
           aspectmode: "manual",
           aspectratio: { x: 1, y: 1, z: 0.65 },
-          camera: { eye: { x: -1.2, y: -1.4, z: 0.95 } },
+          camera: { eye: { x: -1.05, y: -1.35, z: 1.45 } }, // high enough to see valley floors
           dragmode: "orbit",
         },
       },
@@ -489,7 +534,7 @@ export class SurfacePlots {
       data,
       layout: {
         ...this.baseLayout(),
-        margin: this.projector ? { l: 96, r: 24, t: 12, b: 62 } : { l: 70, r: 18, t: 8, b: 42 },
+        margin: this.projector ? { l: 112, r: 24, t: 12, b: 62 } : { l: 70, r: 18, t: 8, b: 42 },
         xaxis: {
           title: { text: this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 },
           rangemode: "tozero",
@@ -500,7 +545,13 @@ export class SurfacePlots {
           fixedrange: true,
         },
         yaxis: {
-          title: { text: gapMode ? this.t("plots.loss_gap_log") : this.lossLog ? this.t("plots.loss_log") : this.t("plots.loss_axis"), font: { size: s.font }, standoff: 4 },
+          // Projector type leaves no room for the long title; the checkbox says "log" anyway.
+          title: {
+            text: this.projector ? this.t("plots.loss_axis")
+              : gapMode ? this.t("plots.loss_gap_log") : this.lossLog ? this.t("plots.loss_log") : this.t("plots.loss_axis"),
+            font: { size: s.font },
+            standoff: 4,
+          },
           type: this.lossLog ? "log" : "linear",
           gridcolor: GRID,
           zeroline: false,
@@ -582,6 +633,7 @@ export class SurfacePlots {
         const g = a.grads[k] || [null, null];
         r.xs.push(p[0]);
         r.ys.push(p[1]);
+        if (inDomain(p, domain)) r.lastInViewIndex = r.xs.length - 1;
         r.custom.push([a.steps[k], a.losses[k], g[0], g[1]]);
         r.steps.push(a.steps[k]);
         r.losses.push(a.losses[k]);
@@ -779,6 +831,13 @@ export class SurfacePlots {
     // Three significant decimals of the view: clicks give tidy numbers.
     const q = (v, span) => Number(v.toFixed(Math.max(0, 3 - Math.floor(Math.log10(span)))));
     this.onPickStart([q(x, x1 - x0), q(y, y1 - y0)]);
+  }
+
+  /** True when every plot shows the whole model (nothing waits for its next interval). */
+  caughtUp() {
+    return !this.busy && this.racers.every(
+      (r) => r.drawn.overlay === r.xs.length && r.drawn.surface === r.x3.length && r.drawn.loss === r.steps.length,
+    );
   }
 
   traceLengths() {

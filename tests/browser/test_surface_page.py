@@ -207,6 +207,7 @@ def test_race_screenshot(page, live_server, size):
     page.wait_for_function("() => window.__lereng.step >= 150", timeout=15_000)
     page.click("#play-button")
     page.wait_for_function("() => document.getElementById('play-button').dataset.state === 'play'")
+    page.wait_for_function("() => window.__lereng.plots.caughtUp()")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"surface-race-{width}x{height}.png"))
     # The run buttons stay on screen whatever the height.
