@@ -272,12 +272,12 @@ _CATALOG = [
         formula="2x² − 1.05x⁴ + x⁶/6 + xy + y²",
         expression="2*x^2 - 1.05*x^4 + x^6/6 + x*y + y^2",
         domain=((-2.0, 2.0), (-2.0, 2.0)),
-        start=(1.5, -1.5),
+        start=(0.8, 1.6),
         minima=[(0.0, 0.0)],
         min_value=0.0,
         log_scale=False,
         fn=_three_hump_camel,
-        note="One global minimum and two local ones near (±1.75, ∓0.87) that trap slow racers.",
+        note="One global minimum and two local ones near (±1.75, ∓0.87) that trap racers nearby.",
         reference=_SB + " (plotted on [-2, 2]², the region with the humps)",
     ),
     Surface(
@@ -286,7 +286,7 @@ _CATALOG = [
         formula="(4 − 2.1x² + x⁴/3) x² + xy + (−4 + 4y²) y²",
         expression="(4 - 2.1*x^2 + x^4/3)*x^2 + x*y + (-4 + 4*y^2)*y^2",
         domain=((-2.0, 2.0), (-1.0, 1.0)),
-        start=(-1.5, -0.8),
+        start=(0.8, 0.8),
         # Literature: (±0.0898, ∓0.7126); refined by Newton's method.
         minima=[
             (0.08984201310031806, -0.7126564030207396),
@@ -343,7 +343,7 @@ _CATALOG = [
             "*(30 + (2*x - 3*y)^2*(18 - 32*x + 12*x^2 + 48*y - 36*x*y + 27*y^2))"
         ),
         domain=((-2.0, 2.0), (-2.0, 2.0)),
-        start=(1.5, 1.5),
+        start=(1.6, -0.8),
         minima=[(0.0, -1.0)],
         min_value=3.0,
         log_scale=True,
@@ -397,7 +397,7 @@ _CATALOG = [
         note=(
             "No minimum: f falls without bound along y. The origin is a saddle point where the "
             "gradient vanishes; starting near the x axis, optimizers slow down next to it "
-            "before escaping along y, and every run ends by leaving the plot (diverged)."
+            "before escaping along y, and sooner or later every racer leaves the plot."
         ),
         reference="hyperbolic paraboloid (textbook example)",
     ),
