@@ -186,11 +186,11 @@ def parse_expression(
 
 def _check_characters(text: str) -> None:
     for i, ch in enumerate(text, 1):
-        if ord(ch) > 126:
+        if ord(ch) > 127:
             # Refused before ast.parse, which NFKC-normalises identifiers: 'ｘ' would become
             # 'x' and text would be accepted that does not say what it shows.
             raise ExpressionError(f"non-ASCII character {ch!r} at column {i}", i)
-        if ord(ch) < 32:
+        if (ord(ch) < 32 and ch != "\t") or ord(ch) == 127:
             raise ExpressionError(
                 f"control character {ch!r} at column {i}: write the formula on one line", i
             )

@@ -54,6 +54,7 @@ def test_catalog_expression_reproduces_fn(sid: str, rng: np.random.Generator) ->
         ("(x + 1)^(y + 1)", lambda x, y: (x + 1) ** (y + 1)),
         ("sqrt(4) * x + max(1, 2)", lambda x, y: 2 * x + 2),
         ("0x10 * x + 1_000 * y", lambda x, y: 16 * x + 1000 * y),
+        ("x\t+\ty", lambda x, y: x + y),  # tabs are whitespace
     ],
 )  # fmt: skip
 def test_values(text: str, expected, rng: np.random.Generator) -> None:
@@ -129,6 +130,8 @@ HOSTILE = [
     ("\uff58**2", 1, "non-ASCII"),  # fullwidth x
     ("x + \u0443", 5, "non-ASCII"),  # Cyrillic u, a lookalike of y
     ("x\ny", 2, "one line"),
+    ("x\x7f", 2, "control character"),
+    ("x\x00", 2, "control character"),
     ("x if y else 1", 1, "if/else"),
     ("x < y", 1, "comparison"),
     ("x and y", 1, "and, or"),
