@@ -277,7 +277,7 @@ def _syntax_error(exc: SyntaxError, source: str, columns: list[int], text: str) 
             "(remove the ';')",
             col,
         )
-    if module is not None and not isinstance(module.body[0], ast.Expr):
+    if module is not None and module.body and not isinstance(module.body[0], ast.Expr):
         stmt = module.body[0]
         offset = stmt.col_offset
         if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
