@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from app.engine.optim import OPTIMIZERS
-from app.problems.landscape import contour_levels, surface_grid
+from app.problems.landscape import contour_levels, spans_decades, surface_grid
 from app.problems.surfaces import SURFACES
 from app.runs import collect
 from app.web.builders import build_run, check_point, resolve_surface, surface_info
@@ -76,6 +76,8 @@ async def landscape(
     # Large grids take milliseconds of NumPy; keep them off the event loop all the same.
     grid = await asyncio.to_thread(surface_grid, surface.fn, domain, n)
     z = grid["z"]
+    # Catalog surfaces say whether to colour by log; custom formulas are judged by their range.
+    log = surface.log_scale if surface.log_scale is not None else spans_decades(z)
     return {
         "surface": surface.info,
         "domain": [[x0, x1], [y0, y1]],
@@ -86,8 +88,8 @@ async def landscape(
         "zmin": grid["zmin"],
         "zmax": grid["zmax"],
         "nonfinite": grid["nonfinite"],
-        "log": grid.get("log", surface.log_scale),
-        "levels": contour_levels(z, log=surface.log_scale),
+        "log": log,
+        "levels": contour_levels(z, log=log),
     }
 
 

@@ -228,3 +228,9 @@ def test_plotly_bundle_compressed_and_cacheable(client):
     assert int(r.headers["content-length"]) < len(r.content) / 2
     again = client.get(url, headers={"if-none-match": r.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
+
+
+def test_custom_expression_log_scale_follows_its_range(client):
+    steep = get_json(client, "/api/landscape?expression=exp(3*x) %2B y^2&n=21")
+    flat = get_json(client, "/api/landscape?expression=x^2 %2B y^2&n=21")
+    assert steep["log"] is True and flat["log"] is False
