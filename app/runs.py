@@ -134,6 +134,8 @@ class Run:
         self._groups, order = self._make_groups()
         self._order = np.array(order)
         self._inv = np.argsort(self._order)
+        # Racers in distinct groups, in order, need no permutation (the common race).
+        self._identity = bool((self._order == np.arange(n)).all())
 
     def _make_groups(self) -> tuple[list[tuple[slice, _Param, Any]], list[int]]:
         keys: dict[tuple, list[int]] = {}
@@ -157,23 +159,36 @@ class Run:
         return self._x[self._inv]
 
     def _state(self) -> tuple[np.ndarray, np.ndarray]:
-        velocity = np.full(self._x.shape, np.nan)
-        scale = np.full(self._x.shape, np.nan)
+        velocity = np.empty(self._x.shape)
+        scale = np.empty(self._x.shape)
         for sl, _, opt in self._groups:
             v, s = opt.live_state_view(0)
             # Assignment broadcasts scalars and copies live buffers in one go.
-            if v is not None:
-                velocity[sl] = v
-            if s is not None:
-                scale[sl] = s
+            velocity[sl] = np.nan if v is None else v
+            scale[sl] = np.nan if s is None else s
+        if self._identity:
+            return velocity, scale
         return velocity[self._inv], scale[self._inv]
 
     def _check(self, k: int, rec: StepRecord) -> None:
         pts, losses, grads = rec.points, rec.losses, rec.grads
-        out_of_bounds = ~(np.abs(pts) <= POINT_BOUND).all(axis=1)  # NaN counts as out
+        gsq = (grads * grads).sum(axis=1)
+        # Fast path, a few NumPy calls: no running racer left the bounds (NaN fails every
+        # comparison), none is close enough to converge, and the budget is not reached.
+        live = self._active
+        fp, fl, fg = (pts, losses, gsq) if live.all() else (pts[live], losses[live], gsq[live])
+        if (
+            k < self.steps
+            and np.abs(fp).max() <= POINT_BOUND
+            and np.abs(fl).max() <= LOSS_BOUND
+            and fg.min() > self.tol.grad**2
+            and np.isfinite(fg).all()
+        ):
+            return
+        out_of_bounds = ~(np.abs(pts) <= POINT_BOUND).all(axis=1)
         bad_loss = ~(np.abs(losses) <= LOSS_BOUND)
         bad_grad = ~np.isfinite(grads).all(axis=1)
-        gnorm = np.sqrt((grads * grads).sum(axis=1))
+        gnorm = np.sqrt(gsq)
         snorm = np.sqrt((rec.updates * rec.updates).sum(axis=1)) if k > 0 else np.inf
         done = (gnorm <= self.tol.grad) & (snorm <= self.tol.step)
         changed = out_of_bounds | bad_loss | bad_grad | done | (k == self.steps)
@@ -200,14 +215,18 @@ class Run:
         rec.events[i] = reason
 
     def _record(self, k: int, losses: np.ndarray, grads: np.ndarray, prev: np.ndarray | None):
-        inv, x = self._inv, self._x
-        updates = np.zeros_like(x) if prev is None else (x - prev)[inv]
+        x = self._x
+        updates = np.zeros_like(x) if prev is None else x - prev
+        points = x.copy()
+        if not self._identity:
+            inv = self._inv
+            points, losses, grads, updates = points[inv], losses[inv], grads[inv], updates[inv]
         velocity, scale = self._state()
         rec = StepRecord(
             k,
-            x[inv],
-            losses[inv],
-            grads[inv],
+            points,
+            losses,
+            grads,
             updates,
             velocity,
             scale,
@@ -239,10 +258,10 @@ class Run:
             for sl, param, opt in self._groups:
                 param.grad = self._grads[sl]
                 opt.step()
-            stopped = ~self._active[self._order]
-            if stopped.any():
+            if self.stopped_at.count(None) < len(self.racers):
                 # Stopped racers keep their final point; their rows still ride along in the
                 # group's arithmetic, which is cheaper than splitting groups.
+                stopped = ~self._active[self._order]
                 x[stopped] = prev[stopped]
             self._losses, self._grads = self.problem.value_and_grad(x)
             return self._record(k, self._losses, self._grads, prev)
