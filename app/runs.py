@@ -75,6 +75,8 @@ class StepRecord:
     # Racers whose status changed at this step, with the reason in words.
     events: dict[int, str] = field(default_factory=dict)
     active: np.ndarray | None = None
+    # Per-racer extras of batched problems: batch loss, epoch, iteration, batch indices.
+    extra: dict[str, list] = field(default_factory=dict)
 
 
 def _label(name: str, hp: dict[str, Any]) -> str:
@@ -116,8 +118,14 @@ class Run:
         start: Sequence[float] | np.ndarray,
         steps: int,
         tolerances: Tolerances | None = None,
+        samplers: Sequence[Any] | None = None,
     ) -> None:
         self.problem = problem
+        # One BatchSampler per racer (app.problems.batching) makes each step's gradient that
+        # of the racer's own batch; records still carry the full-data loss and gradient.
+        self.samplers = list(samplers) if samplers is not None else None
+        if self.samplers is not None and len(self.samplers) != len(racers):
+            raise ValueError("give one batch sampler per racer")
         self.racers = list(racers)
         self.steps = int(steps)
         self.tol = tolerances or Tolerances()
@@ -214,7 +222,14 @@ class Run:
         rec.status[i] = status
         rec.events[i] = reason
 
-    def _record(self, k: int, losses: np.ndarray, grads: np.ndarray, prev: np.ndarray | None):
+    def _record(
+        self,
+        k: int,
+        losses: np.ndarray,
+        grads: np.ndarray,
+        prev: np.ndarray | None,
+        extra: dict[str, list] | None = None,
+    ) -> StepRecord:
         x = self._x
         updates = np.zeros_like(x) if prev is None else x - prev
         points = x.copy()
@@ -232,6 +247,7 @@ class Run:
             scale,
             list(self.status),
             active=self._active.copy(),
+            extra=extra or {},
         )
         self._check(k, rec)
         return rec
@@ -251,12 +267,38 @@ class Run:
             self._losses, self._grads = self.problem.value_and_grad(self._x)
             return self._record(0, self._losses, self._grads, None)
 
+    def _batch_step(self) -> tuple[np.ndarray, dict[str, list]]:
+        """Each racer's batch gradient at the current point, and what the frames say of it."""
+        n_examples = self.problem.n
+        weights = np.zeros((len(self.racers), n_examples))
+        batches = []
+        for row, i in enumerate(self._order):
+            idx = self.samplers[i].next()
+            weights[row, idx] = 1.0 / len(idx)
+            batches.append(idx)
+        batch_losses, grads = self.problem.value_and_grad(self._x, weights)
+        inv = self._inv
+        extra = {
+            "batch_loss": batch_losses[inv].tolist(),
+            "epoch": [s.epoch for s in self.samplers],
+            "iteration": [s.iteration for s in self.samplers],
+            # Full batches are implied ("all"), so frames stay small for big datasets.
+            "batch": [
+                None if len(b) == n_examples else b.tolist() for b in (batches[j] for j in inv)
+            ],
+        }
+        return grads, extra
+
     def _advance(self, k: int) -> StepRecord:
         x = self._x
         with np.errstate(all="ignore"):
             prev = x.copy()
+            if self.samplers is None:
+                step_grads, extra = self._grads, None
+            else:
+                step_grads, extra = self._batch_step()
             for sl, param, opt in self._groups:
-                param.grad = self._grads[sl]
+                param.grad = step_grads[sl]
                 opt.step()
             if self.stopped_at.count(None) < len(self.racers):
                 # Stopped racers keep their final point; their rows still ride along in the
@@ -264,7 +306,7 @@ class Run:
                 stopped = ~self._active[self._order]
                 x[stopped] = prev[stopped]
             self._losses, self._grads = self.problem.value_and_grad(x)
-            return self._record(k, self._losses, self._grads, prev)
+            return self._record(k, self._losses, self._grads, prev, extra)
 
 
 def frame_of(rec: StepRecord) -> dict[str, Any]:
@@ -284,6 +326,8 @@ def frame_of(rec: StepRecord) -> dict[str, Any]:
             "scale": scale[i],
             "status": rec.status[i],
         }
+        for key, values in rec.extra.items():
+            entry[key] = values[i]
         if i in rec.events:
             entry["reason"] = rec.events[i]
         racers.append(entry)
@@ -323,4 +367,7 @@ def collect(run: Run) -> list[dict[str, Any]]:
         entry["steps"] = len(rows) - 1
         for name, arr in stacked.items():
             entry[name] = arr[rows, i].tolist()
+        for key in recs[-1].extra:
+            # Step 0 has no batch yet: its extras are null.
+            entry[key] = [recs[k].extra[key][i] if recs[k].extra else None for k in rows]
     return out
