@@ -8,6 +8,8 @@ W = None means the mean over all N examples, the full-data loss.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from app.engine import Tensor, no_grad
@@ -36,6 +38,14 @@ class DataProblem:
     def per_example(self, theta: Tensor) -> Tensor:
         """Loss of every example for every particle, shape (P, N)."""
         raise NotImplementedError
+
+    def subset(self, idx: np.ndarray) -> DataProblem:
+        """The same model on some examples only (a mini-batch's own loss surface)."""
+        d = self.data
+        part = Dataset(d.x[idx], d.y[idx], d.kind, d.x_names, d.y_name, d.classes, d.meta)
+        twin = copy.copy(self)
+        twin.data = part
+        return twin
 
     def _reduce(self, per: Tensor, weights: np.ndarray | None) -> Tensor:
         if weights is None:

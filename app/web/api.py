@@ -96,10 +96,10 @@ async def landscape(
 @router.post("/runs")
 async def runs(request: Request, body: RunRequest) -> dict[str, Any]:
     """Run the race to its end and return every racer's trajectory."""
-    run, surface = build_run(body, request.app.state.settings)
+    run, problem = build_run(body, request.app.state.settings)
     result = await asyncio.to_thread(collect, run)
     return {
-        "surface": surface.info,
+        **problem,
         "start": run.start.tolist(),
         "steps": run.steps,
         "runs": result,

@@ -10,6 +10,7 @@ from app.config import Settings
 from app.problems.expression import ExpressionError, parse_expression
 from app.problems.surfaces import SURFACES, SurfaceProblem
 from app.runs import Run, make_racers
+from app.web.data_builders import build_data_problem, data_problem_info, make_samplers
 from app.web.errors import ApiError
 from app.web.schemas import RunRequest, SurfaceSpec
 
@@ -84,20 +85,36 @@ def check_point(values: Any, what: str) -> None:
             raise ApiError(f"{what} must be finite numbers within ±{MAX_COORDINATE:g}")
 
 
-def build_run(req: RunRequest, settings: Settings) -> tuple[Run, ResolvedSurface]:
-    """Validate a run request against the limits and build the Run; ApiError on refusal."""
+def build_run(req: RunRequest, settings: Settings) -> tuple[Run, dict[str, Any]]:
+    """Validate a run request against the limits and build the Run; ApiError on refusal.
+
+    Returns the run and the public description of its problem, keyed "surface" (a catalog
+    entry or formula) or "problem" (a data problem's model, loss and parameter names).
+    """
     if req.steps > settings.max_steps:
         raise ApiError(f"steps must be at most {settings.max_steps}, got {req.steps}")
     if len(req.optimizers) > settings.max_optimizers:
         raise ApiError(
             f"at most {settings.max_optimizers} optimizers per run, got {len(req.optimizers)}"
         )
-    surface = resolve_surface(req.surface, settings)
-    start = req.start if req.start is not None else surface.start
-    check_point(start, "start")
+    configs = [o.as_dict() for o in req.optimizers]
+    variants = [(c.pop("variant", None), c.pop("batch_size", None)) for c in configs]
     try:
-        racers = make_racers([o.as_dict() for o in req.optimizers])
+        racers = make_racers(configs)
     except ValueError as exc:
         raise ApiError(str(exc)) from None
-    run = Run(SurfaceProblem(surface.fn), racers, start, req.steps)
-    return run, surface
+    if req.surface is not None:
+        if any(v is not None or b is not None for v, b in variants):
+            raise ApiError("'variant' and 'batch_size' apply to data problems, not surfaces")
+        surface = resolve_surface(req.surface, settings)
+        start = req.start if req.start is not None else surface.start
+        problem, info, samplers = SurfaceProblem(surface.fn), {"surface": surface.info}, None
+    else:
+        problem = build_data_problem(req.data, req.model, settings)
+        start = req.start if req.start is not None else [0.0] * problem.dim
+        samplers = make_samplers(problem.n, variants, req.data.seed)
+        info = {"problem": data_problem_info(problem, req.model)}
+    if len(start) != problem.dim:
+        raise ApiError(f"start must have {problem.dim} numbers, got {len(start)}")
+    check_point(start, "start")
+    return Run(problem, racers, start, req.steps, samplers=samplers), info

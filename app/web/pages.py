@@ -55,6 +55,14 @@ async def surface_page(request: Request) -> HTMLResponse:
     )
 
 
+@router.get("/regression", response_class=HTMLResponse, include_in_schema=False)
+async def regression_page(request: Request) -> HTMLResponse:
+    """The regression lab: the three losses and batch, stochastic and mini-batch descent."""
+    return templates.TemplateResponse(
+        request, "regression.html", {"config": _page_config(request, "regression")}
+    )
+
+
 @functools.cache
 def _plotly_bundle() -> tuple[bytes, bytes, str]:
     raw = PLOTLY_JS.read_bytes()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -55,6 +55,11 @@ class OptimizerConfig(BaseModel):
         for key, value in extra.items():
             if len(key) > 32:
                 raise ValueError("hyperparameter names are at most 32 characters")
+            if key == "variant":
+                # Not a hyperparameter: which examples each step sees (regression lab).
+                if value not in ("batch", "stochastic", "minibatch"):
+                    raise ValueError("variant must be 'batch', 'stochastic' or 'minibatch'")
+                continue
             _check_hyper_value(key, value)
         return self
 
@@ -62,14 +67,52 @@ class OptimizerConfig(BaseModel):
         return {"name": self.name, **(self.model_extra or {})}
 
 
-class RunRequest(BaseModel):
-    """One surface, one start, one or more optimizers, a step budget."""
+class DataSpec(BaseModel):
+    """Generated data (a generator and its settings) or the user's own numbers (x and y)."""
 
     model_config = _STRICT
-    surface: SurfaceSpec
-    start: tuple[float, float] | None = Field(None, examples=[[-1.5, 2.0]])
+    generator: Literal["linear", "two_class", "blobs"] | None = None
+    n: int | None = Field(None, ge=2, examples=[50])
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    slope: float = Field(2.0, ge=-100, le=100)
+    intercept: float = Field(1.0, ge=-100, le=100)
+    noise: float = Field(0.5, ge=0, le=100)
+    outliers: bool = False
+    separation: float = Field(2.0, ge=0, le=100)
+    classes: int = Field(3, ge=3, le=5)
+    spread: float = Field(0.8, gt=0, le=10)
+    # The user's own data (from a CSV they loaded): inputs x (numbers, or [x1, x2] pairs)
+    # and targets y; limits on their size are checked against Settings.
+    x: list[float] | list[tuple[float, float]] | None = None
+    y: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataSpec:
+        if (self.generator is None) == (self.x is None and self.y is None):
+            raise ValueError("give either 'generator' or both 'x' and 'y'")
+        if self.generator is None and (self.x is None or self.y is None):
+            raise ValueError("give both 'x' and 'y'")
+        return self
+
+
+class RunRequest(BaseModel):
+    """A problem (a surface, or data with a model), a start, optimizers, a step budget."""
+
+    model_config = _STRICT
+    surface: SurfaceSpec | None = None
+    data: DataSpec | None = None
+    model: Literal["linear", "logistic", "logistic_mse", "softmax"] | None = None
+    start: list[float] | None = Field(None, max_length=64, examples=[[-1.5, 2.0]])
     steps: int = Field(200, ge=1, examples=[200])
     optimizers: list[OptimizerConfig] = Field(min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _one_problem(self) -> RunRequest:
+        if (self.surface is None) == (self.data is None):
+            raise ValueError("give exactly one of 'surface' or 'data'")
+        if self.data is not None and self.model is None:
+            raise ValueError("'data' needs a 'model': linear, logistic, logistic_mse or softmax")
+        return self
 
 
 class StartMessage(RunRequest):

@@ -92,7 +92,7 @@ BAD_MESSAGES = [
     ('{"type": 5}', "type"),
     ('{"type": "dance"}', "unknown message type"),
     ('{"type": "pause"}', "send 'start' first"),
-    ('{"type": "start"}', "surface"),
+    ('{"type": "start"}', "optimizers: Field required"),
     (
         '{"type": "start", "surface": {"function": "rosenbrock"}, "optimizers": [{"name": "x"}]}',
         "unknown optimizer",
