@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.config import Settings
 from app.paths import STATIC_DIR
-from app.web import api, pages, stream
+from app.web import api, data_api, pages, stream
 from app.web.errors import ApiError, describe_validation_error
 from app.web.security import SecurityHeaders
 from app.web.wire import WireResponse
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(data_api.router)
     app.include_router(stream.router)
 
     @app.exception_handler(ApiError)

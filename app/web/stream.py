@@ -90,7 +90,7 @@ class Session:
         except ValidationError as exc:
             raise ApiError(describe_validation_error(exc.errors())) from None
         settings = self.ws.app.state.settings
-        run, surface = build_run(req, settings)
+        run, problem = build_run(req, settings)
         if req.steps_per_second is not None:
             self.set_speed(req.steps_per_second)
         self.run, self.records = run, run.records()
@@ -98,7 +98,7 @@ class Session:
         await self.send(
             {
                 "type": "started",
-                "surface": surface.info,
+                **problem,
                 "start": run.start.tolist(),
                 "steps": run.steps,
                 "racers": summary(run),
