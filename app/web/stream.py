@@ -1,12 +1,42 @@
-"""WebSocket /ws/runs: control messages in, paced frames out, one run per connection."""
+"""WebSocket /ws/runs: control messages in, paced frames out, one run per connection.
+
+Each connection runs three loops in one anyio task group, so whichever ends first (a client
+disconnect, a missed send deadline) cancels the other two:
+
+- receive reads control messages and queues an `error` for each refusal;
+- produce paces the run: a worker thread steps the engine and builds and encodes the frames,
+  which go into the connection's outbox; it never waits for the network;
+- send takes everything in the outbox and sends it, consecutive frames coalesced into one
+  `frames` message, each send under a deadline (SEND_TIMEOUT): a client that cannot take a
+  message in that long is gone, and the connection ends.
+
+Backpressure rule. A client that lags gets several steps per message (coalescing, nothing
+lost). If the frames waiting in the outbox still exceed MAX_BACKLOG, the outbox is thinned:
+every frame in which some racer's status changes is kept, so is the newest frame before each
+control message and the newest of all, and every second one of the others is dropped, repeated
+until the backlog fits. The next `frames` message carries `"skipped": n`, the number of frames
+left out since the previous one; paths gain straight segments there, but every racer's latest
+point and every status change arrive. Control messages (`started`, `done`, `error`) are never
+dropped; instead, while MAX_PENDING_MESSAGES of them wait, the server stops reading the
+client's messages (so a flood of controls from a client that does not read its answers is held
+up by TCP, not by server memory).
+
+A run lasts at most Settings.max_run_seconds of wall-clock time (paused time included: a
+session holds a slot), then ends with `{"type": "done", "reason": "time_limit", ...}`; `done`
+otherwise says `"reason": "finished"` or `"stopped"`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
+import logging
+import math
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,37 +48,148 @@ from app.runs import Run, frame_of, summary
 from app.web.builders import build_run
 from app.web.errors import ApiError, describe_validation_error
 from app.web.schemas import StartMessage
-from app.web.wire import dumps_text
+from app.web.wire import dumps
 
 router = APIRouter(tags=["stream"])
+log = logging.getLogger(__name__)
 
 TICK = 1 / 30  # frame messages per second: smooth on a projector, light on weak Wi-Fi
-SEND_TIMEOUT = 5.0  # a client that cannot take a frame in this long is gone
+SEND_TIMEOUT = 5.0  # a client that cannot take a message in this long is gone
 DEFAULT_SPEED = 30.0
 MAX_STEPS_PER_MESSAGE = 500
+MAX_BACKLOG = 1_000  # frames waiting for one client (about 1 KB each for a 4-racer race)
+MAX_PENDING_MESSAGES = 64  # control messages waiting before the server stops reading
+DEFAULT_MAX_RUN_SECONDS = 600.0
+
+_FRAMES_HEAD = b'{"type":"frames","frames":['
+
+
+@dataclass(slots=True)
+class Frame:
+    """One encoded step; `event` when some racer's status changed at it."""
+
+    step: int
+    data: bytes
+    event: bool
+
+
+def encode_records(records: Any, count: int) -> list[Frame]:
+    """Advance a run by up to `count` steps and encode them (runs in a worker thread)."""
+    return [
+        Frame(rec.step, dumps(frame_of(rec)), bool(rec.events))
+        for rec in itertools.islice(records, count)
+    ]
+
+
+class Outbox:
+    """What waits to be sent to one client, in order: encoded frames and control messages."""
+
+    def __init__(self, max_frames: int = MAX_BACKLOG) -> None:
+        self.items: collections.deque[Frame | bytes] = collections.deque()
+        self.max_frames = max_frames
+        self.frames = 0
+        self.messages = 0
+        self.skipped = 0  # frames dropped since the last `frames` message
+        self.skipped_total = 0
+        self.ready = asyncio.Event()
+        self.room = asyncio.Event()
+        self.room.set()
+
+    def put_message(self, message: dict[str, Any]) -> None:
+        self.items.append(dumps(message))
+        self.messages += 1
+        if self.messages >= MAX_PENDING_MESSAGES:
+            self.room.clear()
+        self.ready.set()
+
+    def put_frames(self, frames: list[Frame]) -> None:
+        if not frames:
+            return
+        self.items.extend(frames)
+        self.frames += len(frames)
+        while self.frames > self.max_frames:
+            if not self._thin():
+                break
+        self.ready.set()
+
+    def drop_frames(self) -> None:
+        """Forget unsent frames of a run the client has left (a new start)."""
+        kept = [it for it in self.items if not isinstance(it, Frame)]
+        self.items = collections.deque(kept)
+        self.frames = 0
+
+    def _thin(self) -> bool:
+        """Drop every second frame that is neither an event nor the last of its stretch."""
+        items = list(self.items)
+        out: list[Frame | bytes] = []
+        drop = False
+        dropped = 0
+        for k, it in enumerate(items):
+            if isinstance(it, Frame) and not it.event:
+                nxt = items[k + 1] if k + 1 < len(items) else None
+                if isinstance(nxt, Frame):
+                    drop = not drop
+                    if drop:
+                        dropped += 1
+                        continue
+            out.append(it)
+        self.items = collections.deque(out)
+        self.frames -= dropped
+        self.skipped += dropped
+        self.skipped_total += dropped
+        return dropped > 0
+
+    def take(self) -> list[str]:
+        """Everything waiting, as message texts; consecutive frames become one message."""
+        out: list[str] = []
+        batch: list[bytes] = []
+
+        def flush() -> None:
+            if not batch:
+                return
+            tail = b"]}" if not self.skipped else b'],"skipped":%d}' % self.skipped
+            self.skipped = 0
+            out.append((_FRAMES_HEAD + b",".join(batch) + tail).decode())
+            batch.clear()
+
+        for it in self.items:
+            if isinstance(it, Frame):
+                batch.append(it.data)
+            else:
+                flush()
+                out.append(it.decode())
+        flush()
+        self.items.clear()
+        self.frames = self.messages = 0
+        self.ready.clear()
+        self.room.set()
+        return out
 
 
 class Session:
-    """The state of one connection: its run (if any) and how fast to play it."""
+    """The state of one connection: its run (if any), how fast to play it, what to send."""
 
-    def __init__(self, ws: WebSocket, max_speed: float) -> None:
+    def __init__(self, ws: WebSocket, max_speed: float, max_run_seconds: float) -> None:
         self.ws = ws
         self.max_speed = max_speed
+        self.max_run_seconds = max_run_seconds
+        self.outbox = Outbox()
         self.run: Run | None = None
         self.records: Any = None
+        self.step = 0
+        self.deadline = math.inf
         self.paused = False
         self.pending_steps = 0
         self.speed = DEFAULT_SPEED
         self.credit = 0.0
         self.wake = asyncio.Event()
-        self.send_lock = asyncio.Lock()
+        self.engine_lock = asyncio.Lock()
 
-    async def send(self, message: dict[str, Any]) -> None:
-        async with self.send_lock:
-            await asyncio.wait_for(self.ws.send_text(dumps_text(message)), SEND_TIMEOUT)
+    def send(self, message: dict[str, Any]) -> None:
+        self.outbox.put_message(message)
 
-    async def error(self, message: str, **extra: Any) -> None:
-        await self.send({"type": "error", "message": message, **extra})
+    def error(self, message: str, **extra: Any) -> None:
+        self.send({"type": "error", "message": message, **extra})
 
     def set_speed(self, value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
@@ -60,7 +201,7 @@ class Session:
     async def handle(self, raw: str) -> None:
         try:
             msg = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ApiError("message is not valid JSON") from None
         if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
             raise ApiError("message must be a JSON object with a string 'type'")
@@ -79,7 +220,7 @@ class Session:
         elif kind == "speed":
             self.set_speed(msg.get("steps_per_second"))
         elif kind == "stop":
-            await self.finish(stopped=True)
+            self.finish("stopped")
         else:
             raise ApiError(f"unknown message type '{kind[:32]}'")
         self.wake.set()
@@ -93,9 +234,11 @@ class Session:
         run, problem = build_run(req, settings)
         if req.steps_per_second is not None:
             self.set_speed(req.steps_per_second)
-        self.run, self.records = run, run.records()
+        self.outbox.drop_frames()  # of a run the client has just left
+        self.run, self.records, self.step = run, run.records(), 0
+        self.deadline = time.monotonic() + self.max_run_seconds
         self.paused, self.pending_steps, self.credit = req.paused, 0, 0.0
-        await self.send(
+        self.send(
             {
                 "type": "started",
                 **problem,
@@ -109,30 +252,52 @@ class Session:
         await self.emit(1)
 
     async def emit(self, count: int) -> None:
-        """Advance the run by up to `count` records off the event loop and send them."""
-        records = self.records
-        recs = await asyncio.to_thread(lambda: list(itertools.islice(records, count)))
-        if records is not self.records:
-            return  # a new start or a stop arrived while the engine was stepping
-        if recs:
-            await self.send({"type": "frames", "frames": [frame_of(r) for r in recs]})
-        if len(recs) < count:
-            await self.finish(stopped=False)
+        """Advance the run by up to `count` steps off the event loop and queue the frames."""
+        async with self.engine_lock:  # one worker thread per generator at a time
+            records = self.records
+            if records is None:
+                return
+            frames = await asyncio.to_thread(encode_records, records, count)
+            if records is not self.records:
+                return  # a new start or a stop arrived while the engine was stepping
+            if frames:
+                self.step = frames[-1].step
+                self.outbox.put_frames(frames)
+            if len(frames) < count:
+                self.finish("finished")
 
-    async def finish(self, stopped: bool) -> None:
+    def finish(self, reason: str, **extra: Any) -> None:
         run = self.run
         if run is None:
             return
         self.run, self.records = None, None
-        last = max((s for s in run.stopped_at if s is not None), default=0)
-        await self.send({"type": "done", "stopped": stopped, "step": last, "runs": summary(run)})
+        self.send(
+            {
+                "type": "done",
+                "stopped": reason != "finished",
+                "reason": reason,
+                "step": self.step,
+                "runs": summary(run),
+                **extra,
+            }
+        )
+
+    def check_deadline(self) -> None:
+        if self.run is not None and time.monotonic() >= self.deadline:
+            self.finish(
+                "time_limit",
+                message=f"a run may last at most {self.max_run_seconds:g} s: start it again",
+            )
 
     async def produce(self) -> None:
         last = time.monotonic()
         while True:
+            self.check_deadline()
             if self.run is None or (self.paused and not self.pending_steps):
                 self.wake.clear()
-                await self.wake.wait()
+                timeout = None if self.run is None else self.deadline - time.monotonic()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout)
                 last = time.monotonic()
                 continue
             if self.pending_steps:
@@ -149,6 +314,14 @@ class Session:
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), TICK)
+
+    async def deliver(self) -> None:
+        outbox = self.outbox
+        while True:
+            await outbox.ready.wait()
+            for text in outbox.take():
+                # A stalled client blocks here, never the producer; past the deadline it is gone.
+                await asyncio.wait_for(self.ws.send_text(text), SEND_TIMEOUT)
 
 
 def origin_allowed(origin: str | None, host: str | None, settings: Any) -> bool:
@@ -176,15 +349,23 @@ async def runs_socket(ws: WebSocket) -> None:
         await ws.close(code=1013, reason="server busy: too many live runs, try again soon")
         return
     app.state.ws_sessions = sessions + 1
-    session = Session(ws, settings.max_steps_per_second)
+    max_seconds = getattr(settings, "max_run_seconds", DEFAULT_MAX_RUN_SECONDS)
+    session = Session(ws, settings.max_steps_per_second, max_seconds)
     try:
         # anyio's task group, not asyncio's: Starlette and its test client cancel through anyio
         # cancel scopes, which asyncio.TaskGroup on Python 3.11 does not report correctly.
         async with anyio.create_task_group() as tg:
             tg.start_soon(session.produce)
+            tg.start_soon(session.deliver)
             tg.start_soon(_receive, session, settings.max_ws_message_bytes, tg.cancel_scope)
-    except* (WebSocketDisconnect, TimeoutError, RuntimeError):
-        pass  # the client is gone or stopped reading; nothing is left to tell it
+    except* (WebSocketDisconnect, TimeoutError, OSError, RuntimeError):
+        # The client is gone or stopped reading; nothing is left to tell it. (Starlette raises
+        # RuntimeError for a send on a socket the client has already closed.)
+        pass
+    except* Exception as group:
+        log.error("WebSocket session failed", exc_info=group)
+        with anyio.move_on_after(1), contextlib.suppress(Exception):
+            await ws.close(code=1011, reason="internal error")
     finally:
         app.state.ws_sessions -= 1
 
@@ -192,18 +373,20 @@ async def runs_socket(ws: WebSocket) -> None:
 async def _receive(session: Session, max_bytes: int, scope: anyio.CancelScope) -> None:
     ws = session.ws
     while True:
+        # A client that floods controls but reads no answers waits here, held up by TCP.
+        await session.outbox.room.wait()
         message = await ws.receive()
         if message["type"] == "websocket.disconnect":
-            scope.cancel()  # ends the producer too, and any engine work it awaits
+            scope.cancel()  # ends the producer and sender too, and any engine work they await
             return
         text = message.get("text")
         if text is None:
-            await session.error("binary messages are not accepted: send JSON text")
+            session.error("binary messages are not accepted: send JSON text")
             continue
         if len(text) > max_bytes:
-            await session.error(f"message too large: at most {max_bytes} bytes")
+            session.error(f"message too large: at most {max_bytes} bytes")
             continue
         try:
             await session.handle(text)
         except ApiError as exc:
-            await session.error(exc.message, **exc.extra)
+            session.error(exc.message, **exc.extra)
