@@ -13,10 +13,23 @@ from app.problems.surfaces import SURFACES
 from app.runs import collect
 from app.web.builders import build_run, check_point, resolve_surface, surface_info
 from app.web.errors import ApiError
-from app.web.schemas import RunRequest, SurfaceSpec
-from app.web.wire import typed_array
+from app.web.schemas import (
+    ErrorResponse,
+    LandscapeResponse,
+    OptimizerInfo,
+    RunRequest,
+    RunResponse,
+    SurfaceInfo,
+    SurfaceSpec,
+)
+from app.web.wire import WireResponse, typed_array
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+# Routes return WireResponse themselves: the one encoder, and no second pass through pydantic
+# over thousands of points. The response models below only describe them in the OpenAPI schema.
+REFUSED = {422: {"model": ErrorResponse, "description": "Refused input, in plain words"}}
+TOO_LARGE = {413: {"model": ErrorResponse, "description": "Request body too large"}}
 
 
 def optimizer_catalog() -> list[dict[str, Any]]:
@@ -33,19 +46,19 @@ def optimizer_catalog() -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/functions")
-async def functions() -> list[dict[str, Any]]:
+@router.get("/functions", response_model=list[SurfaceInfo])
+async def functions() -> WireResponse:
     """The catalog of 2D test surfaces."""
-    return [surface_info(s) for s in SURFACES.values()]
+    return WireResponse([surface_info(s) for s in SURFACES.values()])
 
 
-@router.get("/optimizers")
-async def optimizers() -> list[dict[str, Any]]:
+@router.get("/optimizers", response_model=list[OptimizerInfo])
+async def optimizers() -> WireResponse:
     """Every optimizer with its torch.optim-named hyperparameters, defaults and bounds."""
-    return optimizer_catalog()
+    return WireResponse(optimizer_catalog())
 
 
-@router.get("/landscape")
+@router.get("/landscape", response_model=LandscapeResponse, responses=REFUSED)
 async def landscape(
     request: Request,
     function: str | None = Query(None, max_length=64),
@@ -55,7 +68,7 @@ async def landscape(
     xmax: float | None = None,
     ymin: float | None = None,
     ymax: float | None = None,
-) -> dict[str, Any]:
+) -> WireResponse:
     """f on an n x n grid as float32 typed arrays, with contour levels."""
     settings = request.app.state.settings
     n = settings.default_grid if n is None else n
@@ -78,7 +91,7 @@ async def landscape(
     z = grid["z"]
     # Catalog surfaces say whether to colour by log; custom formulas are judged by their range.
     log = surface.log_scale if surface.log_scale is not None else spans_decades(z)
-    return {
+    body = {
         "surface": surface.info,
         "domain": [[x0, x1], [y0, y1]],
         "n": n,
@@ -91,16 +104,19 @@ async def landscape(
         "log": log,
         "levels": contour_levels(z, log=log),
     }
+    return WireResponse(body)
 
 
-@router.post("/runs")
-async def runs(request: Request, body: RunRequest) -> dict[str, Any]:
+@router.post("/runs", response_model=RunResponse, responses={**REFUSED, **TOO_LARGE})
+async def runs(request: Request, body: RunRequest) -> WireResponse:
     """Run the race to its end and return every racer's trajectory."""
     run, problem = build_run(body, request.app.state.settings)
     result = await asyncio.to_thread(collect, run)
-    return {
-        **problem,
-        "start": run.start.tolist(),
-        "steps": run.steps,
-        "runs": result,
-    }
+    return WireResponse(
+        {
+            **problem,
+            "start": run.start.tolist(),
+            "steps": run.steps,
+            "runs": result,
+        }
+    )

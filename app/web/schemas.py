@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -121,3 +121,109 @@ class StartMessage(RunRequest):
     type: str
     steps_per_second: float | None = Field(None, gt=0)
     paused: bool = False
+
+
+# Response models. Routes return WireResponse directly (no re-validation, the one encoder), so
+# these only describe the responses in the OpenAPI schema; tests/web/test_schema.py checks
+# every response against them. Non-finite numbers travel as null, hence `float | None`.
+
+Pair = Annotated[list[float], Field(min_length=2, max_length=2)]
+Status = Literal["running", "converged", "diverged", "budget", "stopped"]
+
+
+class ErrorResponse(BaseModel):
+    """A refusal: a plain-language `detail`; formula errors add the 1-based `column`."""
+
+    detail: str
+    column: int | None = None
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+
+
+class SurfaceInfo(BaseModel):
+    """A surface as the page shows it; custom formulas have no id, minima or note."""
+
+    id: str | None
+    name: str
+    formula: str
+    expression: str
+    domain: Annotated[list[Pair], Field(min_length=2, max_length=2)]
+    minima: list[Pair]
+    min_value: float | None
+    start: Pair
+    log_scale: bool | None
+    note: str | None
+
+
+class HyperparameterInfo(BaseModel):
+    name: str
+    type: Literal["float", "bool", "pair"]
+    default: bool | float | Pair
+    min: float | None
+    max: float | None
+    min_open: bool
+    max_open: bool
+    log: bool
+    description: str
+
+
+class OptimizerInfo(BaseModel):
+    id: str
+    name: str
+    description: str
+    hyperparameters: list[HyperparameterInfo]
+
+
+class TypedArray(BaseModel):
+    """Plotly's typed-array form: base64 of little-endian values, with dtype and shape."""
+
+    dtype: Literal["f4", "f8", "i4", "u1"]
+    bdata: str
+    shape: list[int]
+
+
+class LandscapeResponse(BaseModel):
+    surface: SurfaceInfo
+    domain: Annotated[list[Pair], Field(min_length=2, max_length=2)]
+    n: int
+    x: TypedArray
+    y: TypedArray
+    z: TypedArray
+    zmin: float | None
+    zmax: float | None
+    nonfinite: int
+    log: bool
+    levels: list[float]
+
+
+Vector = list[float | None]
+
+
+class RacerRun(BaseModel):
+    """One racer's whole trajectory, with every hyperparameter it used (one row per step)."""
+
+    i: int
+    optimizer: dict[str, Any]
+    label: str
+    status: Status
+    stopped_at: int | None
+    reason: str | None
+    steps: int
+    points: list[Vector]
+    losses: list[float | None]
+    grads: list[Vector]
+    updates: list[Vector]
+    velocity: list[Vector]
+    scale: list[Vector]
+
+
+class RunResponse(BaseModel):
+    """A surface run says `surface`; a data run says `problem` (model, loss, parameters)."""
+
+    surface: SurfaceInfo | None = None
+    problem: dict[str, Any] | None = None
+    start: list[float]
+    steps: int
+    runs: list[RacerRun]

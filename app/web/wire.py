@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import orjson
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
@@ -51,8 +51,12 @@ def finite_or_none(value: float) -> float | None:
     return value if np.isfinite(value) else None
 
 
-class WireResponse(Response):
-    """JSON response through the one encoder (Starlette's JSONResponse raises on NaN)."""
+class WireResponse(JSONResponse):
+    """JSON response through the one encoder (Starlette's JSONResponse raises on NaN).
+
+    A JSONResponse subclass only so FastAPI writes each route's response model into the OpenAPI
+    schema; rendering is ours.
+    """
 
     media_type = "application/json"
 
