@@ -1,24 +1,22 @@
-"""Where static/ and templates/ are: the checkout, or inside the installed wheel."""
+"""Where static/ and templates/ are: inside the installed wheel, or in the checkout."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
 
 
-def _locate(package: str, folder: str) -> Path:
-    # A wheel carries the folders as app._static / app._templates (see pyproject.toml); a
-    # checkout or an editable install has them at the top level.
-    local = ROOT / folder
-    if local.is_dir():
-        return local
-    spec = importlib.util.find_spec(package)
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    raise RuntimeError(f"cannot find the {folder}/ folder")
+def _locate(folder: str) -> Path:
+    # A wheel carries the folders as app/_static and app/_templates (see pyproject.toml); a
+    # checkout or an editable install has them at the top level, next to app/. The packaged copy
+    # wins, so an installed app never serves files from whatever lies beside site-packages.
+    for candidate in (PACKAGE / f"_{folder}", ROOT / folder):
+        if candidate.is_dir():
+            return candidate
+    raise RuntimeError(f"cannot find the {folder}/ folder next to {PACKAGE}")
 
 
-STATIC_DIR = _locate("app._static", "static")
-TEMPLATES_DIR = _locate("app._templates", "templates")
+STATIC_DIR = _locate("static")
+TEMPLATES_DIR = _locate("templates")
