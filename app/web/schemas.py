@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+# A float that refuses booleans and strings (integers are fine: JSON does not tell them apart).
+StrictNumber = Annotated[float, Field(strict=True)]
 
 
 class SurfaceSpec(BaseModel):
@@ -102,8 +104,9 @@ class RunRequest(BaseModel):
     surface: SurfaceSpec | None = None
     data: DataSpec | None = None
     model: Literal["linear", "logistic", "logistic_mse", "softmax"] | None = None
-    start: list[float] | None = Field(None, max_length=64, examples=[[-1.5, 2.0]])
-    steps: int = Field(200, ge=1, examples=[200])
+    # Strict: a boolean or a numeric string is a client bug, not a coordinate or a count.
+    start: list[StrictNumber] | None = Field(None, max_length=64, examples=[[-1.5, 2.0]])
+    steps: int = Field(200, ge=1, strict=True, examples=[200])
     optimizers: list[OptimizerConfig] = Field(min_length=1, max_length=64)
 
     @model_validator(mode="after")
@@ -119,8 +122,8 @@ class StartMessage(RunRequest):
     """WebSocket `start`: a run request plus pacing."""
 
     type: str
-    steps_per_second: float | None = Field(None, gt=0)
-    paused: bool = False
+    steps_per_second: float | None = Field(None, gt=0, strict=True)
+    paused: bool = Field(False, strict=True)
 
 
 # Response models. Routes return WireResponse directly (no re-validation, the one encoder), so
