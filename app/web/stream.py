@@ -11,7 +11,8 @@ disconnect, a missed send deadline) cancels the other two:
   message in that long is gone, and the connection ends.
 
 Backpressure rule. A client that lags gets several steps per message (coalescing, nothing
-lost). If the frames waiting in the outbox still exceed MAX_BACKLOG, the outbox is thinned:
+lost). If the frames waiting in the outbox still exceed MAX_BACKLOG (or MAX_BACKLOG_BYTES), the
+outbox is thinned:
 every frame in which some racer's status changes is kept, so is the newest frame before each
 control message and the newest of all, and every second one of the others is dropped, repeated
 until the backlog fits. The next `frames` message carries `"skipped": n`, the number of frames
@@ -57,7 +58,8 @@ TICK = 1 / 30  # frame messages per second: smooth on a projector, light on weak
 SEND_TIMEOUT = 5.0  # a client that cannot take a message in this long is gone
 DEFAULT_SPEED = 30.0
 MAX_STEPS_PER_MESSAGE = 500
-MAX_BACKLOG = 1_000  # frames waiting for one client (about 1 KB each for a 4-racer race)
+MAX_BACKLOG = 1_000  # frames waiting for one client
+MAX_BACKLOG_BYTES = 512 * 1024  # and their encoded size (a 4-racer frame is about 1 KB)
 MAX_PENDING_MESSAGES = 64  # control messages waiting before the server stops reading
 DEFAULT_MAX_RUN_SECONDS = 600.0
 
@@ -84,10 +86,12 @@ def encode_records(records: Any, count: int) -> list[Frame]:
 class Outbox:
     """What waits to be sent to one client, in order: encoded frames and control messages."""
 
-    def __init__(self, max_frames: int = MAX_BACKLOG) -> None:
+    def __init__(self, max_frames: int = MAX_BACKLOG, max_bytes: int = MAX_BACKLOG_BYTES) -> None:
         self.items: collections.deque[Frame | bytes] = collections.deque()
         self.max_frames = max_frames
+        self.max_bytes = max_bytes
         self.frames = 0
+        self.bytes = 0
         self.messages = 0
         self.skipped = 0  # frames dropped since the last `frames` message
         self.skipped_total = 0
@@ -107,7 +111,8 @@ class Outbox:
             return
         self.items.extend(frames)
         self.frames += len(frames)
-        while self.frames > self.max_frames:
+        self.bytes += sum(len(f.data) for f in frames)
+        while self.frames > self.max_frames or self.bytes > self.max_bytes:
             if not self._thin():
                 break
         self.ready.set()
@@ -116,14 +121,14 @@ class Outbox:
         """Forget unsent frames of a run the client has left (a new start)."""
         kept = [it for it in self.items if not isinstance(it, Frame)]
         self.items = collections.deque(kept)
-        self.frames = 0
+        self.frames = self.bytes = 0
 
     def _thin(self) -> bool:
         """Drop every second frame that is neither an event nor the last of its stretch."""
         items = list(self.items)
         out: list[Frame | bytes] = []
         drop = False
-        dropped = 0
+        dropped = dropped_bytes = 0
         for k, it in enumerate(items):
             if isinstance(it, Frame) and not it.event:
                 nxt = items[k + 1] if k + 1 < len(items) else None
@@ -131,10 +136,12 @@ class Outbox:
                     drop = not drop
                     if drop:
                         dropped += 1
+                        dropped_bytes += len(it.data)
                         continue
             out.append(it)
         self.items = collections.deque(out)
         self.frames -= dropped
+        self.bytes -= dropped_bytes
         self.skipped += dropped
         self.skipped_total += dropped
         return dropped > 0
@@ -160,7 +167,7 @@ class Outbox:
                 out.append(it.decode())
         flush()
         self.items.clear()
-        self.frames = self.messages = 0
+        self.frames = self.bytes = self.messages = 0
         self.ready.clear()
         self.room.set()
         return out
