@@ -49,3 +49,27 @@ export function postRun(body) {
     body: JSON.stringify(body),
   });
 }
+
+// ---- the regression lab ----------------------------------------------------------------------
+
+const postJson = (url, body) => request(url, {
+  method: "POST",
+  headers: { Accept: "application/json", "Content-Type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+/** A generated dataset: {data: {generator, ...settings}, model} -> {kind, n, x, y, ...}. */
+export const getDataset = (body) => postJson("/api/datasets", body);
+
+/** The exact loss over two parameters: {data, model, center, axes, ranges, n, batch?}. */
+export const getDataLandscape = (body) => postJson("/api/landscape/data", body);
+
+/** The user's CSV file (raw bytes) -> {columns, rows, table}; refusals carry `row`. */
+export async function uploadCsv(file) {
+  const bytes = await file.arrayBuffer();
+  return request("/api/datasets/csv", {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "text/csv" },
+    body: bytes,
+  });
+}

@@ -15,8 +15,11 @@ const LR_MIN = 1e-5;
  * #optimizer-list: one card per racer (kind, Learning Rate on a log slider plus a number box,
  * the other hyperparameters from /api/optimizers with their bounds, booleans as checkboxes).
  * Emits change-racers {racers} with a new array whenever anything changes.
+ * Optional hooks for other labs: newRacer(racers) makes the racer that "Add" appends, and
+ * extraRows(racer, index, changed) returns elements shown under the card's head (the
+ * regression lab's descent variant and batch size); racers keep any extra fields they carry.
  */
-export function mountOptimizerList(el, { catalog, limits, t }) {
+export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, extraRows = null }) {
   const list = el.querySelector(".racer-cards");
   const add = el.querySelector("#add-racer");
   let racers = [];
@@ -27,7 +30,7 @@ export function mountOptimizerList(el, { catalog, limits, t }) {
     if (racers.length >= limits.max_optimizers) return;
     const used = new Set(racers.map((r) => r.name));
     const next = catalog.find((o) => !used.has(o.id)) || catalog[0];
-    racers = [...racers, makeRacer(next.id)];
+    racers = [...racers, newRacer ? newRacer(racers) : makeRacer(next.id)];
     render();
     changed();
     const last = list.lastElementChild && list.lastElementChild.querySelector("select");
@@ -159,6 +162,7 @@ export function mountOptimizerList(el, { catalog, limits, t }) {
         h("span", { class: "racer-glyph", "aria-hidden": "true", text: style.glyph }),
         kind,
         remove),
+      ...(extraRows ? extraRows(racer, index, changed) : []),
       ...rows,
       others.length ? more : null,
     );

@@ -1,10 +1,11 @@
 import { racerStyle, statusText } from "../state.js";
 import { h } from "./emit.js";
 
-/** #race-legend: one entry per racer (colour, shape, label) with its status in words. */
+/** #race-legend: one entry per racer (colour, shape, label) with its status in words, and
+ * optionally a short extra text per racer (the regression lab's epochs and iterations). */
 export function mountRaceLegend(el, { t }) {
   return {
-    show(labels, race) {
+    show(labels, race, extras = null) {
       el.replaceChildren(
         ...labels.map((label, i) => {
           const style = racerStyle(i);
@@ -15,6 +16,7 @@ export function mountRaceLegend(el, { t }) {
             { class: `legend-item status-${r ? r.status : "idle"}`, style: `--racer: ${style.color}`, dataset: { racer: String(i) } },
             h("span", { class: "legend-glyph", "aria-hidden": "true", text: style.glyph }),
             h("span", { class: "legend-label", text: label }),
+            extras && extras[i] ? h("span", { class: "legend-extra", text: extras[i] }) : null,
             status ? h("span", { class: "legend-status", text: status }) : null,
           );
         }),

@@ -1,0 +1,63 @@
+import { formatNumber } from "../state.js";
+
+// MathML by hand (no external library): tiny builders for the pieces the three losses use.
+const mi = (s) => `<mi>${s}</mi>`;
+const mn = (s) => `<mn>${s}</mn>`;
+const mo = (s) => `<mo>${s}</mo>`;
+const row = (...xs) => `<mrow>${xs.join("")}</mrow>`;
+const sub = (a, b) => `<msub>${a}${b}</msub>`;
+const sup = (a, b) => `<msup>${a}${b}</msup>`;
+const frac = (a, b) => `<mfrac>${a}${b}</mfrac>`;
+const hat = (a) => `<mover accent="true">${a}${mo("^")}</mover>`;
+const sum = (from, to) => `<munderover>${mo("∑")}${from}${to}</munderover>`;
+const paren = (...xs) => row(mo("("), ...xs, mo(")"));
+const bracket = (...xs) => row(mo("["), ...xs, mo("]"));
+const num = (v) => (Number.isFinite(v) ? mn(formatNumber(v, 4)) : mo("—"));
+const math = (...xs) => `<math display="block">${row(...xs)}</math>`;
+
+const Yi = sub(mi("Y"), mi("i"));
+const Yhat = sub(hat(mi("Y")), mi("i"));
+const sumN = sum(row(mi("i"), mo("="), mn("1")), mi("n"));
+const mean = frac(mn("1"), mi("n"));
+const log = (x) => row(mi("log"), mo("&#x2061;"), x);
+
+function lossLine(loss, value) {
+  if (loss === "bce") {
+    return math(mi("BCE"), mo("="), mo("−"), mean, sumN,
+      bracket(Yi, log(Yhat), mo("+"), paren(mn("1"), mo("−"), Yi), log(paren(mn("1"), mo("−"), Yhat))),
+      mo("="), num(value));
+  }
+  if (loss === "cross_entropy") {
+    const Yic = sub(mi("Y"), row(mi("i"), mi("c")));
+    const Yhatic = sub(hat(mi("Y")), row(mi("i"), mi("c")));
+    return math(mi("CE"), mo("="), mo("−"), mean, sumN, sum(row(mi("c"), mo("="), mn("1")), mi("k")),
+      Yic, log(Yhatic), mo("="), num(value));
+  }
+  return math(mi("MSE"), mo("="), mean, sumN, sup(paren(Yi, mo("−"), Yhat), mn("2")), mo("="), num(value));
+}
+
+function modelLine(model, theta, k) {
+  const has = Array.isArray(theta) && theta.length >= 2;
+  const w = has ? num(theta[0]) : mi("w");
+  const b = has ? num(theta[1]) : mi("b");
+  const xi = sub(mi("x"), mi("i"));
+  if (model === "linear") return math(Yhat, mo("="), mi("w"), xi, mo("+"), mi("b"), mo("="), w, xi, mo("+"), b);
+  if (model === "softmax") {
+    return math(Yhat, mo("="), mi("softmax"), paren(mi("W"), sub(mi("x"), mi("i")), mo("+"), mi("b")),
+      mo(","), mi("k"), mo("="), mn(String(k)));
+  }
+  return math(Yhat, mo("="), mi("σ"), paren(mi("w"), xi, mo("+"), mi("b")), mo("="), mi("σ"), paren(w, xi, mo("+"), b));
+}
+
+/** #formula-view: the Loss Function being minimised, with the chosen racer's current numbers. */
+export function mountFormulaView(el, { t }) {
+  const box = el.querySelector("#formula-math");
+  const note = el.querySelector("#formula-note");
+  return {
+    show({ model, loss, n, k, theta, value, who }) {
+      // Only numbers and fixed symbols go into this markup, never user text.
+      box.innerHTML = lossLine(loss, value) + modelLine(model, theta, k);
+      note.textContent = t(`reg.formula_note_${loss}`, { n, who: who || "—" });
+    },
+  };
+}
