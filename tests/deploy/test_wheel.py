@@ -43,8 +43,10 @@ def _clean_env() -> dict[str, str]:
 
 
 class Installed:
-    def __init__(self, wheel: Path, venv: Path, cwd: Path, timings: dict[str, float]) -> None:
-        self.wheel, self.venv, self.cwd, self.timings = wheel, venv, cwd, timings
+    def __init__(self, src: Path, wheel: Path, venv: Path, cwd: Path, timings: dict) -> None:
+        # src is the copy the wheel was built from: compare against it, not the checkout, which
+        # others may be editing while the suite runs.
+        self.src, self.wheel, self.venv, self.cwd, self.timings = src, wheel, venv, cwd, timings
         self.python = venv / "bin" / "python"
 
 
@@ -78,21 +80,22 @@ def installed(tmp_path_factory) -> Installed:
     timings["install"] = time.monotonic() - t
     cwd = tmp / "elsewhere"  # not the checkout: nothing importable lies here
     cwd.mkdir()
-    return Installed(wheel, venv, cwd, timings)
+    return Installed(src, wheel, venv, cwd, timings)
 
 
 def test_wheel_carries_every_package_static_file_and_template(installed):
     names = set(zipfile.ZipFile(installed.wheel).namelist())
+    src = installed.src
     packages = {
-        p.parent.relative_to(ROOT).as_posix()
-        for p in (ROOT / "app").rglob("__init__.py")
+        p.parent.relative_to(src).as_posix()
+        for p in (src / "app").rglob("__init__.py")
         if "__pycache__" not in p.parts
     }
     missing = [f"{p}/__init__.py" for p in sorted(packages) if f"{p}/__init__.py" not in names]
     for folder, packaged in (("static", "app/_static"), ("templates", "app/_templates")):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                name = f"{packaged}/{path.relative_to(ROOT / folder).as_posix()}"
+        for path in sorted((src / folder).rglob("*")):
+            if path.is_file():
+                name = f"{packaged}/{path.relative_to(src / folder).as_posix()}"
                 if name not in names:
                     missing.append(name)
     assert not missing, f"missing from {installed.wheel.name}: {missing}"
@@ -120,7 +123,7 @@ def _get(url: str) -> tuple[int, str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def server(installed) -> Iterator[str]:
+def server(installed) -> Iterator[tuple[str, Installed]]:
     port = _free_port()
     env = {**_clean_env(), "LERENG_LOG_LEVEL": "warning"}
     proc = subprocess.Popen(
@@ -144,7 +147,7 @@ def server(installed) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the installed server did not answer /healthz within 30 s")
             time.sleep(0.1)
-        yield url
+        yield url, installed
     finally:
         proc.terminate()
         try:
@@ -155,6 +158,7 @@ def server(installed) -> Iterator[str]:
 
 
 def test_installed_server_serves_the_page_and_its_plotly_bundle(server):
+    server, _ = server
     status, kind, body = _get(server + "/")
     html = body.decode()
     assert status == 200 and kind.startswith("text/html")
@@ -171,21 +175,20 @@ def test_installed_server_serves_the_page_and_its_plotly_bundle(server):
 
 
 def test_installed_server_serves_every_page_route_and_static_file(server):
-    from app.web import pages
-
-    routes = [
-        r.path
-        for r in pages.router.routes
-        if "GET" in getattr(r, "methods", ()) and "{" not in r.path
-    ]
+    server, installed = server
+    # The page routes as the installed package declares them.
+    code = (
+        "import json; from app.web import pages; print(json.dumps([r.path for r in "
+        "pages.router.routes if 'GET' in getattr(r, 'methods', ()) and '{' not in r.path]))"
+    )
+    proc = _run([str(installed.python), "-c", code], 60, cwd=installed.cwd, env=_clean_env())
+    routes = json.loads(proc.stdout)
     assert "/" in routes
     failed = {path: status for path in routes if (status := _get(server + path)[0]) != 200}
     assert not failed, f"pages that fail from the installed wheel: {failed}"
-    files = [
-        p for p in (ROOT / "static").rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    ]
-    for path in files:
-        url = f"{server}/static/{path.relative_to(ROOT / 'static').as_posix()}"
+    static = installed.src / "static"
+    for path in [p for p in static.rglob("*") if p.is_file()]:
+        url = f"{server}/static/{path.relative_to(static).as_posix()}"
         status, _, body = _get(url)
         assert status == 200 and body == path.read_bytes(), url
     status, _, catalog = _get(server + "/api/functions")
