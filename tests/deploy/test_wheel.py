@@ -1,8 +1,8 @@
 """The wheel serves every page: build it, install it into a fresh venv, start it, fetch pages.
 
 The venv has no system site-packages, so the runtime dependencies come from the package index
-exactly as for a user, and no editable install of the checkout can shadow the wheel. About 15 s
-here (wheel 1 s, venv 3 s, dependency install 10 s, server start 1 s).
+exactly as for a user, and no editable install of the checkout can shadow the wheel. About 20 s
+here (wheel 1 s, venv 3 s, dependency install 10 to 16 s, server start 1 s).
 """
 
 from __future__ import annotations
