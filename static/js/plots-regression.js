@@ -163,12 +163,15 @@ export class RegressionPlots {
     this.labels.forEach((label, i) => {
       const st = racerStyle(i);
       const r = this.record && this.record.racers[i];
+      // Points far outside the view (a diverging racer) break the line instead of crossing it.
+      const [[x0, x1], [y0, y1]] = this.land.range;
+      const far = (p) => p[a] < 2 * x0 - x1 || p[a] > 2 * x1 - x0 || p[b] < 2 * y0 - y1 || p[b] > 2 * y1 - y0;
       const pts = r ? r.points : [];
-      const xs = pts.map((p) => p[a]);
-      const ys = pts.map((p) => p[b]);
+      const xs = pts.map((p) => (far(p) ? null : p[a]));
+      const ys = pts.map((p) => (far(p) ? null : p[b]));
       const hover = `<b>${escapeHtml(label)}</b><br>${this.land.names[0]} %{x:.4f}, ${this.land.names[1]} %{y:.4f}<extra></extra>`;
       if (threeD) {
-        const zs = r ? r.losses.map((v) => (v === null ? null : this.land.tz(v))) : [];
+        const zs = r ? r.losses.map((v, k) => (v === null || xs[k] === null ? null : this.land.tz(v))) : [];
         out.push({ type: "scatter3d", mode: "lines", name: label, x: xs, y: ys, z: zs, line: { color: st.color, width: s.line * 3 }, hoverinfo: "skip" });
         return;
       }
@@ -230,11 +233,34 @@ export class RegressionPlots {
       layout: {
         ...this.baseLayout(), margin: this.projector ? { l: 84, r: 20, t: 10, b: 56 } : { l: 62, r: 16, t: 8, b: 40 },
         xaxis: { title: { text: this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 }, rangemode: "tozero", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true },
-        yaxis: { title: { text: this.t("reg.loss_axis"), font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6 },
+        yaxis: { title: { text: this.t("reg.loss_axis"), font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6, ...this.logTicks(racers) },
         hovermode: "closest",
         annotations: empty ? [{ text: this.t("plots.loss_empty"), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: s.font, color: MUTED } }] : [],
       },
     };
+  }
+
+  /** Log-axis ticks that stay legible: 1-2-5 within a few decades, whole decades beyond. */
+  logTicks(racers) {
+    if (!this.lossLog) return {};
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of racers) {
+      for (const v of r.losses.concat(r.batchLosses)) {
+        if (v > 0 && v < lo) lo = v;
+        if (v > 0 && v > hi) hi = v;
+      }
+    }
+    const decades = hi > lo ? Math.log10(hi / lo) : 0;
+    if (decades <= 2) return { dtick: "D2" };
+    return { dtick: Math.max(1, Math.ceil(decades / 6)) };
+  }
+
+  /** Nothing to show (a CSV problem before its file): empty plots. */
+  clear() {
+    this.data = null;
+    this.land = null;
+    for (const div of Object.values(this.divs)) if (div.data) Plotly().purge(div);
   }
 
   // ---- drawing ------------------------------------------------------------------------------
@@ -270,8 +296,9 @@ export class RegressionPlots {
     const jobs = [];
     const due = (key) => {
       if (!this.dirty.has(key)) return false;
-      if (now - (this.last[key] || 0) < this.interval[key]) return false;
-      this.last[key] = now;
+      // now = Infinity forces a redraw (a new problem or race), whatever the interval.
+      if (now !== Infinity && now - (this.last[key] || 0) < this.interval[key]) return false;
+      this.last[key] = performance.now();
       this.dirty.delete(key);
       return true;
     };

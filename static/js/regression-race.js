@@ -31,7 +31,7 @@ export function wireRace(ui, { stream, startMessage }) {
     const c = current(r);
     formula.show({
       model: info.model, loss: LOSS_OF_MODEL[info.model], n: info.n, k: info.k,
-      theta: c ? c.point : info.model === "softmax" ? null : plots.start, value: c ? c.loss : null,
+      theta: c ? c.point : info.model === "softmax" ? null : plots.start, value: c ? c.loss : info.startLoss,
       who: (race ? race.labels : labels())[plots.focus],
     });
   }
@@ -71,6 +71,7 @@ export function wireRace(ui, { stream, startMessage }) {
   }
 
   function startRace({ paused = false, stepAfter = false } = {}) {
+    if (!ui.canRun()) return;
     const names = labels();
     race = { record: newRecord(names), labels: names, playing: !paused, done: false, awaiting: true, budget: state.steps };
     ui.race = race;

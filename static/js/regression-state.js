@@ -243,3 +243,18 @@ export function fitRows(table, maxRows) {
   for (let i = 0; i < maxRows; i += 1) out.push(table[Math.floor(i * stride)]);
   return { table: out, kept: out.length };
 }
+
+/** The full-data loss at theta (the start, before any frame arrives). */
+export function lossAt(model, theta, data) {
+  if (model === "softmax") return theta ? null : Math.log(data.classes);
+  const [w, b] = theta;
+  let total = 0;
+  for (let i = 0; i < data.x.length; i += 1) {
+    const z = w * data.x[i] + b;
+    const y = data.y[i];
+    if (model === "linear") total += (z - y) ** 2;
+    else if (model === "logistic_mse") total += (sigmoid(z) - y) ** 2;
+    else total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z))); // BCE with logits
+  }
+  return total / data.x.length;
+}

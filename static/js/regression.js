@@ -6,7 +6,7 @@ import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js
 import { plotlyReady } from "./plots.js";
 import { RegressionPlots } from "./plots-regression.js";
 import {
-  current, dataSpec, defaultState, descentLabel, fitRows, LOSS_OF_MODEL, makeDescentRacer, modelOf, solve2,
+  current, dataSpec, defaultState, lossAt, descentLabel, fitRows, LOSS_OF_MODEL, makeDescentRacer, modelOf, solve2,
   startMessage, startOf, viewRanges,
 } from "./regression-state.js";
 import { RaceStream } from "./stream.js";
@@ -81,7 +81,7 @@ async function boot() {
   run.showSteps(state.steps);
 
   const labels = () => state.racers.map((r) => descentLabel(r, catalog, t));
-  const ui = { state, plots, legend, run, formula, labels, hook, catalog, showMessage, t, startOf: () => startOf(state), afterFrames: () => {} };
+  const ui = { state, plots, legend, run, formula, labels, hook, catalog, showMessage, t, startOf: () => startOf(state), afterFrames: () => {}, canRun: () => dataset !== null };
 
   // ---- the landscape ---------------------------------------------------------------------------
   const land = { axes: [0, 1], center: null, ranges: null, heldBy: null };
@@ -161,12 +161,14 @@ async function boot() {
   // ---- problems --------------------------------------------------------------------------------
   async function loadProblem() {
     showMessage(t("page.loading"));
-    ui.clearRace();
+    await ui.clearRace();
     try {
       if (state.problem === "csv") {
         if (!state.csv) {
           dataset = null;
-          plots.setData(null);
+          plots.clear();
+          hook.plotsReady = true;
+          hook.loaded = "csv-empty";
           showMessage(t("reg.csv_choose"));
           panel.show(state.problem, null, null);
           return;
@@ -184,10 +186,15 @@ async function boot() {
       plots.setData(dataset);
       setupAxes();
       await loadLandscape();
-      ui.setProblemInfo({ n: dataset.n, k: dataset.classes, model: modelOf(state) });
+      const start = startOf(state);
+      ui.setProblemInfo({
+        n: dataset.n, k: dataset.classes, model: modelOf(state),
+        startLoss: lossAt(modelOf(state), isSoftmax() ? null : start, dataset),
+      });
       await ui.clearRace();
       showMessage("");
       hook.plotsReady = true;
+      hook.loaded = state.problem;
     } catch (err) {
       hook.errors.push(err.message);
       showMessage(t("error.server", { message: err.message }));

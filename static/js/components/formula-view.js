@@ -39,14 +39,15 @@ function lossLine(loss, value) {
 function modelLine(model, theta, k) {
   const has = Array.isArray(theta) && theta.length >= 2;
   const w = has ? num(theta[0]) : mi("w");
-  const b = has ? num(theta[1]) : mi("b");
+  const b = has ? num(Math.abs(theta[1])) : mi("b");
+  const plus = has && theta[1] < 0 ? mo("−") : mo("+");
   const xi = sub(mi("x"), mi("i"));
-  if (model === "linear") return math(Yhat, mo("="), mi("w"), xi, mo("+"), mi("b"), mo("="), w, xi, mo("+"), b);
+  if (model === "linear") return math(Yhat, mo("="), mi("w"), xi, mo("+"), mi("b"), mo("="), w, xi, plus, b);
   if (model === "softmax") {
     return math(Yhat, mo("="), mi("softmax"), paren(mi("W"), sub(mi("x"), mi("i")), mo("+"), mi("b")),
       mo(","), mi("k"), mo("="), mn(String(k)));
   }
-  return math(Yhat, mo("="), mi("σ"), paren(mi("w"), xi, mo("+"), mi("b")), mo("="), mi("σ"), paren(w, xi, mo("+"), b));
+  return math(Yhat, mo("="), mi("σ"), paren(mi("w"), xi, mo("+"), mi("b")), mo("="), mi("σ"), paren(w, xi, plus, b));
 }
 
 /** #formula-view: the Loss Function being minimised, with the chosen racer's current numbers. */
