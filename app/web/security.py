@@ -10,19 +10,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.wire import dumps
 
-# Plotly injects a <style> element at runtime, hence 'unsafe-inline' for styles only; scripts
-# come from our origin alone. The browser tests listen for securitypolicyviolation events.
+# The strictest policy under which every plot we draw renders (tests/browser/test_security.py
+# listens for securitypolicyviolation on every page). Scripts come from our origin alone, with
+# no eval. Plotly injects a <style> element and sets style attributes at runtime, hence
+# 'unsafe-inline' for styles only; its WebGL scenes load data: images. No workers, no plugins,
+# no fonts or frames from anywhere else; 'self' in connect-src covers our own ws:// origin.
 CSP = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
+        "img-src 'self' data:",
+        "font-src 'self'",
         "connect-src 'self'",
-        "worker-src 'self' blob:",
+        "worker-src 'none'",
         "object-src 'none'",
-        "base-uri 'self'",
+        "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]
@@ -34,6 +37,8 @@ HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), usb=()"),
 ]
 
 
