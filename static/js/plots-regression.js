@@ -194,12 +194,12 @@ export class RegressionPlots {
   figure3d() {
     const s = scale(this.projector);
     const L = this.land;
-    const ax = (title, range) => ({ title: { text: title, font: { size: s.small } }, range, tickfont: { size: s.small - 1 }, backgroundcolor: "#f4f6fa", gridcolor: GRID });
+    const ax = (title, range) => ({ title: { text: title, font: { size: s.small } }, range, tickfont: { size: s.small - 1 }, nticks: 4, backgroundcolor: "#f4f6fa", gridcolor: GRID });
     return {
       data: [{ type: "surface", x: L.x, y: L.y, z: L.rows, colorscale: "Viridis", showscale: false, opacity: 0.92, hoverinfo: "skip" }, ...this.pathTraces(true)],
       layout: {
         ...this.baseLayout(), margin: { l: 0, r: 0, t: 0, b: 0 }, uirevision: "regression-3d",
-        scene: { xaxis: ax(L.names[0], L.range[0]), yaxis: ax(L.names[1], L.range[1]), zaxis: ax(L.log ? this.t("reg.colour_log") : "loss"), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: { x: -1.3, y: -1.4, z: 1.1 } } },
+        scene: { xaxis: ax(L.names[0], L.range[0]), yaxis: ax(L.names[1], L.range[1]), zaxis: ax(L.log ? this.t("reg.colour_log") : "loss"), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: { x: -1.15, y: -1.25, z: 0.95 } } },
       },
     };
   }
