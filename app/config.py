@@ -62,7 +62,7 @@ class Settings:
     max_expression_nodes: int = _opt(100, "Most syntax-tree nodes in a custom formula.", minimum=1)
     max_expression_depth: int = _opt(20, "Deepest nesting in a custom formula.", minimum=1)
     max_ws_message_bytes: int = _opt(
-        16_384, "Largest WebSocket message from a client, in bytes.", minimum=64
+        262_144, "Largest WebSocket message from a client, in bytes.", minimum=64
     )
     max_ws_sessions: int = _opt(
         64, "Most concurrent WebSocket sessions per process; extras close with 1013.", minimum=1

@@ -43,6 +43,7 @@ def _page_config(request: Request, lab: str) -> dict:
             "default_grid": s.default_grid,
             "max_expression_chars": s.max_expression_chars,
             "max_steps_per_second": s.max_steps_per_second,
+            "max_ws_message_bytes": s.max_ws_message_bytes,
         },
     }
 

@@ -21,9 +21,10 @@ import { wireRace } from "./regression-race.js";
 
 const $ = (sel) => document.querySelector(sel);
 const config = JSON.parse($("#config").textContent);
-// A start message must fit the socket's message limit (16 KB): user rows beyond this budget
-// are thinned evenly (and the page says so).
-const MESSAGE_BUDGET = 14_000;
+// A start message must fit the socket's message limit (the server's max_ws_message_bytes,
+// 256 KB by default, room for 5,000 rows): rows beyond this budget are thinned evenly (and the
+// page says so), so a server configured with a small limit still runs.
+const MESSAGE_BUDGET = (config.limits.max_ws_message_bytes || 16_384) - 2_048;
 
 const hook = { config, state: null, race: null, plotsReady: false, step: 0, errors: [], plots: null, landscapes: 0 };
 window.__lereng = hook;

@@ -123,7 +123,7 @@ def test_binary_and_oversize_messages(client):
     with client.websocket_connect("/ws/runs") as ws:
         ws.send_bytes(b"\x00\x01")
         assert "binary" in recv(ws)["message"]
-        ws.send_text('{"type": "pause", "pad": "' + "x" * 100_000 + '"}')
+        ws.send_text('{"type": "pause", "pad": "' + "x" * 300_000 + '"}')
         assert "too large" in recv(ws)["message"]
         ws.send_json({"type": "speed", "steps_per_second": -3})
         assert recv(ws)["type"] == "error"
