@@ -297,16 +297,18 @@ class Session:
             )
 
     async def produce(self) -> None:
-        last = time.monotonic()
+        last = next_tick = time.monotonic()
         while True:
             self.check_deadline()
             if self.run is None or (self.paused and not self.pending_steps):
                 self.wake.clear()
-                timeout = None if self.run is None else self.deadline - time.monotonic()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout)
-                last = time.monotonic()
+                timeout = math.inf if self.run is None else self.deadline - time.monotonic()
+                with anyio.move_on_after(timeout):
+                    await self.wake.wait()
+                last = next_tick = time.monotonic()
                 continue
+            # Cleared before stepping: a control message that arrives meanwhile wakes us at once.
+            self.wake.clear()
             if self.pending_steps:
                 count, self.pending_steps = self.pending_steps, 0
             else:
@@ -317,10 +319,13 @@ class Session:
                 self.credit -= count
             if count:
                 await self.emit(count)
-            # Sleep for the tick, or wake early for a control message.
-            self.wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), TICK)
+            # Sleep until the next tick on a fixed grid (stepping time does not stretch the
+            # cadence; missed ticks are skipped, not caught up), or wake early for a control.
+            now = time.monotonic()
+            while next_tick <= now:
+                next_tick += TICK
+            with anyio.move_on_after(next_tick - now):
+                await self.wake.wait()
 
     async def deliver(self) -> None:
         outbox = self.outbox
@@ -328,7 +333,8 @@ class Session:
             await outbox.ready.wait()
             for text in outbox.take():
                 # A stalled client blocks here, never the producer; past the deadline it is gone.
-                await asyncio.wait_for(self.ws.send_text(text), SEND_TIMEOUT)
+                with anyio.fail_after(SEND_TIMEOUT):
+                    await self.ws.send_text(text)
 
 
 def origin_allowed(origin: str | None, host: str | None, settings: Any) -> bool:
