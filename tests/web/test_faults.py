@@ -232,7 +232,7 @@ def test_outbox_coalesces_then_thins_keeping_events_and_the_newest():
         assert [f["step"] for f in json.loads(last)["frames"]] == [1000, 1001, 1002]
         assert "skipped" not in json.loads(last)
 
-    asyncio.run(scenario())
+    in_thread(scenario)
 
 
 def test_outbox_byte_bound():
@@ -242,7 +242,7 @@ def test_outbox_byte_bound():
         box.put_frames(big)
         assert box.bytes <= 10_000 and box.items[-1].step == 99
 
-    asyncio.run(scenario())
+    in_thread(scenario)
 
 
 # ---- a run that would go on too long ------------------------------------------------------------
