@@ -328,7 +328,7 @@ WS_BAD = [
     '{"type": "START"}',
     '{"type": "dance"}',
     '{"type": "' + "x" * 5_000 + '"}',
-    '{"type": "start", "pad": "' + "x" * 20_000 + '"}',  # over the 16 KB message limit
+    '{"type": "start", "pad": "' + "x" * Settings().max_ws_message_bytes + '"}',  # too large
     '{"type": "pause"}',
     '{"type": "resume"}',
     '{"type": "step"}',
