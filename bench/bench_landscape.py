@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.problems.expression import parse_expression  # noqa: E402
+from app.problems.expression import parse_formula  # noqa: E402
 from app.problems.landscape import surface_grid  # noqa: E402
 from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
 
@@ -61,7 +61,7 @@ def main() -> None:
     print(f"{N}x{N} grid (ms) and value_and_grad for {PARTICLES} particles (µs), best of {REPEATS}")
     print(f"{'surface':<18} {'grid fn':>8} {'grid expr':>10} {'step fn':>8} {'step expr':>10}")
     for s in SURFACES.values():
-        expr = parse_expression(s.expression)
+        expr = parse_formula(s.expression)
         (x0, x1), (y0, y1) = s.domain
         pts = np.column_stack([rng.uniform(x0, x1, PARTICLES), rng.uniform(y0, y1, PARTICLES)])
         grid_fn = best(lambda s=s: surface_grid(s.fn, s.domain, N), GRID_CALLS)

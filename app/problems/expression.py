@@ -24,7 +24,7 @@ __all__ = [
     "MAX_NODES",
     "Expression",
     "ExpressionError",
-    "parse_expression",
+    "parse_formula",
 ]
 
 MAX_CHARS = 200
@@ -141,7 +141,7 @@ class Expression:
         return out
 
 
-def parse_expression(
+def parse_formula(
     text: str,
     *,
     max_chars: int = MAX_CHARS,

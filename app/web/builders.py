@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.config import Settings
-from app.problems.expression import ExpressionError, parse_expression
+from app.problems.expression import ExpressionError, parse_formula
 from app.problems.surfaces import SURFACES, SurfaceProblem
 from app.runs import Run, make_racers
 from app.web.data_builders import build_data_problem, data_problem_info, make_samplers
@@ -56,7 +56,7 @@ def resolve_surface(spec: SurfaceSpec, settings: Settings) -> ResolvedSurface:
         return ResolvedSurface(s.fn, surface_info(s), s.domain, s.start, s.log_scale)
     text = spec.expression or ""
     try:
-        expr = parse_expression(
+        expr = parse_formula(
             text,
             max_chars=settings.max_expression_chars,
             max_nodes=settings.max_expression_nodes,

@@ -12,18 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.engine import Tensor
-from app.problems.expression import FUNCTIONS, Expression, ExpressionError, parse_expression
+from app.problems.expression import FUNCTIONS, Expression, ExpressionError, parse_formula
 from app.problems.surfaces import SURFACES, SurfaceProblem
 
 
 def evaluate(text: str, x, y) -> np.ndarray:
-    return parse_expression(text).fn(Tensor(x), Tensor(y)).data
+    return parse_formula(text).fn(Tensor(x), Tensor(y)).data
 
 
 @pytest.mark.parametrize("sid", list(SURFACES))
 def test_catalog_expression_reproduces_fn(sid: str, rng: np.random.Generator) -> None:
     s = SURFACES[sid]
-    expr = parse_expression(s.expression)  # the defaults the server uses must accept it
+    expr = parse_formula(s.expression)  # the defaults the server uses must accept it
     assert expr.variables == {"x", "y"}
     (x0, x1), (y0, y1) = s.domain
     pts = np.column_stack([rng.uniform(x0, x1, 50), rng.uniform(y0, y1, 50)])
@@ -65,7 +65,7 @@ def test_values(text: str, expected, rng: np.random.Generator) -> None:
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_every_function_has_a_correct_gradient(name: str, rng: np.random.Generator) -> None:
     args = "x, y" if name in ("min", "max") else "x*y"
-    p = SurfaceProblem(parse_expression(f"{name}({args}) + 0.3*x"))
+    p = SurfaceProblem(parse_formula(f"{name}({args}) + 0.3*x"))
     pts = rng.uniform(0.2, 1.2, (10, 2))
     pts[:, 1] += 0.5  # no ties for min/max, where the gradient is split
     _, grads = p.value_and_grad(pts)
@@ -79,7 +79,7 @@ def test_every_function_has_a_correct_gradient(name: str, rng: np.random.Generat
 
 @pytest.mark.parametrize(("text", "value"), [("3", 3.0), ("pi/2", math.pi / 2), ("-e", -math.e)])
 def test_constants_are_shaped_like_x(text: str, value: float) -> None:
-    expr = parse_expression(text)
+    expr = parse_formula(text)
     assert expr.variables == frozenset()
     out = expr.fn(Tensor(np.zeros((3, 4))), Tensor(np.zeros((3, 4))))
     assert isinstance(out, Tensor) and out.shape == (3, 4)
@@ -89,7 +89,7 @@ def test_constants_are_shaped_like_x(text: str, value: float) -> None:
 
 
 def test_one_variable_broadcasts_and_the_other_gets_zero_gradient() -> None:
-    expr = parse_expression("x^2")
+    expr = parse_formula("x^2")
     assert expr.variables == {"x"}
     values, grads = SurfaceProblem(expr).value_and_grad(np.array([[1.0, 5.0], [3.0, 7.0]]))
     assert values.tolist() == [1.0, 9.0]
@@ -187,7 +187,7 @@ HOSTILE = [
 @pytest.mark.parametrize(("text", "column", "word"), HOSTILE)
 def test_hostile_input_is_refused_clearly(text: str, column: int | None, word: str) -> None:
     with pytest.raises(ExpressionError) as info:
-        parse_expression(text)
+        parse_formula(text)
     err = info.value
     assert err.message and str(err) == err.message
     assert word in err.message
@@ -198,18 +198,18 @@ def test_hostile_input_is_refused_clearly(text: str, column: int | None, word: s
 
 def test_limits_can_be_set_by_the_caller() -> None:
     with pytest.raises(ExpressionError, match="at most 5"):
-        parse_expression("x + y + 1", max_chars=5)
+        parse_formula("x + y + 1", max_chars=5)
     with pytest.raises(ExpressionError, match="too complex"):
-        parse_expression("x + y + 1", max_nodes=4)
+        parse_formula("x + y + 1", max_nodes=4)
     with pytest.raises(ExpressionError, match="depth limit 2"):
-        parse_expression("sin(cos(tan(x)))", max_depth=2)
-    parse_expression("sin(cos(tan(x)))", max_depth=3)
+        parse_formula("sin(cos(tan(x)))", max_depth=2)
+    parse_formula("sin(cos(tan(x)))", max_depth=3)
 
 
 def test_error_is_a_value_error() -> None:
     assert issubclass(ExpressionError, ValueError)
     with pytest.raises(ExpressionError):
-        parse_expression(None)  # type: ignore[arg-type]
+        parse_formula(None)  # type: ignore[arg-type]
 
 
 TOKENS = [
@@ -226,7 +226,7 @@ def _timed_parse(text: str) -> tuple[Expression | None, float]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            expr = parse_expression(text)
+            expr = parse_formula(text)
         except ExpressionError as exc:
             assert exc.message
             assert exc.column is None or 1 <= exc.column <= len(text) + 1
@@ -265,7 +265,7 @@ def test_integer_powers_and_their_gradients(n: int) -> None:
     # Integral exponents are computed by repeated squaring: check values and gradients,
     # negative bases included.
     x = np.array([-1.5, -0.7, 0.3, 1.1, 2.0])
-    p = SurfaceProblem(parse_expression(f"x^({n}) + y"))
+    p = SurfaceProblem(parse_formula(f"x^({n}) + y"))
     values, grads = p.value_and_grad(np.column_stack([x, np.zeros(5)]))
     np.testing.assert_allclose(values, x ** float(n), rtol=1e-14)
     np.testing.assert_allclose(grads[:, 0], n * x ** float(n - 1), rtol=1e-13)

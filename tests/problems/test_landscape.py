@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app.engine import Tensor
-from app.problems.expression import parse_expression
+from app.problems.expression import parse_formula
 from app.problems.landscape import MAX_GRID, contour_levels, spans_decades, surface_grid
 from app.problems.surfaces import SURFACES
 
@@ -42,7 +42,7 @@ def test_bad_sizes_are_refused(n) -> None:
 
 
 def test_nonfinite_values_become_nan_and_are_counted() -> None:
-    expr = parse_expression("log(x) + y")
+    expr = parse_formula("log(x) + y")
     g = surface_grid(expr.fn, ((-1.0, 1.0), (0.0, 1.0)), 5)  # x = -1, -0.5, 0, 0.5, 1
     z = g["z"]
     assert g["nonfinite"] == 15  # x < 0 gives nan, x = 0 gives -inf: three columns
@@ -51,19 +51,19 @@ def test_nonfinite_values_become_nan_and_are_counted() -> None:
 
 
 def test_float32_overflow_counts_as_nonfinite() -> None:
-    g = surface_grid(parse_expression("exp(x)").fn, ((0.0, 160.0), (0.0, 1.0)), 3)
+    g = surface_grid(parse_formula("exp(x)").fn, ((0.0, 160.0), (0.0, 1.0)), 3)
     assert g["nonfinite"] == 3  # e^160 is finite in float64 but beyond float32 (3.4e38)
     assert np.isnan(g["z"][:, 2]).all() and g["zmax"] == pytest.approx(np.exp(80), rel=1e-6)
 
 
 def test_all_nonfinite_grid_has_no_range() -> None:
-    g = surface_grid(parse_expression("log(-1 - x^2)").fn, ((-1.0, 1.0), (-1.0, 1.0)), 4)
+    g = surface_grid(parse_formula("log(-1 - x^2)").fn, ((-1.0, 1.0), (-1.0, 1.0)), 4)
     assert g["nonfinite"] == 16 and g["zmin"] is None and g["zmax"] is None
     assert contour_levels(g["z"]) == []
 
 
 def test_constant_expression_fills_the_grid() -> None:
-    g = surface_grid(parse_expression("2").fn, ((-1.0, 1.0), (-1.0, 1.0)), 6)
+    g = surface_grid(parse_formula("2").fn, ((-1.0, 1.0), (-1.0, 1.0)), 6)
     assert (g["z"] == 2).all()
     assert contour_levels(g["z"]) == [2.0]
 
