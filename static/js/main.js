@@ -5,6 +5,7 @@ import * as api from "./api.js";
 import { applyTranslations, language, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady, SurfacePlots } from "./plots.js";
 import {
+  raceStatusKey,
   applyDone,
   decodeState,
   defaultState,
@@ -115,11 +116,7 @@ async function boot() {
   const syncUrl = () => history.replaceState(null, "", `?${encodeState(state)}`);
 
   function showRaceStatus() {
-    if (!race) run.showStatus(dirty ? "" : "run.ready");
-    else if (race.awaiting) run.showStatus("run.starting");
-    else if (race.done) run.showStatus(dirty ? "run.changed" : "run.finished");
-    else if (dirty) run.showStatus("run.changed");
-    else run.showStatus(race.playing ? "run.running" : "run.paused");
+    run.showStatus(raceStatusKey(race, dirty));
   }
 
   function setPlaying(on) {

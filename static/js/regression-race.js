@@ -2,6 +2,7 @@
 // frames folded into the page's record, plots redrawn at their own pace, the legend (with
 // epochs and iterations) and the formula kept current.
 
+import { raceStatusKey } from "./state.js";
 import { applyDone, current, foldFrames, LOSS_OF_MODEL, newRecord } from "./regression-state.js";
 
 export function wireRace(ui, { stream, startMessage }) {
@@ -37,11 +38,7 @@ export function wireRace(ui, { stream, startMessage }) {
   }
 
   function showStatus() {
-    if (!race) run.showStatus(dirty ? "" : "run.ready");
-    else if (race.awaiting) run.showStatus("run.starting");
-    else if (race.done) run.showStatus(dirty ? "run.changed" : "run.finished");
-    else if (dirty) run.showStatus("run.changed");
-    else run.showStatus(race.playing ? "run.running" : "run.paused");
+    run.showStatus(raceStatusKey(race, dirty));
   }
 
   function setPlaying(on) {

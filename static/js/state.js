@@ -194,6 +194,15 @@ export function decodeState(search, base, functions, catalog, limits) {
 // ---------------------------------------------------------------------------------------------
 // Frames -> path updates
 
+/** The i18n key of a race's status line: shared by every lab's run controls. */
+export function raceStatusKey(race, dirty) {
+  if (!race) return dirty ? "" : "run.ready";
+  if (race.awaiting) return "run.starting";
+  if (race.done) return dirty ? "run.changed" : "run.finished";
+  if (dirty) return "run.changed";
+  return race.playing ? "run.running" : "run.paused";
+}
+
 export function isFinitePoint(p) {
   return Array.isArray(p) && p.length === 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]);
 }
