@@ -137,3 +137,13 @@ def test_same_seed_same_run_bit_for_bit_and_variants_differ():
     assert sgd["epoch"][40] == 1 and sgd["epoch"][41] == 2 and sgd["iteration"][41] == 41
     # The full-data loss of the batch racer equals its batch loss one step earlier's point.
     np.testing.assert_allclose(batch["batch_loss"][1], batch["losses"][0], rtol=1e-13)
+
+
+def test_linear_moment_grid_equals_the_chunked_engine_grid():
+    from app.problems.models import DataProblem
+
+    problem = LinearRegression(linear_1d(n=5000, slope=-3.0, intercept=4.0, noise=2.0, seed=9))
+    ranges = ((-6.0, 0.0), (1.0, 7.0))
+    fast = problem.grid(np.zeros(2), (0, 1), ranges, 31)
+    slow = DataProblem.grid(problem, np.zeros(2), (0, 1), ranges, 31)
+    np.testing.assert_allclose(fast["z"], slow["z"], rtol=1e-10)
