@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from tests.problems.test_datasets import BAD as BAD_CSV
 from tests.web.helpers import strict_json
 
 
@@ -180,3 +181,13 @@ def test_csv_upload(client):
     assert "'x' is not a number" in bad["detail"] and bad["row"] == 3
     big = post(client, "/api/datasets/csv", status=413, content=b"a,b\n" + b"1,2\n" * 400_000)
     assert "too large" in big["detail"]
+
+
+@pytest.mark.parametrize(("raw", "needle", "row"), BAD_CSV)
+def test_every_bad_csv_is_refused_over_http_with_its_row(client, raw, needle, row):
+    out = post(
+        client, "/api/datasets/csv", status=413 if len(raw) > 1_000_000 else 422, content=raw
+    )
+    assert needle in out["detail"]
+    if len(raw) <= 1_000_000:
+        assert out["row"] == row
