@@ -10,7 +10,7 @@ disconnect, a missed send deadline) cancels the other two:
   `frames` message, each send under a deadline (SEND_TIMEOUT): a client that cannot take a
   message in that long is gone, and the connection ends.
 
-Backpressure rule. A client that lags gets several steps per message (coalescing, nothing
+Backpressure rule (app/web/outbox.py). A client that lags gets several steps per message (coalescing, nothing
 lost). If the frames waiting in the outbox still exceed MAX_BACKLOG (or MAX_BACKLOG_BYTES), the
 outbox is thinned:
 every frame in which some racer's status changes is kept, so is the newest frame before each
@@ -30,15 +30,12 @@ otherwise says `"reason": "finished"` or `"stopped"`.
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
-import itertools
 import json
 import logging
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,11 +43,11 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from app.runs import Run, frame_of, summary
+from app.runs import Run, summary
 from app.web.builders import build_run
 from app.web.errors import ApiError, describe_validation_error
+from app.web.outbox import Outbox, encode_records
 from app.web.schemas import StartMessage
-from app.web.wire import dumps
 
 # One engine thread per process: runs take turns stepping, instead of several worker threads
 # contending for the GIL with the event loop (that contention, not the arithmetic, made the
@@ -64,119 +61,7 @@ TICK = 1 / 30  # frame messages per second: smooth on a projector, light on weak
 SEND_TIMEOUT = 5.0  # a client that cannot take a message in this long is gone
 DEFAULT_SPEED = 30.0
 MAX_STEPS_PER_MESSAGE = 500
-MAX_BACKLOG = 1_000  # frames waiting for one client
-MAX_BACKLOG_BYTES = 512 * 1024  # and their encoded size (a 4-racer frame is about 1 KB)
-MAX_PENDING_MESSAGES = 64  # control messages waiting before the server stops reading
 DEFAULT_MAX_RUN_SECONDS = 600.0
-
-_FRAMES_HEAD = b'{"type":"frames","frames":['
-
-
-@dataclass(slots=True)
-class Frame:
-    """One encoded step; `event` when some racer's status changed at it."""
-
-    step: int
-    data: bytes
-    event: bool
-
-
-def encode_records(records: Any, count: int) -> list[Frame]:
-    """Advance a run by up to `count` steps and encode them (runs in a worker thread)."""
-    return [
-        Frame(rec.step, dumps(frame_of(rec)), bool(rec.events))
-        for rec in itertools.islice(records, count)
-    ]
-
-
-class Outbox:
-    """What waits to be sent to one client, in order: encoded frames and control messages."""
-
-    def __init__(self, max_frames: int = MAX_BACKLOG, max_bytes: int = MAX_BACKLOG_BYTES) -> None:
-        self.items: collections.deque[Frame | bytes] = collections.deque()
-        self.max_frames = max_frames
-        self.max_bytes = max_bytes
-        self.frames = 0
-        self.bytes = 0
-        self.messages = 0
-        self.skipped = 0  # frames dropped since the last `frames` message
-        self.skipped_total = 0
-        self.ready = asyncio.Event()
-        self.room = asyncio.Event()
-        self.room.set()
-
-    def put_message(self, message: dict[str, Any]) -> None:
-        self.items.append(dumps(message))
-        self.messages += 1
-        if self.messages >= MAX_PENDING_MESSAGES:
-            self.room.clear()
-        self.ready.set()
-
-    def put_frames(self, frames: list[Frame]) -> None:
-        if not frames:
-            return
-        self.items.extend(frames)
-        self.frames += len(frames)
-        self.bytes += sum(len(f.data) for f in frames)
-        while self.frames > self.max_frames or self.bytes > self.max_bytes:
-            if not self._thin():
-                break
-        self.ready.set()
-
-    def drop_frames(self) -> None:
-        """Forget unsent frames of a run the client has left (a new start)."""
-        kept = [it for it in self.items if not isinstance(it, Frame)]
-        self.items = collections.deque(kept)
-        self.frames = self.bytes = 0
-
-    def _thin(self) -> bool:
-        """Drop every second frame that is neither an event nor the last of its stretch."""
-        items = list(self.items)
-        out: list[Frame | bytes] = []
-        drop = False
-        dropped = dropped_bytes = 0
-        for k, it in enumerate(items):
-            if isinstance(it, Frame) and not it.event:
-                nxt = items[k + 1] if k + 1 < len(items) else None
-                if isinstance(nxt, Frame):
-                    drop = not drop
-                    if drop:
-                        dropped += 1
-                        dropped_bytes += len(it.data)
-                        continue
-            out.append(it)
-        self.items = collections.deque(out)
-        self.frames -= dropped
-        self.bytes -= dropped_bytes
-        self.skipped += dropped
-        self.skipped_total += dropped
-        return dropped > 0
-
-    def take(self) -> list[str]:
-        """Everything waiting, as message texts; consecutive frames become one message."""
-        out: list[str] = []
-        batch: list[bytes] = []
-
-        def flush() -> None:
-            if not batch:
-                return
-            tail = b"]}" if not self.skipped else b'],"skipped":%d}' % self.skipped
-            self.skipped = 0
-            out.append((_FRAMES_HEAD + b",".join(batch) + tail).decode())
-            batch.clear()
-
-        for it in self.items:
-            if isinstance(it, Frame):
-                batch.append(it.data)
-            else:
-                flush()
-                out.append(it.decode())
-        flush()
-        self.items.clear()
-        self.frames = self.bytes = self.messages = 0
-        self.ready.clear()
-        self.room.set()
-        return out
 
 
 class Session:

@@ -21,7 +21,7 @@ import pytest
 import websockets
 
 from app.config import Settings
-from app.web import stream
+from app.web import outbox, stream
 from tests.conftest import LiveServer
 
 RACE = {
@@ -208,12 +208,12 @@ def test_connect_disconnect_cycles_leave_no_task_or_thread(server):
 
 
 def _frames(steps, events=()):
-    return [stream.Frame(k, b'{"step":%d}' % k, k in events) for k in steps]
+    return [outbox.Frame(k, b'{"step":%d}' % k, k in events) for k in steps]
 
 
 def test_outbox_coalesces_then_thins_keeping_events_and_the_newest():
     async def scenario():
-        box = stream.Outbox(max_frames=100)
+        box = outbox.Outbox(max_frames=100)
         box.put_frames(_frames(range(50)))
         (msg,) = box.take()  # a lagging client: fifty steps, one message, nothing lost
         assert [f["step"] for f in json.loads(msg)["frames"]] == list(range(50))
@@ -237,8 +237,8 @@ def test_outbox_coalesces_then_thins_keeping_events_and_the_newest():
 
 def test_outbox_byte_bound():
     async def scenario():
-        box = stream.Outbox(max_frames=10_000, max_bytes=10_000)
-        big = [stream.Frame(k, b'{"pad":"' + b"x" * 990 + b'"}', False) for k in range(100)]
+        box = outbox.Outbox(max_frames=10_000, max_bytes=10_000)
+        big = [outbox.Frame(k, b'{"pad":"' + b"x" * 990 + b'"}', False) for k in range(100)]
         box.put_frames(big)
         assert box.bytes <= 10_000 and box.items[-1].step == 99
 
