@@ -21,6 +21,7 @@ import { mountProblemPanel } from "./components/problem-panel.js";
 import { mountRaceLegend } from "./components/race-legend.js";
 import { mountRunControls } from "./components/run-controls.js";
 import {
+  wireFrameToggles,
   mountControlsToggle,
   mountLanguageToggle,
   mountProjectorToggle,
@@ -331,24 +332,7 @@ async function boot() {
     legend.show(race ? race.labels : labels(), race ? race.record : null);
     await plots.render();
   });
-  on("toggle-projector", async ({ on: value }) => {
-    state.projector = value;
-    localStorage.setItem("lereng.projector", value ? "1" : "0");
-    projectorToggle.show(value);
-    document.body.classList.toggle("projector", value);
-    plots.projector = value;
-    await plots.render();
-    plots.resize();
-  });
-  on("toggle-controls", ({ open }) => {
-    controlsToggle.show(open);
-    document.body.classList.toggle("controls-collapsed", !open);
-  });
-  on("select-view", ({ view }) => {
-    viewToggle.show(view);
-    $(".plot-row").dataset.view = view;
-    requestAnimationFrame(() => plots.resize());
-  });
+  wireFrameToggles(on, { state, plots, projectorToggle, controlsToggle, viewToggle });
   $("#loss-log").addEventListener("change", (event) => {
     state.lossLog = event.target.checked;
     plots.lossLog = state.lossLog;

@@ -16,7 +16,13 @@ import { mountFormulaView } from "./components/formula-view.js";
 import { mountOptimizerList } from "./components/optimizer-list.js";
 import { mountRaceLegend } from "./components/race-legend.js";
 import { mountRunControls } from "./components/run-controls.js";
-import { mountControlsToggle, mountLanguageToggle, mountProjectorToggle, mountViewToggle } from "./components/topbar.js";
+import {
+  mountControlsToggle,
+  mountLanguageToggle,
+  mountProjectorToggle,
+  mountViewToggle,
+  wireFrameToggles,
+} from "./components/topbar.js";
 import { wireRace } from "./regression-race.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -266,24 +272,7 @@ async function boot() {
     race.relabel();
     await plots.render();
   });
-  on("toggle-projector", async ({ on: value }) => {
-    state.projector = value;
-    localStorage.setItem("lereng.projector", value ? "1" : "0");
-    projectorToggle.show(value);
-    document.body.classList.toggle("projector", value);
-    plots.projector = value;
-    await plots.render();
-    plots.resize();
-  });
-  on("toggle-controls", ({ open }) => {
-    controlsToggle.show(open);
-    document.body.classList.toggle("controls-collapsed", !open);
-  });
-  on("select-view", ({ view }) => {
-    viewToggle.show(view);
-    $(".plot-row").dataset.view = view;
-    requestAnimationFrame(() => plots.resize());
-  });
+  wireFrameToggles(on, { state, plots, projectorToggle, controlsToggle, viewToggle });
   on("paused", () => {
     if (isSoftmax()) loadLandscape();
   });

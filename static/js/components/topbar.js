@@ -53,3 +53,26 @@ export function mountViewToggle(el) {
     },
   };
 }
+
+/** The page frame's toggles, the same in every lab: projector mode, the control column, and
+ * which plot shows at narrow widths. `on` subscribes to the actions the toggles emit. */
+export function wireFrameToggles(on, { state, plots, projectorToggle, controlsToggle, viewToggle }) {
+  on("toggle-projector", async ({ on: value }) => {
+    state.projector = value;
+    localStorage.setItem("lereng.projector", value ? "1" : "0");
+    projectorToggle.show(value);
+    document.body.classList.toggle("projector", value);
+    plots.projector = value;
+    await plots.render();
+    plots.resize();
+  });
+  on("toggle-controls", ({ open }) => {
+    controlsToggle.show(open);
+    document.body.classList.toggle("controls-collapsed", !open);
+  });
+  on("select-view", ({ view }) => {
+    viewToggle.show(view);
+    document.querySelector(".plot-row").dataset.view = view;
+    requestAnimationFrame(() => plots.resize());
+  });
+}
