@@ -21,6 +21,7 @@ import { mountProblemPanel } from "./components/problem-panel.js";
 import { mountRaceLegend } from "./components/race-legend.js";
 import { mountRunControls } from "./components/run-controls.js";
 import {
+  followPlotSizes,
   wireFrameToggles,
   mountControlsToggle,
   mountLanguageToggle,
@@ -339,17 +340,7 @@ async function boot() {
     plots.redrawLight();
   });
 
-  // Plot sizes follow their boxes (control column collapsed, projector type, window size).
-  let resizeQueued = false;
-  const observer = new ResizeObserver(() => {
-    if (resizeQueued) return;
-    resizeQueued = true;
-    requestAnimationFrame(() => {
-      resizeQueued = false;
-      plots.resize();
-    });
-  });
-  for (const el of document.querySelectorAll(".plot")) observer.observe(el);
+  followPlotSizes(plots);
 
   // Space toggles play, S steps, R resets (not while typing in a field).
   document.addEventListener("keydown", (event) => {

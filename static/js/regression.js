@@ -21,6 +21,7 @@ import {
   mountLanguageToggle,
   mountProjectorToggle,
   mountViewToggle,
+  followPlotSizes,
   wireFrameToggles,
 } from "./components/topbar.js";
 import { wireRace } from "./regression-race.js";
@@ -310,16 +311,7 @@ async function boot() {
     ui.schedule();
   });
 
-  let resizeQueued = false;
-  const observer = new ResizeObserver(() => {
-    if (resizeQueued) return;
-    resizeQueued = true;
-    requestAnimationFrame(() => {
-      resizeQueued = false;
-      plots.resize();
-    });
-  });
-  for (const el of document.querySelectorAll(".plot")) observer.observe(el);
+  followPlotSizes(plots);
 
   await loadProblem();
 }

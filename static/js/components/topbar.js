@@ -76,3 +76,18 @@ export function wireFrameToggles(on, { state, plots, projectorToggle, controlsTo
     requestAnimationFrame(() => plots.resize());
   });
 }
+
+/** Plot sizes follow their boxes (control column collapsed, projector type, window size),
+ * at most one resize per animation frame. */
+export function followPlotSizes(plots) {
+  let queued = false;
+  const observer = new ResizeObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      plots.resize();
+    });
+  });
+  for (const el of document.querySelectorAll(".plot")) observer.observe(el);
+}
