@@ -64,6 +64,22 @@ async def regression_page(request: Request) -> HTMLResponse:
     )
 
 
+@router.get("/network", response_class=HTMLResponse, include_in_schema=False)
+async def network_page(request: Request) -> HTMLResponse:
+    """The network lab: a small neural network learning toy data, and its loss landscape."""
+    return templates.TemplateResponse(
+        request, "network.html", {"config": _page_config(request, "network")}
+    )
+
+
+@router.get("/backprop", response_class=HTMLResponse, include_in_schema=False)
+async def backprop_page(request: Request) -> HTMLResponse:
+    """The backprop lab: the forward and backward pass of a tiny network, node by node."""
+    return templates.TemplateResponse(
+        request, "backprop.html", {"config": _page_config(request, "backprop")}
+    )
+
+
 @functools.cache
 def _plotly_bundle() -> tuple[bytes, bytes, str]:
     raw = PLOTLY_JS.read_bytes()
