@@ -144,6 +144,11 @@ class Run:
         self._inv = np.argsort(self._order)
         # Racers in distinct groups, in order, need no permutation (the common race).
         self._identity = bool((self._order == np.arange(n)).all())
+        # A problem whose racers differ in more than their optimizer (the regression lab's
+        # per-racer loss) learns which racer each internal row holds.
+        bind = getattr(problem, "bind_rows", None)
+        if bind is not None:
+            bind(self._order)
 
     def _make_groups(self) -> tuple[list[tuple[slice, _Param, Any]], list[int]]:
         keys: dict[tuple, list[int]] = {}

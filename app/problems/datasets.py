@@ -81,6 +81,37 @@ class CsvError(ValueError):
         self.row = row
 
 
+MAX_LABEL_CHARS = 64
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A parsed CSV file: column names, numbers (NaN in text columns), and text columns.
+
+    A column whose first data cell is not a number holds text labels (a class column such as
+    "setosa, versicolor, ..."); every other column must be numbers throughout.
+    """
+
+    names: list[str]
+    values: np.ndarray  # (N, C) float64
+    labels: dict[int, list[str]]  # column index -> each row's label
+
+    def rows(self) -> list[list[float | str]]:
+        """Rows as JSON-ready lists: numbers, or the label text in text columns."""
+        out = self.values.tolist()
+        for c, texts in self.labels.items():
+            for row, text in zip(out, texts, strict=True):
+                row[c] = text
+        return out
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
 def read_csv(
     raw: bytes,
     *,
@@ -88,7 +119,25 @@ def read_csv(
     max_columns: int = MAX_COLUMNS,
     max_bytes: int = MAX_BYTES,
 ) -> tuple[list[str], np.ndarray]:
-    """Header and an (N, C) float64 table from comma-separated UTF-8 bytes; CsvError otherwise."""
+    """Header and an (N, C) float64 table of numbers only; CsvError otherwise."""
+    table = read_csv_table(
+        raw, max_rows=max_rows, max_columns=max_columns, max_bytes=max_bytes, text_labels=False
+    )
+    return table.names, table.values
+
+
+def read_csv_table(
+    raw: bytes,
+    *,
+    max_rows: int = MAX_ROWS,
+    max_columns: int = MAX_COLUMNS,
+    max_bytes: int = MAX_BYTES,
+    text_labels: bool = True,
+) -> CsvTable:
+    """Comma-separated UTF-8 bytes as a CsvTable; CsvError naming the problem and row otherwise.
+
+    With text_labels, a column whose first cell is not a number is a label column.
+    """
     if len(raw) > max_bytes:
         raise CsvError(f"file is too large: {len(raw)} bytes, at most {max_bytes}")
     try:
@@ -115,17 +164,31 @@ def read_csv(
     if len(rows) < 3:
         raise CsvError("need at least two data rows")
     names = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    table = np.empty((len(rows) - 1, len(header)))
     for r, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
             raise CsvError(f"row {r} has {len(row)} cells, the header has {len(header)}", row=r)
+    first = [rows[1][c].strip() for c in range(len(header))]
+    text_columns = {
+        c for c, cell in enumerate(first) if text_labels and cell and _number(cell) is None
+    }
+    table = np.full((len(rows) - 1, len(header)), np.nan)
+    labels: dict[int, list[str]] = {c: [] for c in sorted(text_columns)}
+    for r, row in enumerate(rows[1:], start=2):
         for c, cell in enumerate(row):
             cell = cell.strip()
             if not cell:
                 raise CsvError(f"row {r}, column '{names[c]}': missing value", row=r)
-            try:
-                value = float(cell)
-            except ValueError:
+            if c in text_columns:
+                if len(cell) > MAX_LABEL_CHARS:
+                    raise CsvError(
+                        f"row {r}, column '{names[c]}': a label of {len(cell)} characters, "
+                        f"at most {MAX_LABEL_CHARS}",
+                        row=r,
+                    )
+                labels[c].append(cell)
+                continue
+            value = _number(cell)
+            if value is None:
                 shown = cell if len(cell) <= 20 else cell[:20] + "…"
                 raise CsvError(
                     f"row {r}, column '{names[c]}': '{shown}' is not a number", row=r
@@ -133,4 +196,4 @@ def read_csv(
             if not np.isfinite(value):
                 raise CsvError(f"row {r}, column '{names[c]}': '{cell}' is not finite", row=r)
             table[r - 2, c] = value
-    return names, table
+    return CsvTable(names, table, labels)

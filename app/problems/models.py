@@ -127,20 +127,60 @@ class LinearRegression(DataProblem):
 
 class LogisticRegression(DataProblem):
     """p = sigmoid(w * x + b), with binary cross-entropy (on logits, stable) or, to show why
-    it is the wrong choice for yes/no targets, mean squared error on p."""
+    it is the wrong choice for yes/no targets, mean squared error on p.
 
-    def __init__(self, data: Dataset, loss: str = "bce") -> None:
-        if loss not in ("bce", "mse"):
-            raise ValueError(f"loss must be 'bce' or 'mse', got {loss!r}")
+    `racer_losses` gives each racer of a run its own loss (the BCE model and its MSE twin in
+    one race); the landscape (grid, values) stays that of `loss`.
+    """
+
+    LOSSES = ("bce", "mse")
+
+    def __init__(
+        self, data: Dataset, loss: str = "bce", racer_losses: list[str] | None = None
+    ) -> None:
+        for name in [loss, *(racer_losses or [])]:
+            if name not in self.LOSSES:
+                raise ValueError(f"loss must be 'bce' or 'mse', got {name!r}")
         super().__init__(data)
         self.loss_name = loss
+        self.racer_losses = list(racer_losses) if racer_losses else None
+        # Which rows of value_and_grad's points use BCE, in the run's internal row order.
+        self._bce_rows: np.ndarray | None = None
 
-    def per_example(self, theta: Tensor) -> Tensor:
-        z = theta[:, 0:1] * self.data.x + theta[:, 1:2]
+    def bind_rows(self, order: np.ndarray) -> None:
+        """Called by Run: internal row r holds racer order[r]."""
+        if self.racer_losses is None:
+            return
+        if len(order) != len(self.racer_losses):
+            raise ValueError("give one loss per racer")
+        self._bce_rows = np.array([[self.racer_losses[i] == "bce"] for i in order], dtype=float)
+
+    def _logits(self, theta: Tensor) -> Tensor:
+        return theta[:, 0:1] * self.data.x + theta[:, 1:2]
+
+    def _loss(self, name: str, z: Tensor) -> Tensor:
         y = np.broadcast_to(self.data.y, (1, self.n))
-        if self.loss_name == "bce":
+        if name == "bce":
             return binary_cross_entropy_with_logits(z, y, "none")
         return mse_loss(F.sigmoid(z), y, "none")
+
+    def per_example(self, theta: Tensor) -> Tensor:
+        return self._loss(self.loss_name, self._logits(theta))
+
+    def value_and_grad(
+        self, points: np.ndarray, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        mask = self._bce_rows
+        if mask is None or len(points) != len(mask):
+            return super().value_and_grad(points, weights)
+        theta = Tensor(points, requires_grad=True)
+        z = self._logits(theta)
+        # Both losses for every row, each kept where its racer uses it: the masks are exact
+        # 0s and 1s, so each row's value and gradient are those of its own loss alone.
+        per = self._loss("bce", z) * mask + self._loss("mse", z) * (1.0 - mask)
+        loss = self._reduce(per, weights)
+        loss.backward(np.ones(loss.shape))
+        return np.array(loss.data), np.array(theta.grad)
 
 
 class SoftmaxRegression(DataProblem):

@@ -99,18 +99,21 @@ def build_run(req: RunRequest, settings: Settings) -> tuple[Run, dict[str, Any]]
         )
     configs = [o.as_dict() for o in req.optimizers]
     variants = [(c.pop("variant", None), c.pop("batch_size", None)) for c in configs]
+    losses = [c.pop("loss", None) for c in configs]
     try:
         racers = make_racers(configs)
     except ValueError as exc:
         raise ApiError(str(exc)) from None
     if req.surface is not None:
-        if any(v is not None or b is not None for v, b in variants):
-            raise ApiError("'variant' and 'batch_size' apply to data problems, not surfaces")
+        if any(v is not None or b is not None for v, b in variants) or any(losses):
+            raise ApiError(
+                "'variant', 'batch_size' and 'loss' apply to data problems, not surfaces"
+            )
         surface = resolve_surface(req.surface, settings)
         start = req.start if req.start is not None else surface.start
         problem, info, samplers = SurfaceProblem(surface.fn), {"surface": surface.info}, None
     else:
-        problem = build_data_problem(req.data, req.model, settings)
+        problem = build_data_problem(req.data, req.model, settings, losses)
         start = req.start if req.start is not None else [0.0] * problem.dim
         samplers = make_samplers(problem.n, variants, req.data.seed)
         info = {"problem": data_problem_info(problem, req.model)}

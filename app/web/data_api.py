@@ -10,7 +10,7 @@ import numpy as np
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.problems.datasets import CsvError, read_csv
+from app.problems.datasets import CsvError, read_csv_table
 from app.problems.landscape import contour_levels, spans_decades
 from app.web.data_builders import build_data_problem, build_dataset, dataset_payload
 from app.web.errors import ApiError
@@ -60,10 +60,16 @@ async def datasets_csv(request: Request) -> dict[str, Any]:
             raise ApiError(f"file is too large: at most {limit} bytes", status_code=413)
     max_rows = getattr(settings, "max_dataset_rows", 5000)
     try:
-        names, table = await asyncio.to_thread(read_csv, raw, max_rows=max_rows, max_bytes=limit)
+        parsed = await asyncio.to_thread(read_csv_table, raw, max_rows=max_rows, max_bytes=limit)
     except CsvError as exc:
         raise ApiError(exc.message, row=exc.row) from None
-    return {"columns": names, "rows": int(table.shape[0]), "table": table.tolist()}
+    # Text columns (class labels) travel as strings; the page offers them as class columns.
+    return {
+        "columns": parsed.names,
+        "rows": int(parsed.values.shape[0]),
+        "table": parsed.rows(),
+        "labels": sorted(parsed.labels),
+    }
 
 
 @router.post("/landscape/data")

@@ -62,6 +62,11 @@ class OptimizerConfig(BaseModel):
                 if value not in ("batch", "stochastic", "minibatch"):
                     raise ValueError("variant must be 'batch', 'stochastic' or 'minibatch'")
                 continue
+            if key == "loss":
+                # Not a hyperparameter: the racer's own loss (the logistic model's MSE twin).
+                if value not in ("bce", "mse"):
+                    raise ValueError("loss must be 'bce' or 'mse'")
+                continue
             _check_hyper_value(key, value)
         return self
 
@@ -86,7 +91,8 @@ class DataSpec(BaseModel):
     # The user's own data (from a CSV they loaded): inputs x (numbers, or [x1, x2] pairs)
     # and targets y; limits on their size are checked against Settings.
     x: list[float] | list[tuple[float, float]] | None = None
-    y: list[float] | None = None
+    # Targets: numbers, or text class labels for softmax regression (mapped to classes).
+    y: list[StrictNumber] | list[Annotated[str, Field(max_length=64)]] | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> DataSpec:

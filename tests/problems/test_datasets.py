@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.problems.datasets import CsvError, blobs_2d, linear_1d, read_csv, two_class_1d
+from app.problems.datasets import (
+    CsvError,
+    blobs_2d,
+    linear_1d,
+    read_csv,
+    read_csv_table,
+    two_class_1d,
+)
 
 
 def test_generators_are_seeded_and_shaped():
@@ -59,3 +66,22 @@ def test_bad_csv_refused_with_problem_and_row(raw, needle, row):
         read_csv(raw)
     assert needle in info.value.message
     assert info.value.row == row
+
+
+def test_text_columns_are_class_labels():
+    raw = b"x1,x2,species\n1,2,setosa\n3,4,virginica\n5,6,setosa\n"
+    table = read_csv_table(raw)
+    assert table.names == ["x1", "x2", "species"]
+    assert table.labels == {2: ["setosa", "virginica", "setosa"]}
+    assert table.rows() == [[1.0, 2.0, "setosa"], [3.0, 4.0, "virginica"], [5.0, 6.0, "setosa"]]
+    # A numeric column stays numeric: text further down is refused, naming the row.
+    with pytest.raises(CsvError) as info:
+        read_csv_table(b"a,b\n1,2\n3,abc\n")
+    assert "'abc' is not a number" in info.value.message and info.value.row == 3
+    # read_csv (numbers only) refuses the label column where it starts.
+    with pytest.raises(CsvError) as info:
+        read_csv(raw)
+    assert "'setosa' is not a number" in info.value.message and info.value.row == 2
+    with pytest.raises(CsvError) as info:
+        read_csv_table(b"a,b\n1,cat\n2,\n")
+    assert "missing value" in info.value.message and info.value.row == 3

@@ -147,3 +147,51 @@ def test_linear_moment_grid_equals_the_chunked_engine_grid():
     fast = problem.grid(np.zeros(2), (0, 1), ranges, 31)
     slow = DataProblem.grid(problem, np.zeros(2), (0, 1), ranges, 31)
     np.testing.assert_allclose(fast["z"], slow["z"], rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["logistic_bce", "logistic_mse", "softmax"])
+def test_engine_landscape_grid_equals_direct_loss(name):
+    problem = PROBLEMS[name]()
+    center = np.linspace(-0.4, 0.6, problem.dim)
+    # Softmax: a weight against a bias, every other parameter held at `center`.
+    axes = (0, problem.dim - 1)
+    grid = problem.grid(center, axes, ((-2.0, 2.0), (-1.5, 2.5)), 9)
+    for j, i in [(0, 0), (3, 7), (8, 8), (6, 1)]:
+        theta = center.copy()
+        theta[axes[0]], theta[axes[1]] = grid["x"][i], grid["y"][j]
+        assert grid["z"][j, i] == pytest.approx(reference_loss(problem, theta), rel=1e-12)
+
+
+def test_racers_with_their_own_loss_match_single_loss_runs():
+    """The MSE twin rides in the BCE race: each racer steps exactly as it would alone on its
+    own loss, whatever order the run keeps its rows in (mixed optimizers permute them)."""
+    data = two_class_1d(n=40, separation=2.5, seed=6)
+    configs = [
+        {"name": "sgd", "lr": 0.5},
+        {"name": "adam", "lr": 0.05},
+        {"name": "sgd", "lr": 0.3},
+        {"name": "adam", "lr": 0.1},
+    ]
+    losses = ["bce", "mse", "mse", "bce"]
+    variants = [("minibatch", 8), ("batch", None), ("stochastic", None), ("minibatch", 8)]
+
+    def samplers(rows):
+        return [BatchSampler(data.n, v, k, seed=2) for v, k in (variants[i] for i in rows)]
+
+    problem = LogisticRegression(data, "bce", losses)
+    run = Run(problem, make_racers(configs), (-3.0, 2.5), 60, samplers=samplers(range(4)))
+    assert not (run._order == np.arange(4)).all()  # the rows really are permuted
+    together = collect(run)
+    for i, loss in enumerate(losses):
+        problem = LogisticRegression(data, loss)
+        racer = make_racers([configs[i]])
+        (single,) = collect(Run(problem, racer, (-3.0, 2.5), 60, samplers=samplers([i])))
+        assert together[i]["points"] == single["points"]
+        assert together[i]["losses"] == single["losses"]
+        assert together[i]["batch_loss"] == single["batch_loss"]
+    # The twins' losses are MSE values: at the start, the MSE of sigmoid against the labels.
+    z = -3.0 * data.x + 2.5
+    p = 1 / (1 + np.exp(-z))
+    assert together[1]["losses"][0] == pytest.approx(np.mean((p - data.y) ** 2), rel=1e-12)
+    with pytest.raises(ValueError, match="'bce' or 'mse'"):
+        LogisticRegression(data, "bce", ["bce", "hinge"])

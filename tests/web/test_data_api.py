@@ -191,3 +191,117 @@ def test_every_bad_csv_is_refused_over_http_with_its_row(client, raw, needle, ro
     assert needle in out["detail"]
     if len(raw) <= 1_000_000:
         assert out["row"] == row
+
+
+def _ws_frames(client, body):
+    with client.websocket_connect("/ws/runs") as ws:
+        ws.send_json({"type": "start", **body, "steps_per_second": 2000})
+        started = strict_json(ws.receive_text())
+        assert started["type"] == "started", started
+        frames = []
+        while (msg := strict_json(ws.receive_text()))["type"] != "done":
+            frames += msg["frames"]
+    return started, frames
+
+
+def test_mse_twin_rides_in_the_logistic_race_identically_over_post_and_websocket(client):
+    twin = [
+        {"name": "sgd", "lr": 0.5, "variant": "batch"},
+        {"name": "adam", "lr": 0.05, "variant": "minibatch", "batch_size": 8},
+    ]
+    body = {
+        "data": {"generator": "two_class", "n": 40, "seed": 2, "separation": 3},
+        "model": "logistic",
+        "start": [-6.0, 0.0],
+        "steps": 40,
+        "optimizers": twin + [{**o, "loss": "mse"} for o in twin],
+    }
+    posted = post(client, "/api/runs", json=body)
+    assert posted["problem"]["losses"] == ["bce", "bce", "mse", "mse"]
+    started, frames = _ws_frames(client, body)
+    assert started["problem"]["losses"] == ["bce", "bce", "mse", "mse"]
+    for i, run in enumerate(posted["runs"]):
+        mine = [e for f in frames for e in f["racers"] if e["i"] == i]
+        assert [e["point"] for e in mine] == run["points"]
+        assert [e["loss"] for e in mine] == run["losses"]
+    # Each twin's losses are its own: those of the same racer alone on the MSE model.
+    alone = post(client, "/api/runs", json={**body, "model": "logistic_mse", "optimizers": twin})
+    for i in range(2):
+        assert posted["runs"][2 + i]["losses"] == alone["runs"][i]["losses"]
+        assert posted["runs"][2 + i]["points"] == alone["runs"][i]["points"]
+    # From this start (every point on the wrong side, sigmoid saturated) batch SGD on BCE
+    # recovers while its MSE twin sits on MSE's flat region.
+    bce, mse = posted["runs"][0]["losses"], posted["runs"][2]["losses"]
+    assert bce[-1] < 0.1 * bce[0] and mse[-1] > 0.99 * mse[0]
+
+
+def test_csv_with_text_labels_runs_softmax(client):
+    rows = [
+        (i % 7 - 3 + c * 0.5, (i * 3) % 5 - 2 - c, name)
+        for i in range(30)
+        for c, name in enumerate(["cat", "dog", "eel"])
+    ]
+    raw = ("a,b,animal\n" + "".join(f"{a},{b},{n}\n" for a, b, n in rows)).encode()
+    up = post(client, "/api/datasets/csv", content=raw)
+    assert up["labels"] == [2] and up["table"][1] == [rows[1][0], rows[1][1], "dog"]
+    data = {"x": [r[:2] for r in up["table"]], "y": [r[2] for r in up["table"]]}
+    ds = post(client, "/api/datasets", json={"data": data, "model": "softmax"})
+    assert ds["classes"] == 3 and ds["class_names"] == ["cat", "dog", "eel"]
+    assert ds["y"][:4] == [0, 1, 2, 0]
+    body = {"data": data, "model": "softmax", "steps": 5, "optimizers": [{"name": "sgd"}]}
+    run = post(client, "/api/runs", json=body)
+    assert run["problem"]["classes"] == 3 and len(run["runs"][0]["points"][0]) == 9
+    assert run["runs"][0]["losses"][0] == pytest.approx(np.log(3), rel=1e-12)
+    # Whole-number labels need not start at 0: 1, 2, 3 are three classes.
+    numeric = {"x": data["x"][:6], "y": [1, 2, 3, 1, 2, 3]}
+    ds = post(client, "/api/datasets", json={"data": numeric, "model": "softmax"})
+    assert ds["classes"] == 3 and ds["y"] == [0, 1, 2, 0, 1, 2] and ds["class_names"][0] == "1"
+
+
+XY = [[0, 1], [1, 0], [2, 2], [3, 1], [4, 0], [5, 3], [6, 1]]
+BAD_CLASSES = [
+    ({"x": XY, "y": ["a", "b", "c", "d", "e", "f", "a"]}, "softmax", "row 7", 7),
+    ({"x": XY, "y": [0, 1, 2, 3, 4, 5, 0]}, "softmax", "2 to 5 classes", 7),
+    ({"x": XY, "y": [0, 1, 2.5, 0, 1, 2, 0]}, "softmax", "whole number", 4),
+    ({"x": XY, "y": [0, 1, -1, 0, 1, 2, 0]}, "softmax", "whole number", 4),
+    ({"x": XY, "y": ["a"] * 7}, "softmax", "only one class", None),
+    ({"x": [1, 2, 3], "y": ["low", "high", "low"]}, "linear", "'low' is not a number", 2),
+    ({"x": [1, 2, 3], "y": [0, 1, 0.5]}, "logistic", "must be 0 or 1", 4),
+    ({"x": [1, 2, 3], "y": [0, 1, 0]}, "softmax", "two input columns", None),
+]
+
+
+@pytest.mark.parametrize(("data", "model", "needle", "row"), BAD_CLASSES)
+def test_bad_class_columns_are_refused_naming_the_row(client, data, model, needle, row):
+    for url, extra in [
+        ("/api/datasets", {}),
+        ("/api/runs", {"steps": 2, "optimizers": [{"name": "sgd"}]}),
+    ]:
+        out = post(client, url, status=422, json={"data": data, "model": model, **extra})
+        assert needle in out["detail"], out
+        assert out.get("row") == row
+        if row is not None:
+            assert f"row {row}" in out["detail"]
+
+
+def test_loss_per_racer_is_for_logistic_models_only(client):
+    body = {"data": LINEAR, "model": "linear", "steps": 2}
+    out = post(
+        client,
+        "/api/runs",
+        status=422,
+        json={**body, "optimizers": [{"name": "sgd", "loss": "mse"}]},
+    )
+    assert "logistic regression only" in out["detail"]
+    out = post(
+        client,
+        "/api/runs",
+        status=422,
+        json={
+            **body,
+            "model": "logistic",
+            "data": {"generator": "two_class"},
+            "optimizers": [{"name": "sgd", "loss": "hinge"}],
+        },
+    )
+    assert "loss must be 'bce' or 'mse'" in out["detail"]
