@@ -1,0 +1,151 @@
+// Pure diagnosis rules for one racer's recent steps (no DOM): is the learning rate too high
+// (oscillating or diverging), is the racer on a plateau, near a saddle point, or converged?
+//
+// Curvature comes from finite differences of the gradient along the update directions: for
+// consecutive steps with d = x_k - x_{k-1}, (g_k - g_{k-1}) . d / |d|^2 is the second
+// derivative along d (exact on a quadratic, whatever the optimizer). Curvatures of both signs
+// within the window mean the Hessian there is indefinite. (A least-squares fit of the whole
+// 2x2 Hessian from the same pairs was tried and dropped: when the steps all point nearly the
+// same way, as along a valley, it invents large negative curvature.)
+
+export const WINDOW = 24;
+
+// Thresholds, relative so that they mean the same on every surface. `slope` is a typical
+// slope of the landscape (its value range over its diagonal).
+const TINY = 1e-4; // gradient / slope: converged
+const SMALL = 0.05; // gradient / slope: plateau
+const SADDLE_DROP = 0.25; // gradient / the largest gradient seen: slowed down next to a saddle
+const FLAT = 0.01; // loss change over the window / value range: flat
+
+const norm = (v) => (v && Number.isFinite(v[0]) && Number.isFinite(v[1]) ? Math.hypot(v[0], v[1]) : NaN);
+const dot = (a, b) => a[0] * b[0] + a[1] * b[1];
+
+/**
+ * A tracker per racer: push(entry) each step ({point, loss, grad, update, status}), then
+ * label() -> {key, values} or null. ctx: {slope, curvature, range, minValue} of the landscape.
+ */
+export class Diagnoser {
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.hist = [];
+    this.gMax = 0;
+    this.status = "running";
+  }
+
+  push(e) {
+    if (e.status) this.status = e.status;
+    const g = norm(e.grad);
+    if (Number.isFinite(g)) this.gMax = Math.max(this.gMax, g);
+    this.hist.push({ point: e.point, loss: e.loss, grad: e.grad, update: e.update, g });
+    if (this.hist.length > WINDOW + 1) this.hist.shift();
+  }
+
+  label() {
+    return diagnose(this.hist, { ...this.ctx, gMax: this.gMax, status: this.status });
+  }
+}
+
+/** Second derivatives along the last steps: finite differences of the gradient along each
+ * update direction, c = (g_k - g_{k-1}) . d / |d|^2 with d = x_k - x_{k-1}. */
+export function curvatures(hist) {
+  const out = [];
+  for (let k = 1; k < hist.length; k += 1) {
+    const a = hist[k - 1];
+    const b = hist[k];
+    if (!a.point || !b.point || !a.grad || !b.grad) continue;
+    const d = [b.point[0] - a.point[0], b.point[1] - a.point[1]];
+    const dd = dot(d, d);
+    if (!(dd > 0) || !Number.isFinite(dd)) continue;
+    const c = dot([b.grad[0] - a.grad[0], b.grad[1] - a.grad[1]], d) / dd;
+    if (Number.isFinite(c)) out.push(c);
+  }
+  return out;
+}
+
+/** The rule table. hist: recent entries, oldest first; ctx: landscapeContext() plus the
+ * largest gradient norm so far (gMax) and the racer's status. */
+export function diagnose(hist, ctx) {
+  const { status } = ctx;
+  const losses = hist.map((h) => h.loss).filter(Number.isFinite);
+  if (status === "diverged") {
+    const n = losses.length;
+    // Falling without bound is the surface's doing (no minimum that way), not the step size's.
+    if (n >= 2 && losses[n - 1] < losses[0]) return { key: "unbounded" };
+    return { key: "diverging" };
+  }
+  if (hist.length < 4 || losses.length < 4) return status === "converged" ? { key: "converged" } : null;
+  const last = hist[hist.length - 1];
+  const range = ctx.range > 0 ? ctx.range : 1;
+  const slope = ctx.slope > 0 ? ctx.slope : 1;
+  const gRel = last.g / slope;
+  const n = losses.length;
+  const rises = countPairs(losses, (a, b) => b > a);
+  const falls = countPairs(losses, (a, b) => b < a);
+
+  // Diverging: the loss grows most steps and by a lot.
+  const base = Number.isFinite(ctx.minValue) ? ctx.minValue : Math.min(...losses);
+  const gap0 = losses[0] - base;
+  const gapN = losses[n - 1] - base;
+  if (rises >= 0.6 * (n - 1) && gapN > 4 * Math.max(gap0, 1e-300) && gapN > FLAT * range) return { key: "diverging" };
+
+  const known = Number.isFinite(ctx.minValue);
+  const nearMin = known && losses[n - 1] - ctx.minValue <= 1e-6 * range;
+  if (status === "converged" || gRel < TINY || (nearMin && gRel < SMALL)) {
+    return { key: "converged", values: { gap: known ? losses[n - 1] - ctx.minValue : null } };
+  }
+
+  // Oscillating: the step keeps flipping direction, or the loss goes up and down.
+  const ups = hist.slice(1).map((h) => h.update).filter((u) => Number.isFinite(norm(u)) && norm(u) > 0);
+  let flips = 0;
+  for (let k = 1; k < ups.length; k += 1) if (dot(ups[k], ups[k - 1]) < 0) flips += 1;
+  const upDown = rises >= 0.25 * (n - 1) && falls >= 0.25 * (n - 1);
+  if ((ups.length >= 4 && flips >= 0.5 * (ups.length - 1)) || upDown) {
+    return { key: "oscillating", values: { flips, steps: ups.length - 1 } };
+  }
+
+  // Saddle: slowed right down, and curved upwards along some step directions and downwards
+  // along others.
+  // Saddle: slowed right down, curved upwards along earlier steps, and now curving downwards
+  // along the latest ones (the path is being pushed off the ridge it came along).
+  const cs = curvatures(hist);
+  const cMax = Math.max(0, ...cs.map(Math.abs));
+  const recent = cs.slice(-5);
+  // Negative against both this window and the landscape's own scale of curvature, so a
+  // valley floor's faint negative curvature (Rosenbrock just above its parabola) is no saddle.
+  const cFloor = Math.max(0.05 * cMax, 0.02 * (ctx.curvature || 0));
+  const bending = recent.length >= 3 && recent.filter((c) => c < -cFloor).length >= 3;
+  const cupped = cs.some((c) => c > 0.05 * cMax);
+  // Rolling off a saddle, every step goes downhill faster than the one before.
+  const tail = losses.slice(-4);
+  const d = tail.slice(1).map((v, k) => v - tail[k]);
+  const speeding = d.every((v, k) => v < 0 && (k === 0 || v < d[k - 1]));
+  if (ctx.gMax > 0 && last.g <= SADDLE_DROP * ctx.gMax && bending && cupped && speeding) return { key: "saddle" };
+
+  // Plateau: gradient small, loss flat, yet far from the known minimum (or no minimum known).
+  const maxG = Math.max(...hist.map((h) => h.g).filter(Number.isFinite));
+  const flat = Math.abs(losses[0] - losses[n - 1]) <= FLAT * range;
+  // "Far" is generous (a thousandth of the range): on surfaces coloured by log, the valley
+  // floor is a tiny fraction of the range and still nowhere near the minimum.
+  const far = !known || losses[n - 1] - ctx.minValue > 1e-3 * range;
+  if (maxG / slope < SMALL && flat && far) return { key: "plateau" };
+  return null;
+}
+
+function countPairs(xs, pred) {
+  let c = 0;
+  for (let k = 1; k < xs.length; k += 1) if (pred(xs[k - 1], xs[k])) c += 1;
+  return c;
+}
+
+/** The landscape numbers the rules are relative to, from a /api/landscape response. */
+export function landscapeContext(land) {
+  const [[x0, x1], [y0, y1]] = land.domain;
+  const range = Number.isFinite(land.zmax - land.zmin) ? land.zmax - land.zmin : 1;
+  const diag = Math.hypot(x1 - x0, y1 - y0);
+  return {
+    range,
+    slope: range / diag,
+    curvature: range / (diag * diag),
+    minValue: Number.isFinite(land.info.min_value) ? land.info.min_value : null,
+  };
+}

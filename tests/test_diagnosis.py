@@ -1,0 +1,149 @@
+"""Diagnosis rules (static/js/components/diagnosis-rules.js) on trajectories with known answers.
+
+The trajectories come from the real engine (app.runs.Run) on surfaces whose behaviour is known
+in closed form: on f = x² + y² (L = 2) gradient descent flips sign every step for
+1/L < lr < 2/L and diverges for lr > 2/L; x² − y² has a saddle at the origin; Rosenbrock's
+valley and the catalog plateau are flat and far from the minimum. The rules are pure ES
+module code, run inside headless Chromium.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from app.problems.surfaces import SURFACES, SurfaceProblem
+from app.runs import Run, make_racers
+
+pytestmark = pytest.mark.browser
+
+RULES = "/static/js/components/diagnosis-rules.js"
+
+# Labels at every step for one racer: the JS Diagnoser fed entry by entry.
+LABELS = """async ([url, ctx, entries]) => {
+  const m = await import(url);
+  const d = new m.Diagnoser(ctx);
+  return entries.map((e) => { d.push(e); const l = d.label(); return l ? l.key : null; });
+}"""
+
+
+def trajectory(surface_id, start, steps, **opt):
+    s = SURFACES[surface_id]
+    run = Run(SurfaceProblem(s.fn), make_racers([opt]), start, steps)
+    out = []
+    for rec in run.records():
+        if not rec.active[0]:
+            break
+        out.append(
+            {
+                "point": rec.points[0].tolist(),
+                "loss": float(rec.losses[0]),
+                "grad": rec.grads[0].tolist(),
+                "update": rec.updates[0].tolist(),
+                "status": rec.status[0],
+            }
+        )
+    return [_finite(e) for e in out]
+
+
+def _finite(e):
+    # What the wire does: non-finite numbers become null.
+    def fix(v):
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        return v if isinstance(v, str) or math.isfinite(v) else None
+
+    return {k: fix(v) for k, v in e.items()}
+
+
+def context(surface_id, n=200):
+    """The landscape numbers the page passes: value range over the domain and its diagonal."""
+    s = SURFACES[surface_id]
+    (x0, x1), (y0, y1) = s.domain
+    xs, ys = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    pts = np.stack([xs.ravel(), ys.ravel()], axis=1)
+    z, _ = SurfaceProblem(s.fn).value_and_grad(pts)
+    rng = float(z.max() - z.min())
+    diag = math.hypot(x1 - x0, y1 - y0)
+    return {
+        "range": rng,
+        "slope": rng / diag,
+        "curvature": rng / diag**2,
+        "minValue": s.min_value,
+    }
+
+
+@pytest.fixture
+def labels(page, live_server):
+    page.goto(f"{live_server.url}/healthz")
+
+    def run(surface_id, entries):
+        return page.evaluate(LABELS, [f"{live_server.url}{RULES}", context(surface_id), entries])
+
+    return run
+
+
+def test_quadratic_above_two_over_L_diverges(labels):
+    # x_{k+1} = (1 - 2 lr) x: lr = 1.05 gives a factor -1.1, the loss grows 1.21x per step.
+    entries = trajectory("quadratic", [-2.5, 2.0], 60, name="sgd", lr=1.05)
+    got = labels("quadratic", entries)
+    assert got[-1] == "diverging"
+    assert got[:3] == [None, None, None]  # too early to say anything
+
+
+def test_quadratic_between_one_and_two_over_L_oscillates_then_converges(labels):
+    # Factor 1 - 2 lr = -0.9: every step flips direction while the loss shrinks.
+    entries = trajectory("quadratic", [-2.5, 2.0], 400, name="sgd", lr=0.95)
+    got = labels("quadratic", entries)
+    assert got[10:30] == ["oscillating"] * 20
+    assert got[-1] == "converged"
+
+
+def test_small_learning_rate_on_the_bowl_is_never_flagged_too_high(labels):
+    entries = trajectory("quadratic", [-2.5, 2.0], 300, name="sgd", lr=0.05)
+    got = labels("quadratic", entries)
+    assert "oscillating" not in got and "diverging" not in got
+    assert got[-1] == "converged"
+
+
+def test_saddle_at_the_origin(labels):
+    # Starting just off the x axis, descent slides towards (0, 0), slows, then escapes along y.
+    entries = trajectory("saddle", [-1.8, 1e-4], 200, name="sgd", lr=0.05)
+    got = labels("saddle", entries)
+    dist = [math.hypot(*e["point"]) for e in entries]
+    saddle = [k for k, g in enumerate(got) if g == "saddle"]
+    # Called once the path turns off the x axis (|y| > |x|: the step now curves down), while
+    # it is still next to the origin, and never far from it.
+    turn = next(k for k, e in enumerate(entries) if abs(e["point"][1]) > abs(e["point"][0]))
+    assert dist[turn] < 0.05
+    assert turn <= saddle[0] <= turn + 4
+    assert max(dist[k] for k in saddle) < 0.5
+    # Nowhere is the saddle called a minimum or a plateau.
+    assert "converged" not in got and "plateau" not in got
+
+
+def test_saddle_escape_off_the_plot_is_unbounded_not_lr(labels):
+    entries = trajectory("saddle", [-1.8, 0.02], 2000, name="sgd", lr=0.2)
+    entries[-1]["status"] = "diverged"
+    assert labels("saddle", entries)[-1] == "unbounded"
+
+
+def test_rosenbrock_valley_is_a_plateau(labels):
+    # Adam with a small rate reaches the curved valley, then creeps along it.
+    entries = trajectory("rosenbrock", [-1.2, 1.0], 600, name="adam", lr=0.002)
+    got = labels("rosenbrock", entries)
+    assert got[-1] == "plateau"
+    assert got[150:].count("plateau") == len(got) - 150
+    assert entries[-1]["loss"] > 0.5  # indeed still far from f = 0 at (1, 1)
+    # Just above the parabola the Hessian is faintly indefinite (eigenvalue about -0.1 next to
+    # 1100): no saddle there.
+    assert "saddle" not in got
+
+
+def test_catalog_plateau_is_a_plateau(labels):
+    entries = trajectory("plateau", [-3.0, 2.5], 200, name="sgd", lr=0.1)
+    got = labels("plateau", entries)
+    assert got[-1] == "plateau"
+    assert got[:3] == [None, None, None]
