@@ -54,6 +54,9 @@ class Settings:
     # Limits are enforced on the server; the page only mirrors them for friendlier controls.
     max_steps: int = _opt(10_000, "Most steps in one run (REST and WebSocket).", minimum=1)
     max_optimizers: int = _opt(8, "Most optimizers racing in one run.", minimum=1)
+    max_sweep_rates: int = _opt(
+        40, "Most learning rates per optimizer in one learning-rate sweep.", minimum=2
+    )
     max_grid: int = _opt(400, "Most landscape grid points per axis.", minimum=2)
     default_grid: int = _opt(
         150, "Grid points per axis when a request names none (at most the maximum).", minimum=2
@@ -77,6 +80,9 @@ class Settings:
     max_upload_bytes: int = _opt(1_000_000, "Largest uploaded CSV file, in bytes.", minimum=1)
     max_hidden_layers: int = _opt(6, "Most hidden layers in a network.", minimum=1)
     max_layer_width: int = _opt(16, "Most units in one hidden layer.", minimum=1)
+    max_backprop_steps: int = _opt(
+        1_000, "Most SGD steps in one backprop-lab training request.", minimum=1
+    )
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(type(self))
