@@ -1,0 +1,125 @@
+"""POST /api/sweep: one vectorised run over optimizers x a log lr grid, checked racer by racer."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from tests.web.helpers import strict_json
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(Settings(max_sweep_rates=12, max_steps=500, max_optimizers=3)))
+
+
+def post(client, url, body, status=200):
+    r = client.post(url, json=body)
+    assert r.status_code == status, r.text
+    return strict_json(r.content)
+
+
+SWEEP = {
+    "surface": {"function": "rosenbrock"},
+    "start": [-1.2, 1.0],
+    "steps": 150,
+    "optimizers": [{"name": "sgd"}, {"name": "sgd", "momentum": 0.9}, {"name": "adam"}],
+    "lr_min": 1e-5,
+    "lr_max": 0.1,
+    "rates": 9,
+}
+
+
+def test_sweep_matches_each_racer_run_alone(client):
+    got = post(client, "/api/sweep", SWEEP)
+    lrs = got["lrs"]
+    assert len(lrs) == 9
+    assert lrs[0] == pytest.approx(1e-5, rel=1e-12) and lrs[-1] == pytest.approx(0.1, rel=1e-12)
+    # Log-spaced: equal ratios.
+    assert np.allclose(np.diff(np.log(lrs)), math.log(1e4) / 8)
+    assert [c["optimizer"]["name"] for c in got["curves"]] == ["sgd", "sgd", "adam"]
+    assert got["curves"][1]["optimizer"]["momentum"] == 0.9
+    statuses = set()
+    for opt, curve in zip(SWEEP["optimizers"], got["curves"], strict=True):
+        for k, lr in enumerate(lrs):
+            alone = post(
+                client,
+                "/api/runs",
+                {
+                    "surface": SWEEP["surface"],
+                    "start": SWEEP["start"],
+                    "steps": SWEEP["steps"],
+                    "optimizers": [{**opt, "lr": lr}],
+                },
+            )["runs"][0]
+            statuses.add(alone["status"])
+            assert curve["status"][k] == alone["status"]
+            assert curve["stopped_at"][k] == alone["steps"]
+            if alone["status"] == "diverged":
+                assert curve["final_loss"][k] is None
+            else:
+                # The same arithmetic, row by row: bit for bit.
+                assert curve["final_loss"][k] == alone["losses"][-1]
+    # The grid spans both behaviours, so the comparison covered each.
+    assert {"diverged", "budget"} <= statuses
+
+
+def test_best_lr_is_the_lowest_final_loss(client):
+    got = post(client, "/api/sweep", SWEEP)
+    for curve in got["curves"]:
+        pairs = [
+            (v, lr) for v, lr in zip(curve["final_loss"], got["lrs"], strict=True) if v is not None
+        ]
+        assert curve["best_lr"] == min(pairs)[1]
+
+
+def test_quadratic_sweep_diverges_above_two_over_L(client):
+    # f = x² + y² has L = 2: plain gradient descent diverges exactly for lr > 1.
+    body = {
+        "surface": {"function": "quadratic"},
+        "steps": 400,
+        "optimizers": [{"name": "sgd"}],
+        "lr_min": 0.5,
+        "lr_max": 2.0,
+        "rates": 12,
+    }
+    got = post(client, "/api/sweep", body)
+    for lr, status, loss in zip(
+        got["lrs"], got["curves"][0]["status"], got["curves"][0]["final_loss"], strict=True
+    ):
+        if lr > 1.0:
+            assert status == "diverged" and loss is None
+        else:
+            assert status in ("converged", "budget") and loss < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"rates": 13}, "rates must be at most 12"),
+        ({"steps": 501}, "steps must be at most 500"),
+        ({"optimizers": [{"name": "sgd"}] * 4}, "at most 3 optimizers"),
+        ({"lr_min": 0.1, "lr_max": 0.01}, "lr_min must be smaller"),
+        ({"lr_max": 11.0}, "lr must be"),
+        ({"optimizers": [{"name": "sgd"}, {"name": "nope"}]}, "optimizer 2"),
+        ({"optimizers": [{"name": "sgd", "momentum": 2}]}, "optimizer 1 (sgd)"),
+        ({"surface": {"expression": "x**"}}, ""),
+        ({"start": [1e9, 0]}, "start must be finite"),
+    ],
+)
+def test_refusals_are_clear_4xx(client, change, words):
+    r = client.post("/api/sweep", json={**SWEEP, **change})
+    assert r.status_code == 422, r.text
+    assert words in strict_json(r.content)["detail"]
+
+
+@pytest.mark.parametrize(
+    "change", [{"rates": 1}, {"lr_min": 0}, {"lr_max": -1}, {"steps": True}, {"extra": 1}]
+)
+def test_malformed_requests_are_422(client, change):
+    assert client.post("/api/sweep", json={**SWEEP, **change}).status_code == 422
