@@ -57,9 +57,6 @@ class Settings:
     max_sweep_rates: int = _opt(
         40, "Most learning rates per optimizer in one learning-rate sweep.", minimum=2
     )
-    max_sweep_rates: int = _opt(
-        40, "Most learning rates per optimizer in one learning-rate sweep.", minimum=2
-    )
     max_grid: int = _opt(400, "Most landscape grid points per axis.", minimum=2)
     default_grid: int = _opt(
         150, "Grid points per axis when a request names none (at most the maximum).", minimum=2
