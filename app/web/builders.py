@@ -44,6 +44,8 @@ def surface_info(s: Any) -> dict[str, Any]:
         "start": list(s.start),
         "log_scale": s.log_scale,
         "note": getattr(s, "note", None) or None,
+        # The page shows the catalog's note.<id> in its language, the English note otherwise.
+        "note_key": f"note.{s.id}" if getattr(s, "note", None) else None,
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.web.error_codes import classify
+
 
 class ApiError(Exception):
     """A refusal the user can act on: status code, message, and optional extra fields."""
@@ -16,7 +18,8 @@ class ApiError(Exception):
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
-        return {"detail": self.message, **self.extra}
+        """`detail` in English, plus `code` and `params` when the page can translate it."""
+        return {"detail": self.message, **classify(self.message), **self.extra}
 
 
 def describe_validation_error(errors: Sequence[dict[str, Any]]) -> str:

@@ -145,6 +145,9 @@ class ErrorResponse(BaseModel):
 
     detail: str
     column: int | None = None
+    # A stable name for the refusal and its numbers, so the page can say it in Indonesian.
+    code: str | None = None
+    params: dict[str, str | int] | None = None
 
 
 class HealthResponse(BaseModel):
@@ -164,6 +167,7 @@ class SurfaceInfo(BaseModel):
     start: Pair
     log_scale: bool | None
     note: str | None
+    note_key: str | None = None  # catalog key of the note in the page's language
 
 
 class HyperparameterInfo(BaseModel):

@@ -45,6 +45,7 @@ from pydantic import ValidationError
 
 from app.runs import Run, summary
 from app.web.builders import build_run
+from app.web.error_codes import classify
 from app.web.errors import ApiError, describe_validation_error
 from app.web.outbox import Outbox, encode_records
 from app.web.schemas import StartMessage
@@ -87,7 +88,8 @@ class Session:
         self.outbox.put_message(message)
 
     def error(self, message: str, **extra: Any) -> None:
-        self.send({"type": "error", "message": message, **extra})
+        # code/params let the page show the refusal in its own language (see error_codes).
+        self.send({"type": "error", "message": message, **classify(message), **extra})
 
     def set_speed(self, value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:

@@ -1,6 +1,8 @@
 // Fetch wrappers for the REST API. Every refusal becomes an ApiError carrying the server's
 // plain-words `detail` (and `column` for formula errors).
 
+import { errorText } from "./i18n.js";
+
 export class ApiError extends Error {
   constructor(message, status, body = {}) {
     super(message);
@@ -25,7 +27,8 @@ async function request(url, options = {}) {
   }
   if (!response.ok) {
     const detail = body && typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`;
-    throw new ApiError(detail, response.status, body || {});
+    // The refusal in the page's language when the server gave it a code (see i18n.errorText).
+    throw new ApiError(errorText({ ...(body || {}), message: detail }), response.status, body || {});
   }
   return body;
 }

@@ -1,4 +1,5 @@
 // Minimal i18n: one JSON catalog per language, applied through data-i18n attributes.
+// (Every key a page uses must be in both catalogs: tests/web/test_i18n_catalogs.py.)
 //   data-i18n="key"              -> textContent
 //   data-i18n-title="key"        -> title
 //   data-i18n-aria-label="key"   -> aria-label
@@ -58,4 +59,26 @@ export function applyTranslations(root = document) {
   for (const el of root.querySelectorAll("[data-i18n-placeholder]")) {
     el.placeholder = t(el.dataset.i18nPlaceholder);
   }
+}
+
+/** True when the current (or English) catalog has `key`. */
+export function hasKey(key) {
+  return Boolean((catalogs[current] && key in catalogs[current]) || (catalogs.en && key in catalogs.en));
+}
+
+/**
+ * A server refusal in the page's language. The server writes `message` (or `detail`) in English
+ * and adds a stable `code` with its `params` (app/web/error_codes.py); English pages show the
+ * server's sentence as is, other languages show `err.<code>` from their catalog, and any code
+ * the catalog lacks falls back to the English sentence rather than to a bare key.
+ */
+export function errorText(err) {
+  const message = String((err && (err.message ?? err.detail)) || "");
+  if (!err || !err.code || current === "en") return message;
+  const cat = catalogs[current] || {};
+  const key = `err.${err.code}`;
+  if (!(key in cat)) return message;
+  const params = err.params && typeof err.params === "object" ? err.params : {};
+  const text = t(key, params);
+  return params.racer ? `${t("err.racer_prefix", params)} ${text}` : text;
 }

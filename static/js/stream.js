@@ -1,6 +1,8 @@
 // The WebSocket client for /ws/runs: one socket per page, reconnects with back-off, and turns
 // server messages into events ("started", "frames", "done", "error", "connection").
 
+import { errorText } from "./i18n.js";
+
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 
 export class RaceStream extends EventTarget {
@@ -34,7 +36,10 @@ export class RaceStream extends EventTarget {
       } catch {
         return;
       }
-      if (msg && typeof msg.type === "string") this.emit(msg.type, msg);
+      if (!msg || typeof msg.type !== "string") return;
+      // Refusals arrive in English with a code; show them in the page's language.
+      if (msg.type === "error" && msg.code) msg = { ...msg, english: msg.message, message: errorText(msg) };
+      this.emit(msg.type, msg);
     });
     ws.addEventListener("close", () => {
       if (this.ws !== ws) return;

@@ -1,3 +1,4 @@
+import { hasKey } from "../i18n.js";
 import { formatNumber } from "../state.js";
 import { emit, h } from "./emit.js";
 
@@ -18,6 +19,16 @@ export function mountProblemPanel(el, { functions, limits, t }) {
   const startX = el.querySelector("#start-x");
   const startY = el.querySelector("#start-y");
   input.maxLength = limits.max_expression_chars;
+  let shownInfo = null;
+
+  /** The surface's note in the page's language (catalog note.<id>), else the server's English. */
+  function showNote() {
+    const info = shownInfo;
+    let text = info && info.note ? info.note : "";
+    if (text && info.note_key && hasKey(info.note_key)) text = t(info.note_key);
+    note.textContent = text;
+    note.hidden = !text;
+  }
 
   const options = () => [
     ...functions.map((f) => h("option", { value: f.id, text: f.name })),
@@ -61,9 +72,8 @@ export function mountProblemPanel(el, { functions, limits, t }) {
         input.value = surface.expression;
       }
       formula.textContent = info ? `f(x, y) = ${info.formula}` : "";
-      const text = info && info.note ? info.note : "";
-      note.textContent = text;
-      note.hidden = !text;
+      shownInfo = info;
+      showNote();
     },
     showStart(start) {
       startX.value = formatNumber(start[0], 4);
@@ -92,6 +102,7 @@ export function mountProblemPanel(el, { functions, limits, t }) {
       }
     },
     translate() {
+      showNote();
       const value = select.value;
       select.replaceChildren(...options());
       select.value = value;
