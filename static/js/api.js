@@ -76,3 +76,11 @@ export async function uploadCsv(file) {
     body: bytes,
   });
 }
+
+// ---- the network lab -------------------------------------------------------------------------
+
+/** One band of rows of a network's loss landscape: {network, center, trajectory, directions, n, span, rows}. */
+export const getNetworkLandscape = (body) => postJson("/api/network/landscape", body);
+
+/** The network lab's catalog: datasets with their tasks, defaults and targets, and the limits. */
+export const getNetworkDatasets = () => request("/api/network/datasets");

@@ -1,0 +1,151 @@
+// #net-diagram: the network as an SVG graph. Columns of units (the input features, each hidden
+// layer, the output), one edge per weight: blue solid for positive, orange dashed for negative,
+// width and opacity by |weight| against the largest weight in the network. Units are filled by
+// their bias the same way. Edges are built once per architecture and restyled per update.
+
+import { biasesOf, FEATURE_LABELS, weightsOf } from "../network-state.js";
+
+const NS = "http://www.w3.org/2000/svg";
+const POS = "#0072B2";
+const NEG = "#D55E00";
+const W = 1000;
+const H = 560;
+
+function el(tag, attrs = {}, text = null) {
+  const node = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+export function mountNetworkDiagram(box, { t }) {
+  const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", class: "net-svg", preserveAspectRatio: "xMidYMid meet" });
+  box.replaceChildren(svg);
+  let edges = []; // [{line, l, i, j}]
+  let nodes = []; // [{circle, l, j}] for layers >= 1 (bias)
+  let arch = null;
+  let projector = false;
+
+  /** Units per column, read from the weight shapes (fan_in, fan_out) the server reports. */
+  function columnsOf(problem) {
+    const ws = problem.layers.filter((x) => x.kind === "weight").sort((a, b) => a.layer - b.layer);
+    return [ws[0].shape[0], ...ws.map((w) => w.shape[1])];
+  }
+
+  function build(problem) {
+    arch = problem;
+    const cols = columnsOf(problem);
+    const big = projector ? 1.35 : 1;
+    const left = 110 * big;
+    const right = 90 * big;
+    const top = 48 * big;
+    const bottom = 24;
+    const xs = cols.map((_, c) => left + ((W - left - right) * c) / Math.max(1, cols.length - 1));
+    const most = Math.max(...cols);
+    const r = Math.max(7, Math.min(18, ((H - top - bottom) / most) * 0.32)) * big;
+    const ys = cols.map((m) => {
+      const gap = Math.min((H - top - bottom) / Math.max(1, m), 4 * r);
+      const first = top + (H - top - bottom - gap * (m - 1)) / 2;
+      return Array.from({ length: m }, (_, k) => first + k * gap);
+    });
+    const edgeLayer = el("g", { class: "net-edges" });
+    const nodeLayer = el("g", { class: "net-nodes" });
+    const labelLayer = el("g", { class: "net-labels", "font-size": 20 * big });
+    edges = [];
+    nodes = [];
+    for (let l = 1; l < cols.length; l += 1) {
+      for (let i = 0; i < cols[l - 1]; i += 1) {
+        for (let j = 0; j < cols[l]; j += 1) {
+          const line = el("line", { x1: xs[l - 1], y1: ys[l - 1][i], x2: xs[l], y2: ys[l][j], stroke: "#b9c1d0", "stroke-width": 1 });
+          const title = el("title");
+          line.append(title);
+          edgeLayer.append(line);
+          edges.push({ line, title, l, i, j });
+        }
+      }
+    }
+    cols.forEach((m, c) => {
+      for (let k = 0; k < m; k += 1) {
+        const circle = el("circle", { cx: xs[c], cy: ys[c][k], r, fill: "#ffffff", stroke: "#1d2330", "stroke-width": 1.5 });
+        nodeLayer.append(circle);
+        if (c > 0) {
+          const title = el("title");
+          circle.append(title);
+          nodes.push({ circle, title, l: c, j: k });
+        }
+      }
+      const out = c === cols.length - 1;
+      const head = c === 0 ? t("net.col_input") : out ? t("net.col_output") : `${t("net.col_hidden")} ${c}`;
+      labelLayer.append(el("text", { x: xs[c], y: 22 * big, "text-anchor": "middle", class: "net-head" }, head));
+    });
+    // Input feature names to the left of the first column; output names to the right.
+    problem.features.forEach((f, k) => {
+      labelLayer.append(el("text", { x: xs[0] - r - 8, y: ys[0][k] + 6 * big, "text-anchor": "end" }, FEATURE_LABELS[f] || f));
+    });
+    const outs = columnsOf(problem).at(-1);
+    for (let k = 0; k < outs; k += 1) {
+      const name = outs > 1 ? `p(${k})` : problem.task === "binary" ? "p(1)" : "ŷ";
+      labelLayer.append(el("text", { x: xs.at(-1) + r + 8, y: ys.at(-1)[k] + 6 * big, "text-anchor": "start" }, name));
+    }
+    svg.replaceChildren(edgeLayer, nodeLayer, labelLayer);
+  }
+
+  function update(point) {
+    if (!arch || !point) return;
+    const nLayers = columnsOf(arch).length - 1;
+    const mats = [];
+    const biases = [];
+    let most = 0;
+    for (let l = 1; l <= nLayers; l += 1) {
+      const m = weightsOf(arch, point, l) || [];
+      mats.push(m);
+      biases.push(biasesOf(arch, point, l) || []);
+      for (const row of m) for (const v of row) most = Math.max(most, Math.abs(v));
+    }
+    const top = most > 0 ? most : 1;
+    const widthMax = projector ? 9 : 7;
+    for (const e of edges) {
+      const v = mats[e.l - 1][e.i] ? mats[e.l - 1][e.i][e.j] : 0;
+      const a = Math.abs(v) / top;
+      e.line.setAttribute("stroke", v >= 0 ? POS : NEG);
+      e.line.setAttribute("stroke-width", (0.4 + widthMax * a).toFixed(2));
+      e.line.setAttribute("stroke-opacity", (0.15 + 0.85 * a).toFixed(2));
+      if (v < 0) e.line.setAttribute("stroke-dasharray", "7 4");
+      else e.line.removeAttribute("stroke-dasharray");
+      e.title.textContent = `w${e.l}[${e.i + 1},${e.j + 1}] = ${v.toFixed(4)}`;
+    }
+    let bmax = 0;
+    for (const b of biases) for (const v of b) bmax = Math.max(bmax, Math.abs(v));
+    for (const n of nodes) {
+      const v = biases[n.l - 1][n.j] || 0;
+      const a = bmax > 0 ? Math.abs(v) / bmax : 0;
+      n.circle.setAttribute("fill", v >= 0 ? POS : NEG);
+      n.circle.setAttribute("fill-opacity", (0.08 + 0.7 * a).toFixed(2));
+      n.title.textContent = `b${n.l}[${n.j + 1}] = ${v.toFixed(4)}`;
+    }
+    svg.dataset.max = String(most);
+  }
+
+  return {
+    /** A new architecture (from the server's `started` problem), drawn at its start weights. */
+    show(problem, point) {
+      build(problem);
+      update(point);
+    },
+    update,
+    setProjector(on, point) {
+      projector = on;
+      if (arch) {
+        build(arch);
+        update(point);
+      }
+    },
+    translate(point) {
+      if (arch) {
+        build(arch);
+        update(point);
+      }
+    },
+    edgeCount: () => edges.length,
+  };
+}
