@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.config import Settings
 from app.paths import STATIC_DIR
-from app.web import api, backprop_api, data_api, docs, pages, stream, sweep_api
+from app.web import api, backprop_api, data_api, docs, network_api, pages, stream, sweep_api
 from app.web.errors import ApiError, describe_validation_error
 from app.web.schemas import ErrorResponse
 from app.web.security import HEADER_DICT, BodySizeLimit, SecurityHeaders
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(data_api.router)
+    app.include_router(network_api.router)
     app.include_router(sweep_api.router)
     app.include_router(backprop_api.router)
     app.include_router(stream.router)

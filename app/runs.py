@@ -69,8 +69,8 @@ class StepRecord:
     losses: np.ndarray
     grads: np.ndarray
     updates: np.ndarray
-    velocity: np.ndarray
-    scale: np.ndarray
+    velocity: np.ndarray | None
+    scale: np.ndarray | None
     status: list[str]
     # Racers whose status changed at this step, with the reason in words.
     events: dict[int, str] = field(default_factory=dict)
@@ -127,6 +127,12 @@ class Run:
         if self.samplers is not None and len(self.samplers) != len(racers):
             raise ValueError("give one batch sampler per racer")
         self.racers = list(racers)
+        # Optional problem hooks. frame_extras(record) -> {key: one value per racer} adds
+        # per-racer extras to every record (a network's test loss, accuracy, heatmaps);
+        # light_frames leaves per-parameter state out of records and frames, for problems
+        # with thousands of parameters.
+        self._extras = getattr(problem, "frame_extras", None)
+        self.light = bool(getattr(problem, "light_frames", False))
         self.steps = int(steps)
         self.tol = tolerances or Tolerances()
         n, dim = len(self.racers), problem.dim
@@ -171,7 +177,9 @@ class Run:
         """Current points in racer order."""
         return self._x[self._inv]
 
-    def _state(self) -> tuple[np.ndarray, np.ndarray]:
+    def _state(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        if self.light:
+            return None, None
         velocity = np.empty(self._x.shape)
         scale = np.empty(self._x.shape)
         for sl, _, opt in self._groups:
@@ -255,6 +263,8 @@ class Run:
             extra=extra or {},
         )
         self._check(k, rec)
+        if self._extras is not None:
+            rec.extra.update(self._extras(rec))
         return rec
 
     def records(self) -> Iterator[StepRecord]:
@@ -317,20 +327,18 @@ class Run:
 def frame_of(rec: StepRecord) -> dict[str, Any]:
     """One step as a frame: an entry per racer that was still running when the step began."""
     rows = np.flatnonzero(rec.active) if rec.active is not None else range(len(rec.status))
-    pts, grads, upd = rec.points.tolist(), rec.grads.tolist(), rec.updates.tolist()
-    vel, scale, losses = rec.velocity.tolist(), rec.scale.tolist(), rec.losses.tolist()
+    pts, losses = rec.points.tolist(), rec.losses.tolist()
+    # Light records (rec.velocity is None) carry the point and loss only, besides extras.
+    full = rec.velocity is not None
+    if full:
+        grads, upd = rec.grads.tolist(), rec.updates.tolist()
+        vel, scale = rec.velocity.tolist(), rec.scale.tolist()
     racers = []
     for i in rows:
-        entry = {
-            "i": int(i),
-            "point": pts[i],
-            "loss": losses[i],
-            "grad": grads[i],
-            "update": upd[i],
-            "velocity": vel[i],
-            "scale": scale[i],
-            "status": rec.status[i],
-        }
+        entry = {"i": int(i), "point": pts[i], "loss": losses[i]}
+        if full:
+            entry.update(grad=grads[i], update=upd[i], velocity=vel[i], scale=scale[i])
+        entry["status"] = rec.status[i]
         for key, values in rec.extra.items():
             entry[key] = values[i]
         if i in rec.events:
@@ -354,6 +362,9 @@ def summary(run: Run) -> list[dict[str, Any]]:
     ]
 
 
+STACKED = ("points", "losses", "grads", "updates", "velocity", "scale")
+
+
 def collect(run: Run) -> list[dict[str, Any]]:
     """Drive a run to its end and gather each racer's whole trajectory (for POST /api/runs)."""
     keep: list[list[int]] = [[] for _ in run.racers]
@@ -362,17 +373,15 @@ def collect(run: Run) -> list[dict[str, Any]]:
         recs.append(rec)
         for i in np.flatnonzero(rec.active):
             keep[i].append(k)
-    stacked = {
-        name: np.stack([getattr(r, name) for r in recs])
-        for name in ("points", "losses", "grads", "updates", "velocity", "scale")
-    }
+    names = ("points", "losses") if run.light else STACKED
+    stacked = {name: np.stack([getattr(r, name) for r in recs]) for name in names}
     out = summary(run)
     for i, entry in enumerate(out):
         rows = keep[i]
         entry["steps"] = len(rows) - 1
         for name, arr in stacked.items():
             entry[name] = arr[rows, i].tolist()
-        for key in recs[-1].extra:
-            # Step 0 has no batch yet: its extras are null.
-            entry[key] = [recs[k].extra[key][i] if recs[k].extra else None for k in rows]
+        for key in dict.fromkeys(key for r in recs for key in r.extra):
+            # Step 0 has no batch yet, and not every step has every extra: those are null.
+            entry[key] = [recs[k].extra[key][i] if key in recs[k].extra else None for k in rows]
     return out

@@ -12,7 +12,8 @@ from app.problems.surfaces import SURFACES, SurfaceProblem
 from app.runs import Run, make_racers
 from app.web.data_builders import build_data_problem, data_problem_info, make_samplers
 from app.web.errors import ApiError
-from app.web.schemas import RunRequest, SurfaceSpec
+from app.web.network_builders import build_network_run
+from app.web.schemas import RunRequest, StartMessage, SurfaceSpec
 
 # Custom formulas have no natural domain; this one shows the classic bowls and saddles well.
 DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
@@ -106,6 +107,17 @@ def build_run(req: RunRequest, settings: Settings) -> tuple[Run, dict[str, Any]]
         racers = make_racers(configs)
     except ValueError as exc:
         raise ApiError(str(exc)) from None
+    if req.network is not None:
+        return build_network_run(
+            req.network,
+            racers,
+            variants,
+            losses,
+            req.start,
+            req.steps,
+            settings,
+            whole=not isinstance(req, StartMessage),
+        )
     if req.surface is not None:
         if any(v is not None or b is not None for v, b in variants) or any(losses):
             raise ApiError(

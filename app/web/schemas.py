@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.web.network_schemas import MAX_PARAMETERS, NetworkSpec
+
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 # A float that refuses booleans and strings (integers are fine: JSON does not tell them apart).
 StrictNumber = Annotated[float, Field(strict=True)]
@@ -110,15 +112,20 @@ class RunRequest(BaseModel):
     surface: SurfaceSpec | None = None
     data: DataSpec | None = None
     model: Literal["linear", "logistic", "logistic_mse", "softmax"] | None = None
+    network: NetworkSpec | None = None
     # Strict: a boolean or a numeric string is a client bug, not a coordinate or a count.
-    start: list[StrictNumber] | None = Field(None, max_length=64, examples=[[-1.5, 2.0]])
+    # A network's start is its flat parameter vector, hence the long limit.
+    start: list[StrictNumber] | None = Field(
+        None, max_length=MAX_PARAMETERS, examples=[[-1.5, 2.0]]
+    )
     steps: int = Field(200, ge=1, strict=True, examples=[200])
     optimizers: list[OptimizerConfig] = Field(min_length=1, max_length=64)
 
     @model_validator(mode="after")
     def _one_problem(self) -> RunRequest:
-        if (self.surface is None) == (self.data is None):
-            raise ValueError("give exactly one of 'surface' or 'data'")
+        given = [k for k in ("surface", "data", "network") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'surface', 'data' or 'network'")
         if self.data is not None and self.model is None:
             raise ValueError("'data' needs a 'model': linear, logistic, logistic_mse or softmax")
         return self

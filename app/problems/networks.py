@@ -1,0 +1,327 @@
+"""Small fully connected networks on 2D data as run problems: flat parameters per particle.
+
+theta has shape (P, D): P particles (racers, or landscape grid points), each the flat vector of
+every layer's weights W_l (in, out), row-major, then its bias b_l (out,). The forward pass is a
+batched matmul over particles through the engine, so one backward gives every racer's gradient.
+The loss is the mean per-example data loss plus l1 * sum|W| + l2 * sum W^2 over the weights
+(biases are not regularised, as in TensorFlow Playground and most textbooks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from app.engine import Tensor, no_grad
+from app.engine import functional as F
+from app.engine.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from app.problems.net_datasets import NetData
+from app.problems.network_parts import (
+    ACTIVATIONS,
+    DEFAULT_LOSS,
+    FEATURES,
+    INIT,
+    LOSSES,
+    feature_matrix,
+    loss_note,
+    one_hot,
+    output_units,
+    packed,
+)
+
+# Elements per (chunk, N, width) temporary when evaluating many particles without gradients:
+# about 1 MB in float64, which stays in cache here (see DESIGN.md section 6).
+CHUNK_ELEMENTS = 131_072
+HEATMAP_N = 100
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One parameter tensor's place in the flat vector."""
+
+    name: str
+    kind: str  # "weight" or "bias"
+    layer: int  # 1-based
+    shape: tuple[int, ...]
+    offset: int
+    size: int
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "layer": self.layer,
+            "shape": list(self.shape),
+            "offset": self.offset,
+        }
+
+
+class NetworkProblem:
+    """An MLP on a train/test split: losses, gradients, predictions, heatmaps and frame extras."""
+
+    # Frames of networks leave out the per-parameter grad/update/velocity/scale (app/runs.py).
+    light_frames = True
+
+    def __init__(
+        self,
+        data: NetData,
+        features: list[str] | tuple[str, ...] = ("x1", "x2"),
+        hidden: list[int] | tuple[int, ...] = (8, 8),
+        activation: str = "tanh",
+        loss: str | None = None,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        heatmap_every: int = 10,
+        heatmap_n: int = HEATMAP_N,
+    ) -> None:
+        bad = [f for f in features if f not in FEATURES]
+        if bad or not features:
+            raise ValueError(f"features must be some of {', '.join(FEATURES)}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}")
+        if loss is not None and loss not in LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(LOSSES)}")
+        self.data = data
+        self.task, self.classes = data.kind, data.classes
+        self.features, self.hidden = list(features), [int(h) for h in hidden]
+        self.activation = activation
+        self.loss_default = DEFAULT_LOSS[self.task]
+        self.loss_name = loss or self.loss_default
+        self.loss_note = loss_note(self.task, self.loss_name, self.classes)
+        self.l1, self.l2 = float(l1), float(l2)
+        self.heatmap_every, self.heatmap_n = int(heatmap_every), int(heatmap_n)
+        self.out = output_units(self.task, self.classes, self.loss_name)
+        self.sizes = [len(self.features), *self.hidden, self.out]
+        self.slots: list[Slot] = []
+        offset = 0
+        for i, (a, b) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True), start=1):
+            self.slots.append(Slot(f"W{i}", "weight", i, (a, b), offset, a * b))
+            offset += a * b
+            self.slots.append(Slot(f"b{i}", "bias", i, (b,), offset, b))
+            offset += b
+        self.dim = offset
+        self.weight_mask = np.zeros(offset)
+        for s in self.slots[::2]:
+            self.weight_mask[s.offset : s.offset + s.size] = 1.0
+        self.x_train = self.inputs(data.train.x)
+        self.x_test = self.inputs(data.test.x)
+        self.t_train = self._targets(data.train.y)
+        self.t_test = self._targets(data.test.y)
+        self.n = data.train.n
+        # Test points ride along in the full-data forward pass (no gradient reaches them), so
+        # a frame's test loss and accuracies cost no second pass; _seen keeps that pass's outputs.
+        self.x_all = np.concatenate([self.x_train, self.x_test])
+        self._seen: tuple[np.ndarray, np.ndarray] | None = None
+
+    # -- data ---------------------------------------------------------------------------------
+    def inputs(self, x: np.ndarray) -> np.ndarray:
+        """Raw 2D points (N, 2) -> the network's input features (N, F)."""
+        z = (np.asarray(x, dtype=np.float64) - self.data.shift) / self.data.scale
+        return feature_matrix(z, self.features)
+
+    def _targets(self, y: np.ndarray) -> np.ndarray:
+        if self.loss_name == "ce":
+            return y.astype(np.int64)
+        if self.out > 1:
+            return one_hot(y.astype(np.int64), self.out)
+        return y.astype(np.float64)
+
+    # -- forward and loss ---------------------------------------------------------------------
+    def forward(self, theta: Tensor, x: np.ndarray) -> Tensor:
+        """Output-layer values (P, N, out) for inputs x (N, F): logits, or the regression value."""
+        p = theta.shape[0]
+        act = ACTIVATIONS[self.activation]
+        h: Any = x
+        last = len(self.slots) // 2 - 1
+        for i in range(last + 1):
+            w, b = self.slots[2 * i], self.slots[2 * i + 1]
+            W = theta[:, w.offset : w.offset + w.size].reshape(p, *w.shape)
+            bias = theta[:, b.offset : b.offset + b.size].reshape(p, 1, b.size)
+            h = F.matmul(h, W) + bias
+            if i < last:
+                h = act(h)
+        return h
+
+    def loss_of(self, z: Tensor, t: np.ndarray) -> Tensor:
+        """Per-example data loss (P, N) of outputs z (P, N, out) against prepared targets."""
+        p, n, k = z.shape
+        if self.loss_name == "ce":
+            return cross_entropy(z.reshape(p * n, k), np.tile(t, p), "none").reshape(p, n)
+        if k == 1:
+            z1 = z.reshape(p, n)
+            if self.loss_name == "bce":
+                return binary_cross_entropy_with_logits(z1, t, "none")
+            pred = z1 if self.task == "regression" else F.sigmoid(z1)
+            return mse_loss(pred, t, "none")
+        if self.loss_name == "bce":
+            return binary_cross_entropy_with_logits(z, t, "none").mean(axis=2)
+        return mse_loss(F.softmax(z, axis=-1), t, "none").mean(axis=2)
+
+    def penalty(self, theta: Any) -> Any:
+        """l1 * sum|W| + l2 * sum W^2 per particle (a Tensor for a Tensor), or 0 without one."""
+        if not (self.l1 or self.l2):
+            return 0.0
+        w = theta * self.weight_mask
+        out: Any = 0.0
+        if self.l1:
+            out = out + self.l1 * (w.abs() if isinstance(w, Tensor) else np.abs(w)).sum(axis=1)
+        if self.l2:
+            out = out + self.l2 * (w * w).sum(axis=1)
+        return out
+
+    def value_and_grad(
+        self, points: np.ndarray, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Training losses (P,) with regularisation and their gradients (P, D), float64.
+
+        weights (P, N) are each particle's batch weights (app/problems/batching.py via Run);
+        only examples some particle uses go through the network.
+        """
+        theta = Tensor(points, requires_grad=True)
+        if weights is None:
+            z = self.forward(theta, self.x_all)
+            loss = self.loss_of(z[:, : self.n], self.t_train).mean(axis=1)
+            self._seen = (np.array(points), z.data)
+        else:
+            cols = np.flatnonzero(weights.any(axis=0))
+            per = self.loss_of(self.forward(theta, self.x_train[cols]), self.t_train[cols])
+            loss = (per * weights[:, cols]).sum(axis=1)
+        loss = loss + self.penalty(theta)
+        loss.backward(np.ones(loss.shape))
+        return np.array(loss.data), np.array(theta.grad)
+
+    def values(self, points: np.ndarray, dtype: Any = np.float64) -> np.ndarray:
+        """Full training losses (P,) for many particles, no gradients, chunked (landscapes)."""
+        pts = np.asarray(points, dtype=np.float64)
+        x = self.x_train.astype(dtype)
+        t = self.t_train if self.loss_name == "ce" else self.t_train.astype(dtype)
+        chunk = max(1, CHUNK_ELEMENTS // (self.n * max(self.sizes)))
+        out = np.empty(len(pts))
+        with no_grad():
+            for s in range(0, len(pts), chunk):
+                theta = Tensor(pts[s : s + chunk], dtype=dtype)
+                out[s : s + chunk] = self.loss_of(self.forward(theta, x), t).data.mean(axis=1)
+        return out + self.penalty(pts)
+
+    # -- what the page shows ------------------------------------------------------------------
+    def describe_layers(self) -> list[dict[str, Any]]:
+        return [s.describe() for s in self.slots]
+
+    def initial_point(self, seed: int) -> np.ndarray:
+        """Xavier-uniform (tanh, sigmoid, linear) or He-normal (ReLUs) weights, zero biases."""
+        rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(3)[2])
+        theta = np.zeros(self.dim)
+        for s in self.slots[::2]:
+            fan_in, fan_out = s.shape
+            if INIT[self.activation] == "he":
+                w = rng.normal(0.0, np.sqrt(2.0 / fan_in), s.shape)
+            else:
+                a = np.sqrt(6.0 / (fan_in + fan_out))
+                w = rng.uniform(-a, a, s.shape)
+            theta[s.offset : s.offset + s.size] = w.ravel()
+        return theta
+
+    def scores(self, z: np.ndarray) -> np.ndarray:
+        """What the heatmap shows for outputs z (P, M, out): P(class 1) for a binary task;
+        for several classes, the predicted class plus 0.999 x its probability (the floor is
+        the class); the prediction itself for regression."""
+        if self.task == "regression":
+            return z[..., 0]
+        if self.out == 1:
+            return _sigmoid(z[..., 0])
+        probs = _sigmoid(z) if self.loss_name == "bce" else _softmax(z)
+        if self.task == "binary":
+            return probs[..., 1]
+        return probs.argmax(axis=-1) + 0.999 * probs.max(axis=-1)
+
+    def predict(self, points: np.ndarray, x: np.ndarray, dtype: Any = np.float64) -> np.ndarray:
+        """Output values (P, N, out) without gradients."""
+        with no_grad():
+            return self.forward(Tensor(points, dtype=dtype), x.astype(dtype)).data
+
+    def grid_inputs(self) -> np.ndarray:
+        """Features of the heatmap grid over the data domain, float32: row = x2, column = x1."""
+        if getattr(self, "_grid", None) is None:
+            (a0, a1), (b0, b1) = self.data.domain
+            n = self.heatmap_n
+            g1, g2 = np.meshgrid(np.linspace(a0, a1, n), np.linspace(b0, b1, n))
+            self._grid = self.inputs(np.stack([g1.ravel(), g2.ravel()], axis=1)).astype(np.float32)
+        return self._grid
+
+    def heatmap(self, point: np.ndarray) -> np.ndarray:
+        """The decision boundary (or regression surface) of one parameter vector, (n, n) float32."""
+        n = self.heatmap_n
+        z = self.predict(np.asarray(point).reshape(1, -1), self.grid_inputs(), np.float32)
+        return self.scores(z)[0].reshape(n, n).astype(np.float32)
+
+    def accuracy(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Share of correct predictions per particle; z (P, N, out)."""
+        pred = (z[..., 0] > 0) if self.out == 1 else z.argmax(axis=-1)
+        return (pred == y).mean(axis=1)
+
+    def metrics(self, points: np.ndarray) -> dict[str, np.ndarray]:
+        """Test loss (no regularisation) and train/test accuracy per particle."""
+        seen = self._seen
+        if seen is not None and np.array_equal(seen[0], points):
+            z = seen[1]
+        else:
+            z = self.predict(points, self.x_all)
+        ztr, zte = z[:, : self.n], z[:, self.n :]
+        with no_grad():
+            test_loss = self.loss_of(Tensor(zte), self.t_test).data.mean(axis=1)
+        out = {"test_loss": test_loss}
+        if self.task != "regression":
+            out["train_acc"] = self.accuracy(ztr, self.data.train.y)
+            out["test_acc"] = self.accuracy(zte, self.data.test.y)
+        return out
+
+    def layer_norms(self, rows: np.ndarray) -> list[list[float]]:
+        """Frobenius norm of each layer's weights, per row of flat vectors (P, D)."""
+        return np.stack(
+            [
+                np.linalg.norm(rows[:, s.offset : s.offset + s.size], axis=1)
+                for s in self.slots[::2]
+            ],
+            axis=1,
+        ).tolist()
+
+    def frame_extras(self, rec: Any) -> dict[str, list]:
+        """Per-racer extras for a run's frame (the Run hook): losses, accuracy, norms, heatmap."""
+        n = len(rec.status)
+        rows = np.flatnonzero(rec.active) if rec.active is not None else np.arange(n)
+        out: dict[str, list] = {
+            k: [None] * n
+            for k in ("train_loss", "test_loss", "train_acc", "test_acc", "layer_norms")
+        }
+        if not len(rows):
+            return out
+        pts = rec.points[rows]
+        m = self.metrics(pts)
+        train = rec.losses[rows] - self.penalty(pts)
+        wn, gn = self.layer_norms(pts), self.layer_norms(rec.grads[rows])
+        heat = rec.step % self.heatmap_every == 0
+        maps: dict[int, Any] = {}
+        for j, i in enumerate(rows):
+            out["train_loss"][i] = float(train[j])
+            out["test_loss"][i] = float(m["test_loss"][j])
+            if "train_acc" in m:
+                out["train_acc"][i] = float(m["train_acc"][j])
+                out["test_acc"][i] = float(m["test_acc"][j])
+            out["layer_norms"][i] = {"weight": wn[j], "grad": gn[j]}
+            if heat or i in rec.events:
+                maps[int(i)] = packed(self.heatmap(pts[j]))
+        if maps:
+            out["heatmap"] = [maps.get(i) for i in range(n)]
+        return out
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
