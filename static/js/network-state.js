@@ -332,16 +332,26 @@ export function applyDone(record, msg) {
   }
 }
 
-/** At most `limit` trajectory points, evenly spaced, always ending at the current point. */
+// Request bodies are capped by the server (about 1 MB): a wide network sends fewer points.
+export const LANDSCAPE_BODY_BUDGET = 800_000;
+const CHARS_PER_NUMBER = 11; // six significant digits, a sign, an exponent now and then, a comma
+
+/** Evenly spaced trajectory points, always ending at the current point: at most `limit`, and
+ * few enough that the request fits the body budget. Path points travel with six significant
+ * digits (plenty for a drawing); the centre keeps full precision. */
 export function trajectoryForRequest(record, limit = TRAJECTORY_SEND) {
   const pts = record.trajectory.points.slice();
   const last = record.point;
   if (last && pts[pts.length - 1] !== last) pts.push(last);
-  if (pts.length <= limit) return pts;
-  const out = [];
-  for (let i = 0; i < limit - 1; i += 1) out.push(pts[Math.floor((i * (pts.length - 1)) / (limit - 1))]);
-  out.push(pts[pts.length - 1]);
-  return out;
+  const dim = last ? last.length : 1;
+  const cap = Math.max(2, Math.min(limit, Math.floor(LANDSCAPE_BODY_BUDGET / (dim * CHARS_PER_NUMBER)) - 1));
+  let out = pts;
+  if (pts.length > cap) {
+    out = [];
+    for (let i = 0; i < cap - 1; i += 1) out.push(pts[Math.floor((i * (pts.length - 1)) / (cap - 1))]);
+    out.push(pts[pts.length - 1]);
+  }
+  return out.map((p) => p.map((v) => Number(v.toPrecision(6))));
 }
 
 /** Row bands [start, stop) that split an n-row landscape grid into `parts` requests. */

@@ -98,7 +98,10 @@ async function boot() {
   document.body.classList.toggle("projector", state.projector);
   languageToggle.show(lang);
   projectorToggle.show(state.projector);
-  viewToggle.show("network");
+  // Narrow screens show one plot at a time: the data first.
+  const firstView = window.matchMedia("(max-width: 1100px)").matches ? "data" : "network";
+  viewToggle.show(firstView);
+  $(".net-row").dataset.view = firstView;
   controls.show(state);
   optimizers.show([state.racer]);
   run.showSpeed(state.speed);
@@ -119,7 +122,7 @@ async function boot() {
           h("span", { text: `${t("reg.class")} ${c}  ` }));
       }
     }
-    parts.push(h("span", { class: "key-test", text: t("net.key_test") }));
+    parts.push(h("span", { class: "key-test", text: `· ${t("net.key_test")}` }));
     key.replaceChildren(...parts);
   }
 
@@ -130,7 +133,8 @@ async function boot() {
     const item = (label, value) => h("span", { class: "sum-item" }, `${label} `, h("strong", { text: value }));
     const items = [
       h("span", { class: "sum-item sum-who", text: racerLabel(state, catalog, t) }),
-      item(t("net.sum_epoch"), String(record.epoch || (record.step ? "—" : 0))),
+      // Full-batch frames carry no epoch: there every step is one.
+      item(t("net.sum_epoch"), String(record.epoch || (state.racer.variant === "batch" ? record.step : 0))),
       item(t("net.sum_train_loss"), formatNumber(record.trainLoss[k])),
       item(t("net.sum_test_loss"), formatNumber(record.testLoss[k])),
     ];

@@ -8,8 +8,6 @@ import { biasesOf, FEATURE_LABELS, weightsOf } from "../network-state.js";
 const NS = "http://www.w3.org/2000/svg";
 const POS = "#0072B2";
 const NEG = "#D55E00";
-const W = 1000;
-const H = 560;
 
 function el(tag, attrs = {}, text = null) {
   const node = document.createElementNS(NS, tag);
@@ -19,12 +17,30 @@ function el(tag, attrs = {}, text = null) {
 }
 
 export function mountNetworkDiagram(box, { t }) {
-  const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", class: "net-svg", preserveAspectRatio: "xMidYMid meet" });
+  const svg = el("svg", { role: "img", class: "net-svg" });
   box.replaceChildren(svg);
   let edges = []; // [{line, l, i, j}]
   let nodes = []; // [{circle, l, j}] for layers >= 1 (bias)
   let arch = null;
   let projector = false;
+  let lastPoint = null;
+  // Drawn in the box's own pixels (not a scaled viewBox), so labels keep the page's type size.
+  let W = 600;
+  let H = 400;
+  let queued = false;
+  new ResizeObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      const w = box.clientWidth;
+      const h = box.clientHeight;
+      if (w > 0 && h > 0 && (Math.abs(w - W) > 2 || Math.abs(h - H) > 2) && arch) {
+        build(arch);
+        update(lastPoint);
+      }
+    });
+  }).observe(box);
 
   /** Units per column, read from the weight shapes (fan_in, fan_out) the server reports. */
   function columnsOf(problem) {
@@ -34,15 +50,19 @@ export function mountNetworkDiagram(box, { t }) {
 
   function build(problem) {
     arch = problem;
+    W = Math.max(200, box.clientWidth || W);
+    H = Math.max(150, box.clientHeight || H);
+    svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const cols = columnsOf(problem);
-    const big = projector ? 1.35 : 1;
-    const left = 110 * big;
-    const right = 90 * big;
-    const top = 48 * big;
-    const bottom = 24;
+    const big = projector ? 1.5 : 1;
+    const font = 14 * big;
+    const left = 4.5 * font;
+    const right = 3.5 * font;
+    const top = 2.2 * font;
+    const bottom = 8;
     const xs = cols.map((_, c) => left + ((W - left - right) * c) / Math.max(1, cols.length - 1));
     const most = Math.max(...cols);
-    const r = Math.max(7, Math.min(18, ((H - top - bottom) / most) * 0.32)) * big;
+    const r = Math.max(4, Math.min(14 * big, ((H - top - bottom) / most) * 0.32));
     const ys = cols.map((m) => {
       const gap = Math.min((H - top - bottom) / Math.max(1, m), 4 * r);
       const first = top + (H - top - bottom - gap * (m - 1)) / 2;
@@ -50,7 +70,7 @@ export function mountNetworkDiagram(box, { t }) {
     });
     const edgeLayer = el("g", { class: "net-edges" });
     const nodeLayer = el("g", { class: "net-nodes" });
-    const labelLayer = el("g", { class: "net-labels", "font-size": 20 * big });
+    const labelLayer = el("g", { class: "net-labels", "font-size": font });
     edges = [];
     nodes = [];
     for (let l = 1; l < cols.length; l += 1) {
@@ -76,21 +96,22 @@ export function mountNetworkDiagram(box, { t }) {
       }
       const out = c === cols.length - 1;
       const head = c === 0 ? t("net.col_input") : out ? t("net.col_output") : `${t("net.col_hidden")} ${c}`;
-      labelLayer.append(el("text", { x: xs[c], y: 22 * big, "text-anchor": "middle", class: "net-head" }, head));
+      labelLayer.append(el("text", { x: xs[c], y: 1.3 * font, "text-anchor": "middle", class: "net-head" }, head));
     });
     // Input feature names to the left of the first column; output names to the right.
     problem.features.forEach((f, k) => {
-      labelLayer.append(el("text", { x: xs[0] - r - 8, y: ys[0][k] + 6 * big, "text-anchor": "end" }, FEATURE_LABELS[f] || f));
+      labelLayer.append(el("text", { x: xs[0] - r - 8, y: ys[0][k] + 0.35 * font, "text-anchor": "end" }, FEATURE_LABELS[f] || f));
     });
     const outs = columnsOf(problem).at(-1);
     for (let k = 0; k < outs; k += 1) {
       const name = outs > 1 ? `p(${k})` : problem.task === "binary" ? "p(1)" : "ŷ";
-      labelLayer.append(el("text", { x: xs.at(-1) + r + 8, y: ys.at(-1)[k] + 6 * big, "text-anchor": "start" }, name));
+      labelLayer.append(el("text", { x: xs.at(-1) + r + 8, y: ys.at(-1)[k] + 0.35 * font, "text-anchor": "start" }, name));
     }
     svg.replaceChildren(edgeLayer, nodeLayer, labelLayer);
   }
 
   function update(point) {
+    lastPoint = point;
     if (!arch || !point) return;
     const nLayers = columnsOf(arch).length - 1;
     const mats = [];

@@ -9,6 +9,13 @@ import { landscapeGrid } from "./network-figures.js";
 
 export const LAND_N = 51;
 
+/** Half-width of the grid: one direction unit, or enough to hold the path with a margin. */
+export function spanFor(path) {
+  let most = 0;
+  for (const p of path || []) for (const v of p) if (Number.isFinite(v)) most = Math.max(most, Math.abs(v));
+  return Number(Math.min(100, Math.max(1, 1.15 * most)).toPrecision(2));
+}
+
 export function mountNetworkLandscape(panel, { plots, t, hook }) {
   const progress = panel.querySelector("#land-progress");
   const title = panel.querySelector("#land-title");
@@ -37,15 +44,21 @@ export function mountNetworkLandscape(panel, { plots, t, hook }) {
     const step = record.step;
     hook.landscapeBusy = true;
     progress.hidden = false;
-    progress.max = bands.length;
+    progress.max = bands.length + 1;
     progress.value = 0;
     button.disabled = true;
     showError("");
     try {
+      // A one-row probe first: where the projected trajectory lies sets the half-width, so the
+      // whole path shows (PCA coordinates run far past one direction unit).
+      const probe = await getNetworkLandscape(landscapeBody(state, record, { n: 5, rows: [0, 1] }));
+      if (mine !== generation) return;
+      progress.value = 1;
+      const span = spanFor(probe.path);
       const z = new Float32Array(LAND_N * LAND_N).fill(NaN);
       let last = null;
       for (const rows of bands) {
-        const resp = await getNetworkLandscape(landscapeBody(state, record, { n: LAND_N, rows }));
+        const resp = await getNetworkLandscape(landscapeBody(state, record, { n: LAND_N, span, rows }));
         if (mine !== generation) return;
         const part = decodeTyped(resp.z);
         const [start] = resp.rows || rows;

@@ -91,6 +91,7 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
     foldFrames(race.record, frames);
     applyDone(race.record, event.detail);
     hook.step = race.record.step;
+    run.showCount(race.record.step, race.budget);
     race.done = true;
     setPlaying(false);
     ui.showSummary(race.record, race.problem);
