@@ -8,8 +8,11 @@ import {
   sliderToLr,
 } from "../state.js";
 import { emit, h } from "./emit.js";
+import { conceptHint } from "./help.js";
 
 const LR_MIN = 1e-5;
+// Hyperparameters with a "?" explanation (catalog hint.<name>); eps is explained with betas.
+const HINTED = new Set(["momentum", "betas", "weight_decay"]);
 
 /**
  * #optimizer-list: one card per racer (kind, Learning Rate on a log slider plus a number box,
@@ -116,20 +119,32 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
         box.value = String(sliderToLr(Number(slider.value), LR_MIN, hi));
       });
       slider.addEventListener("change", () => set("lr", sliderToLr(Number(slider.value), LR_MIN, hi)));
+      const hint = conceptHint("lr", t);
       rows.push(
         h("div", { class: "lr-row" },
-          h("span", { class: "hp-name", title: lrSpec.description, text: t("optimizers.lr") }),
+          h("span", { class: "hp-name-row" },
+            h("span", { class: "hp-name", title: lrSpec.description, text: t("optimizers.lr") }),
+            hint.button),
           slider,
           box),
+        hint.text,
       );
     }
     const others = spec.hyperparameters.filter((x) => x.name !== "lr");
-    const fields = others.map((hp) => {
+    const fields = others.flatMap((hp) => {
       const title = `${hp.description}${bounds(hp) ? ` (${bounds(hp)})` : ""}`;
+      if (!HINTED.has(hp.name)) return [field(hp, title)];
+      const hint = conceptHint(hp.name, t);
+      const el = field(hp, title, hint.button);
+      return [el, hint.text];
+    });
+    function field(hp, title, hintButton = null) {
+      const name = h("span", { class: "hp-name", text: hp.name });
+      const head = hintButton ? h("span", { class: "hp-name-row" }, name, hintButton) : name;
       if (hp.type === "bool") {
         const box = h("input", { type: "checkbox", checked: Boolean(values[hp.name]) });
         box.addEventListener("change", () => set(hp.name, box.checked));
-        return h("label", { class: "hp hp-bool", title }, box, h("span", { class: "hp-name", text: hp.name }));
+        return h("label", { class: "hp hp-bool", title }, box, name);
       }
       if (hp.type === "pair") {
         const pair = [...values[hp.name]];
@@ -142,12 +157,14 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
           },
           `${hp.name} ${j + 1}`,
         ));
-        return h("div", { class: "hp hp-pair", title }, h("span", { class: "hp-name", text: hp.name }), ...inputs);
+        return h("div", { class: "hp hp-pair", title }, head, ...inputs);
       }
-      return h("label", { class: "hp", title },
-        h("span", { class: "hp-name", text: hp.name }),
+      // With a "?" button inside, the box is a div (a button inside a <label> would join the
+      // input's name); the input keeps its own aria-label.
+      return h(hintButton ? "div" : "label", { class: "hp", title },
+        head,
         numberInput(hp, values[hp.name], (v) => set(hp.name, v), hp.name));
-    });
+    }
     const changedCount = others.filter((hp) => hp.name in racer.hp).length;
     const more = h(
       "details",

@@ -1,7 +1,28 @@
+/** The top bar's toggles (language, projector, control column, view) and the frame they drive. */
+
 import { emit } from "./emit.js";
+
+export const PROJECTOR_KEY = "lereng.projector";
+
+/** ?present=1 (or any value but 0/false) in a lab's URL: open in projector mode. */
+export function presentRequested(search = location.search) {
+  const value = new URLSearchParams(search).get("present");
+  return value !== null && !["0", "false", "no"].includes(value.toLowerCase());
+}
+
+/** Projector mode at page load: the presenter's link, else the last choice on this machine. */
+export function projectorPreference() {
+  if (presentRequested()) return true;
+  try {
+    return localStorage.getItem(PROJECTOR_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
 
 /** #language-toggle: EN / ID buttons; emits select-language {lang}. */
 export function mountLanguageToggle(el) {
+  el.dataset.mounted = "lab"; // the shell (shell.js) stands in only where no lab mounted it
   el.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-lang]");
     if (button) emit(el, "select-language", { lang: button.dataset.lang });
@@ -17,6 +38,7 @@ export function mountLanguageToggle(el) {
 
 /** #projector-toggle: emits toggle-projector {on}. */
 export function mountProjectorToggle(el) {
+  el.dataset.mounted = "lab";
   el.addEventListener("click", () => {
     emit(el, "toggle-projector", { on: el.getAttribute("aria-pressed") !== "true" });
   });
@@ -57,9 +79,20 @@ export function mountViewToggle(el) {
 /** The page frame's toggles, the same in every lab: projector mode, the control column, and
  * which plot shows at narrow widths. `on` subscribes to the actions the toggles emit. */
 export function wireFrameToggles(on, { state, plots, projectorToggle, controlsToggle, viewToggle }) {
+  if (presentRequested() && !state.projector) {
+    // Called before the lab's first render, so the first drawing already has projector lines.
+    state.projector = true;
+    plots.projector = true;
+    projectorToggle.show(true);
+    document.body.classList.add("projector");
+  }
   on("toggle-projector", async ({ on: value }) => {
     state.projector = value;
-    localStorage.setItem("lereng.projector", value ? "1" : "0");
+    try {
+      localStorage.setItem(PROJECTOR_KEY, value ? "1" : "0");
+    } catch {
+      // storage disabled: the choice lasts for this page only
+    }
     projectorToggle.show(value);
     document.body.classList.toggle("projector", value);
     plots.projector = value;
