@@ -79,8 +79,11 @@ def _template_keys() -> set[str]:
         keys |= set(re.findall(r'data-i18n(?:-[a-z-]+)?="([\w.]+)"', text))
         for name in re.findall(r"hint_(?:toggle|question)\(\s*['\"](\w+)['\"]", text):
             keys |= {f"hint.{name}_q"}
-        for name in re.findall(r"hint_text\(\s*['\"](\w+)['\"]", text):
-            keys |= {f"hint.{name}"}
+        for call in re.findall(r"hint_text\(([^)]*)\)", text):
+            name = re.match(r"\s*['\"](\w+)['\"]", call)
+            key = re.search(r"key=['\"]([\w.]+)['\"]", call)
+            if name and name[1] != "name":  # the macro's own definition
+                keys.add(key[1] if key else f"hint.{name[1]}")
     return keys
 
 
