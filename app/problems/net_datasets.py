@@ -48,8 +48,10 @@ def circle(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, 
 
 def xor(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Class 1 where x1 and x2 have the same sign; points keep 0.3 off the axes, as Playground."""
-    x = rng.uniform(0.3, HALF_WIDTH, (n, 2)) * rng.choice([-1.0, 1.0], (n, 2))
-    y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)
+    y = np.arange(n) % 2
+    s1 = rng.choice([-1.0, 1.0], n)
+    signs = np.stack([s1, np.where(y == 1, s1, -s1)], axis=1)
+    x = rng.uniform(0.3, HALF_WIDTH, (n, 2)) * signs
     return _spread(rng, x, noise), y
 
 

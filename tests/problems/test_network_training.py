@@ -1,0 +1,116 @@
+"""Networks through the shared Run: the stated accuracy of every default, and the frame extras."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+from app.problems.batching import BatchSampler
+from app.problems.net_datasets import GENERATORS, generate
+from app.problems.network_presets import preset, target
+from app.problems.networks import NetworkProblem
+from app.runs import Run, collect, frame_of, make_racers
+from tests.problems.test_networks import ref_outputs
+
+CLASSIFICATION = [k for k, v in GENERATORS.items() if v[1] != "regression"]
+
+
+def problem_of(body: dict, every: int = 10) -> NetworkProblem:
+    net = body["network"]
+    data = generate(net["dataset"], net["n"], net["noise"], net["test_fraction"], net["seed"])
+    return NetworkProblem(
+        data,
+        net["features"],
+        net["hidden"],
+        net["activation"],
+        net["loss"],
+        net["l1"],
+        net["l2"],
+        every,
+    )
+
+
+@pytest.mark.parametrize("dataset", CLASSIFICATION)
+def test_default_settings_reach_the_stated_test_accuracy(dataset):
+    """Each dataset's defaults (what the page starts from) reach their stated test accuracy by
+    the end of their step budget: circle >= 95% within 1,000 steps, and so on (presets)."""
+    body, goal = preset(dataset), target(dataset)
+    assert goal is not None and goal["steps"] == body["steps"]
+    p = problem_of(body, every=10**6)
+    seed = body["network"]["seed"]
+    run = Run(p, make_racers(body["optimizers"]), p.initial_point(seed), body["steps"])
+    *_, rec = run.records()
+    assert rec.step == goal["steps"]
+    assert rec.extra["test_acc"][0] >= goal["test_acc"], (dataset, rec.extra["test_acc"])
+
+
+def decode(t: dict) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(t["bdata"]), "<f4").reshape(t["shape"])
+
+
+def test_frames_carry_metrics_norms_and_heatmaps_on_their_steps():
+    body = preset("circle")
+    p = problem_of(body, every=4)
+    racers = make_racers([{"name": "adam", "lr": 0.03}, {"name": "sgd", "lr": 0.1}])
+    run = Run(p, racers, p.initial_point(1), 10)
+    frames = [frame_of(r) for r in run.records()]
+    assert [f["step"] for f in frames] == list(range(11))
+    with_maps = [f["step"] for f in frames if "heatmap" in f["racers"][0]]
+    assert with_maps == [0, 4, 8, 10]  # step 0, every 4th, and the last
+    last = frames[-1]["racers"][1]
+    assert set(last) >= {"train_loss", "test_loss", "train_acc", "test_acc", "layer_norms"}
+    # Light frames: no per-parameter gradient, update or optimizer state.
+    assert not {"grad", "update", "velocity", "scale"} & set(last)
+    theta = np.array(last["point"])
+    heat = decode(last["heatmap"])
+    np.testing.assert_allclose(heat, p.heatmap(theta), rtol=0)
+    z = ref_outputs(p, theta, p.data.train.x)[:, 0]
+    assert last["train_acc"] == pytest.approx(((z > 0) == p.data.train.y).mean())
+    assert last["train_loss"] == pytest.approx(last["loss"])  # no regularisation here
+    norms = last["layer_norms"]
+    assert len(norms["weight"]) == 3 and len(norms["grad"]) == 3
+    w1 = theta[: 2 * 8]
+    assert norms["weight"][0] == pytest.approx(np.linalg.norm(w1))
+    _, grads = p.value_and_grad(theta[None])
+    assert norms["grad"][2] == pytest.approx(np.linalg.norm(grads[0, p.slots[4].offset :][:8]))
+
+
+def test_regularised_train_loss_excludes_the_penalty():
+    body = preset("moons")
+    body["network"]["l2"] = 0.01
+    p = problem_of(body)
+    run = Run(p, make_racers([{"name": "adam", "lr": 0.03}]), p.initial_point(1), 3)
+    rec = list(run.records())[-1]
+    w = rec.points[0] * p.weight_mask
+    assert rec.extra["train_loss"][0] == pytest.approx(rec.losses[0] - 0.01 * (w * w).sum())
+
+
+def test_a_racer_that_stops_early_gets_its_heatmap():
+    body = preset("circle")
+    body["network"]["activation"] = "linear"
+    p = problem_of(body, every=1000)
+    # From huge weights a linear network's gradient is huge too: plain SGD leaves the bounded
+    # region at once, while Adam's steps stay about lr long and it keeps going.
+    racers = make_racers([{"name": "sgd", "lr": 10}, {"name": "adam", "lr": 0.03}])
+    run = Run(p, racers, np.full(p.dim, 1e6), 30)
+    recs = list(run.records())
+    stop = run.stopped_at[0]
+    assert run.status[0] == "diverged" and stop < 30
+    frame = frame_of(recs[stop])
+    assert frame["racers"][0]["heatmap"] is not None
+    assert frame["racers"][1].get("heatmap") is None
+
+
+def test_minibatch_runs_and_collect_with_light_records():
+    p = problem_of(preset("xor"), every=5)
+    samplers = [BatchSampler(p.n, "minibatch", 32, seed=0)]
+    run = Run(
+        p, make_racers([{"name": "adam", "lr": 0.03}]), p.initial_point(1), 12, samplers=samplers
+    )
+    out = collect(run)[0]
+    assert "grads" not in out and "velocity" not in out
+    assert len(out["points"]) == 13 and len(out["test_acc"]) == 13
+    assert out["batch_loss"][0] is None and out["batch_loss"][1] is not None
+    assert [h is not None for h in out["heatmap"]] == [k % 5 == 0 or k == 12 for k in range(13)]
