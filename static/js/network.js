@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady } from "./plots.js";
-import { NetworkPlots } from "./plots-network.js";
+import { DASHES, LAYER_COLOURS, NetworkPlots } from "./plots-network.js";
 import { applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, thinRows, trainRows } from "./network-state.js";
 import { formatNumber } from "./state.js";
 import { RaceStream } from "./stream.js";
@@ -115,7 +115,7 @@ async function boot() {
     const key = $("#class-key");
     if (!problem) return key.replaceChildren();
     const parts = [];
-    if (problem.task === "regression") parts.push(h("span", { text: t("net.key_regression") }));
+    if (problem.task === "regression") parts.push(h("span", { text: `${t("net.key_regression")} ` }));
     else {
       for (let c = 0; c < (problem.classes || 2); c += 1) {
         parts.push(h("span", { class: "class-item", style: `color: ${CLASS_COLOURS[c % 3]}`, text: `${CLASS_GLYPHS[c % 3]} ` }),
@@ -124,6 +124,20 @@ async function boot() {
     }
     parts.push(h("span", { class: "key-test", text: `· ${t("net.key_test")}` }));
     key.replaceChildren(...parts);
+  }
+
+  const DASH_GLYPH = { solid: "━", dash: "╍", dot: "┈", dashdot: "━·", longdash: "━ ━", longdashdot: "━ ·" };
+  /** Line keys over the curves: train / test (and the objective with L1/L2), one per layer. */
+  function showCurveKeys(problem) {
+    const key = (colour, dash, text) => h("span", { class: "key-item", style: `color: ${colour}` }, `${DASH_GLYPH[dash]} `, h("span", { class: "key-text", text }));
+    const tt = [key("#0072B2", "solid", t("net.train")), key("#D55E00", "dash", t("net.test"))];
+    $("#loss-key").replaceChildren(...tt, ...(problem && (problem.l1 || problem.l2) ? [key("#5b6478", "dot", t("net.objective"))] : []));
+    $("#acc-key").replaceChildren(...tt.map((x) => x.cloneNode(true)));
+    const weights = problem ? problem.layers.filter((x) => x.kind === "weight").length : 0;
+    $("#norms-key").replaceChildren(...Array.from({ length: weights }, (_, l) => {
+      const out = l === weights - 1;
+      return key(LAYER_COLOURS[out ? 6 : l % 6], DASHES[out ? 6 : l % 6], out ? t("net.layer_out") : `${t("net.layer_short")}${l + 1}`);
+    }));
   }
 
   function showSummary(record, problem) {
@@ -154,8 +168,9 @@ async function boot() {
       $("#panel-acc").classList.toggle("is-muted", problem.task === "regression");
       controls.showLossNote(problem.loss_note);
       showClassKey(problem);
-      plots.names = null;
-      if (state.dataset === "csv" && state.csv) plots.names = state.csv.x.map((i) => state.csv.columns[i]);
+      showCurveKeys(problem);
+      const pretty = { x1: "x₁", x2: "x₂" };
+      plots.names = (problem.x_names || ["x1", "x2"]).map((n) => pretty[n] || n);
       plots.setProblem(problem, record);
       diagram.show(problem, null);
       landscape.reset();
@@ -232,6 +247,7 @@ async function boot() {
     if (r && r.problem) {
       $("#data-title").textContent = t(r.problem.task === "regression" ? "net.surface" : "net.boundary");
       showClassKey(r.problem);
+      showCurveKeys(r.problem);
       showSummary(r.record, r.problem);
       diagram.translate(r.record && r.record.point);
     }

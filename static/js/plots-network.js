@@ -12,14 +12,26 @@ const MUTED = "#5b6478";
 const GRID = "#e3e7ef";
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false };
 // Layers take the Okabe-Ito colours in order (the output layer last), and a dash each.
-const LAYER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
-const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"];
+export const LAYER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
+export const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"];
 const KEYS = ["data", "loss", "acc", "norms", "land", "d3"];
 
 export function scale(projector) {
   return projector
     ? { font: 19, small: 16, line: 4, marker: 9, margin: { l: 66, r: 14, t: 8, b: 52 } }
     : { font: 13, small: 11, line: 2, marker: 6, margin: { l: 50, r: 10, t: 6, b: 38 } };
+}
+
+/** Log-axis ticks that stay legible: 2 and 5 within a decade or two, whole decades beyond. */
+function logTicks(values) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v > 0 && v < lo) lo = v;
+    if (v > 0 && v > hi) hi = v;
+  }
+  const decades = hi > lo ? Math.log10(hi / lo) : 0;
+  return decades <= 1.5 ? { dtick: "D2" } : { dtick: Math.max(1, Math.ceil(decades / 4)) };
 }
 
 export class NetworkPlots {
@@ -69,18 +81,17 @@ export class NetworkPlots {
 
   // ---- curves ---------------------------------------------------------------------------------
 
-  curveLayout({ ytitle, log = false, range = null, extra = {} }) {
+  curveLayout({ ytitle, log = false, range = null, extra = {}, logValues = [] }) {
     const s = scale(this.projector);
     const empty = !this.record || this.record.steps.length < 2;
     const axis = { gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true };
     return {
       ...this.baseLayout(s),
       margin: this.projector ? { l: 70, r: 12, t: 6, b: 50 } : { l: 52, r: 10, t: 4, b: 36 },
-      xaxis: { ...axis, title: { text: this.t("plots.step_axis"), font: { size: s.small }, standoff: 2 }, rangemode: "tozero", nticks: 5 },
-      yaxis: { ...axis, title: { text: ytitle, font: { size: s.small }, standoff: 2 }, type: log ? "log" : "linear", exponentformat: "power", nticks: 5, ...(range ? { range } : {}) },
+      xaxis: { ...axis, title: { text: this.t("net.step_axis"), font: { size: s.small }, standoff: 2 }, rangemode: "tozero", nticks: this.projector ? 3 : 5 },
+      yaxis: { ...axis, title: { text: ytitle, font: { size: s.small }, standoff: 2 }, type: log ? "log" : "linear", exponentformat: "power", nticks: 5, ...(range ? { range } : {}), ...(log ? logTicks(logValues) : {}) },
+      // The panel bars carry the keys (line styles in words), so the plots keep their room.
       hovermode: "x unified",
-      showlegend: true,
-      legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom", font: { size: s.small }, bgcolor: "rgba(255,255,255,0.8)" },
       annotations: empty ? [{ text: this.t("net.curves_empty"), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: s.small, color: MUTED } }] : [],
       ...extra,
     };
@@ -99,10 +110,11 @@ export class NetworkPlots {
       line(this.t("net.test"), r ? r.testLoss : [], "#D55E00", "dash"),
     ];
     // The objective the optimizer sees differs from the data loss only with L1/L2.
-    if (r && r.loss.some((v, k) => v !== null && r.trainLoss[k] !== null && Math.abs(v - r.trainLoss[k]) > 1e-9 * Math.max(1, Math.abs(v)))) {
+    if (r && this.problem && (this.problem.l1 || this.problem.l2)) {
       data.push(line(this.t("net.objective"), r.loss, "#5b6478", "dot", Math.max(1, s.line - 1)));
     }
-    return { data, layout: this.curveLayout({ ytitle: this.t("net.loss_axis"), log: this.lossLog }) };
+    const logValues = data.flatMap((d) => d.y);
+    return { data, layout: this.curveLayout({ ytitle: this.t("net.loss_axis"), log: this.lossLog, logValues }) };
   }
 
   accFigure() {
@@ -134,7 +146,7 @@ export class NetworkPlots {
       };
     });
     const ytitle = this.norms === "grad" ? this.t("net.norm_grad_axis") : this.t("net.norm_weight_axis");
-    return { data, layout: this.curveLayout({ ytitle, log: true }) };
+    return { data, layout: this.curveLayout({ ytitle, log: true, logValues: data.flatMap((d) => d.y) }) };
   }
 
   // ---- drawing --------------------------------------------------------------------------------

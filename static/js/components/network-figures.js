@@ -62,7 +62,8 @@ function heatTraces(problem, heat, ctx, yRange) {
     for (let c = 0; c < k; c += 1) scale.push([c / k, TINTS[c % 3]], [(c + 1) / k, CLASS_COLOURS[c % 3]]);
     return [{ ...common, zsmooth: false, zmin: 0, zmax: k, colorscale: scale, opacity: 0.5 }, line(1, k - 1)];
   }
-  return [{ ...common, zmin: yRange[0], zmax: yRange[1], colorscale: "Viridis", opacity: 0.75 }];
+  const bar = { thickness: ctx.s.small, outlinewidth: 0, len: 0.8, tickfont: { size: ctx.s.small }, title: { text: "ŷ", side: "right" } };
+  return [{ ...common, zmin: yRange[0], zmax: yRange[1], colorscale: "Viridis", opacity: 0.75, showscale: true, colorbar: bar }];
 }
 
 /** The boundary (or regression surface) of the latest heatmap frame under the points. */

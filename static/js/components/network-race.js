@@ -30,6 +30,7 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
     race = { record: null, problem: null, playing: play, done: false, awaiting: true, budget: state.steps, ran: play || stepAfter };
     hook.race = null;
     hook.step = 0;
+    hook.heatmaps = 0;
     pending = [];
     sent += 1;
     stream.start(startMessage(), { paused: !play });

@@ -1,0 +1,220 @@
+"""The network lab in real headless Chromium: training on the spiral moves the boundary heatmap,
+grows the curves and the diagram's weights, and ends with a landscape carrying the projected
+trajectory; the whole configuration round-trips through the URL; a refused CSV says why inline.
+
+Waits go through page.wait_for_function on the page's hook (window.__lereng); predicates are
+arrow functions because the page's CSP forbids string eval.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_surface_page import PageWatch, assert_clean
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+WAIT = 20_000
+
+# A position-weighted sum of the drawn heatmap: differs whenever the boundary moves.
+HEAT_SUM = """() => {
+  const h = (document.getElementById('data-plot').data || []).find(t => t.type === 'heatmap');
+  if (!h) return null;
+  let s = 0;
+  h.z.forEach((row, j) => row.forEach((v, i) => { s += (v || 0) * (((i * 7 + j * 13) % 17) + 1); }));
+  return s;
+}"""
+LOSS_POINTS = "() => document.getElementById('loss-plot').data[0].x.length"
+DONE = "() => window.__lereng.race && window.__lereng.race.done"
+LAND_READY = "() => window.__lereng.landscapes >= {n} && !window.__lereng.landscapeBusy"
+
+
+def loaded(dataset: str) -> str:
+    return f"() => window.__lereng && window.__lereng.loaded === '{dataset}' && window.__lereng.step === 0 && window.__lereng.heatmaps >= 1"
+
+
+def open_lab(page, live_server, query: str = "", dataset: str = "circle") -> PageWatch:
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/network{query}")
+    page.wait_for_function(loaded(dataset), timeout=WAIT)
+    return watch
+
+
+def test_spiral_trains_and_ends_with_its_landscape(page, live_server):
+    watch = open_lab(page, live_server, "?ds=spiral&steps=300&sps=150&hm=10", "spiral")
+    assert page.locator(".lab-tab[aria-current='page']").inner_text() == "Network"
+    problem = page.evaluate("() => window.__lereng.problem")
+    assert problem["task"] == "binary" and problem["hidden"] == [12, 12]
+    # One SVG edge per weight, as many as the server's weight shapes say.
+    weights = sum(x["shape"][0] * x["shape"][1] for x in problem["layers"] if x["kind"] == "weight")
+    assert page.locator("#net-diagram line").count() == weights == 2 * 12 + 12 * 12 + 12
+    widths0 = page.evaluate(
+        "() => [...document.querySelectorAll('#net-diagram line')].map(l => l.getAttribute('stroke-width'))"
+    )
+    assert len(set(widths0)) > 5  # sized by |weight|, not all alike
+    heat0 = page.evaluate(HEAT_SUM)
+    assert heat0 is not None
+
+    page.click("#play-button")
+    page.wait_for_function(
+        f"() => window.__lereng.heatmaps >= 3 && ({HEAT_SUM})() !== {heat0!r}", timeout=WAIT
+    )
+    # Between two later heatmap frames the drawn boundary moves again, and the curves grow.
+    heat1, count1, loss1 = page.evaluate(
+        f"() => [({HEAT_SUM})(), window.__lereng.heatmaps, ({LOSS_POINTS})()]"
+    )
+    page.wait_for_function(
+        f"() => window.__lereng.heatmaps >= {count1 + 2} && ({HEAT_SUM})() !== {heat1!r}",
+        timeout=WAIT,
+    )
+    page.wait_for_function(f"() => ({LOSS_POINTS})() > {loss1 + 20}", timeout=WAIT)
+    page.wait_for_function(DONE, timeout=60_000)
+    assert page.evaluate("() => window.__lereng.step") == 300
+    curves = page.evaluate(
+        """() => ['loss-plot', 'acc-plot', 'norms-plot'].map(id =>
+             document.getElementById(id).data.map(t => t.y.filter(v => v !== null).length))"""
+    )
+    # Every folded frame is drawn: train and test loss, train and test accuracy, and one
+    # gradient-norm line per weight matrix (W1, W2, W3).
+    frames = page.evaluate("() => window.__lereng.race.steps.length")
+    assert frames > 250
+    assert curves[0][:2] == [frames, frames] and curves[1] == [frames, frames]
+    assert curves[2] == [frames] * 3
+    acc = page.evaluate("() => window.__lereng.race.testAcc.at(-1)")
+    assert 0.5 <= acc <= 1
+    widths1 = page.evaluate(
+        "() => [...document.querySelectorAll('#net-diagram line')].map(l => l.getAttribute('stroke-width'))"
+    )
+    assert widths1 != widths0
+
+    # The run's end computes the landscape (random directions by default), path on top.
+    page.wait_for_function(LAND_READY.format(n=1), timeout=60_000)
+    page.click("#view-toggle button[data-view='landscape']")
+    land = page.evaluate(
+        """() => document.getElementById('land-plot').data.map(t => [t.type, t.mode || '',
+             t.type === 'contour' ? t.z.length * t.z[0].filter(v => v !== null).length : t.x.length])"""
+    )
+    assert land[0][0] == "contour" and land[0][2] == 51 * 51
+    path = [n for kind, mode, n in land if mode == "lines+markers"]
+    assert path and path[0] >= 10
+    assert "filter-normalised" in page.locator("#land-title").inner_text()
+    assert page.locator("#land-progress").is_hidden()
+
+    # PCA directions on demand: the title says so; centred on the last point, the path ends at 0.
+    page.select_option("#land-directions", "pca")
+    page.wait_for_function(LAND_READY.format(n=2), timeout=60_000)
+    assert "PCA" in page.locator("#land-title").inner_text()
+    end = page.evaluate(
+        "() => document.getElementById('land-plot').data.find(t => t.mode === 'lines+markers')"
+        ".x.slice(-1).concat(document.getElementById('land-plot').data"
+        ".find(t => t.mode === 'lines+markers').y.slice(-1))"
+    )
+    assert abs(end[0]) < 1e-3 and abs(end[1]) < 1e-3
+    page.click("#land-toggle button[data-land='3d']")
+    page.wait_for_function(
+        "() => (document.getElementById('land-3d').data || []).some(t => t.type === 'surface')",
+        timeout=WAIT,
+    )
+    assert_clean(page, watch)
+
+
+def test_configuration_round_trips_through_the_url(page, live_server):
+    query = (
+        "?ds=moons&n=300&noise=0.2&test=0.25&seed=7&f=x1,x2,x1x2,sin_x1&h=6,4,3&act=relu"
+        "&loss=mse&l1=0.001&l2=0.01&opt=sgd:lr=0.1:momentum=0.9&bs=stochastic&hm=5"
+        "&steps=250&sps=80&dirs=pca"
+    )
+    watch = open_lab(page, live_server, query, "moons")
+    config = page.evaluate("() => window.__lereng.config()")
+    assert config["hidden"] == [6, 4, 3] and config["features"] == ["x1", "x2", "x1x2", "sin_x1"]
+    assert config["racer"]["name"] == "sgd" and config["racer"]["hp"] == {
+        "lr": 0.1,
+        "momentum": 0.9,
+    }
+    assert config["racer"]["variant"] == "stochastic" and config["loss"] == "mse"
+    # state -> URL -> state, both from the page's own link and from the encoder.
+    assert page.evaluate("() => window.__lereng.decode(location.search)") == config
+    assert page.evaluate("() => window.__lereng.decode(window.__lereng.encode())") == config
+    # The server got that configuration, and explains MSE on a classification task.
+    problem = page.evaluate("() => window.__lereng.problem")
+    assert problem["hidden"] == [6, 4, 3] and problem["activation"] == "relu"
+    assert problem["loss"] == "mse" and problem["loss_note"]
+    assert page.locator("#loss-note").is_visible()
+    assert page.locator("#layer-list li").count() == 3
+    assert page.locator("#net-activation").input_value() == "relu"
+    # A change through the controls reaches the URL, and the URL decodes to the new state.
+    page.click("#layers-plus")
+    page.wait_for_function(
+        "() => window.__lereng.problem && window.__lereng.problem.hidden.length === 4", timeout=WAIT
+    )
+    assert "h=6%2C4%2C3%2C3" in page.url
+    config = page.evaluate("() => window.__lereng.config()")
+    assert page.evaluate("() => window.__lereng.decode(location.search)") == config
+    assert_clean(page, watch)
+
+
+def test_csv_file_trains_and_a_refused_one_says_why(page, live_server, tmp_path):
+    watch = open_lab(page, live_server)
+    page.select_option("#net-dataset", "csv")
+    page.wait_for_function("() => window.__lereng.loaded === 'csv-empty'", timeout=WAIT)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,label\n1,2,0\n3,abc,1\n")
+    page.set_input_files("#csv-input", str(bad))
+    error = page.locator("#csv-error")
+    error.wait_for(state="visible")
+    assert "row 3" in error.inner_text() and "abc" in error.inner_text()
+    assert error.evaluate("el => getComputedStyle(el).color") == "rgb(179, 38, 30)"
+
+    rows = [(i % 10 / 3 - 1.5, i // 10 / 3 - 1.5) for i in range(100)]
+    good = tmp_path / "quadrants.csv"
+    good.write_text(
+        "hours,sleep,passed\n" + "".join(f"{a:.3f},{b:.3f},{int(a * b > 0)}\n" for a, b in rows)
+    )
+    page.set_input_files("#csv-input", str(good))
+    page.wait_for_function(loaded("csv"), timeout=WAIT)
+    assert error.is_hidden()
+    assert page.evaluate("() => window.__lereng.problem.task") == "binary"
+    title = page.evaluate("() => document.getElementById('data-plot').layout.xaxis.title.text")
+    assert title == "hours"
+    # The refusal was an expected answer: only its 422 resource line reaches the console.
+    watch.errors = [e for e in watch.errors if "422" not in e]
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "lang", "projector"),
+    [
+        (1280, 800, "en", False),
+        (1024, 768, "en", False),
+        (1280, 800, "id", False),
+        (1024, 768, "id", True),
+    ],
+)
+def test_screenshots(page, live_server, width, height, lang, projector):
+    page.set_viewport_size({"width": width, "height": height})
+    watch = open_lab(page, live_server, "?ds=spiral3&steps=200&sps=400", "spiral3")
+    if lang == "id":
+        page.click("#language-toggle button[data-lang='id']")
+        page.wait_for_function("() => document.documentElement.lang === 'id'")
+        assert page.locator("#play-button .label").inner_text() == "Jalankan"
+    if projector:
+        page.click("#projector-toggle")
+        page.wait_for_function("() => document.body.classList.contains('projector')")
+    page.click("#play-button")
+    page.wait_for_function(DONE, timeout=60_000)
+    page.wait_for_function(LAND_READY.format(n=1), timeout=60_000)
+    page.wait_for_timeout(400)  # the throttled plots draw their last frame
+    SCREENSHOTS.mkdir(exist_ok=True)
+    name = f"network-{width}x{height}-{lang}{'-projector' if projector else ''}"
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.click("#view-toggle button[data-view='landscape']")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-landscape.png"))
+    box = page.locator("#reset-button").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height
+    if projector:
+        page.click("#projector-toggle")  # the choice persists in localStorage
+    assert_clean(page, watch)
