@@ -2,8 +2,8 @@
 // (a line, a sigmoid curve), and for softmax the chosen racer's decision regions as a heatmap
 // under the points. Figures only; RegressionPlots (plots-regression.js) draws them.
 
-import { argmax, sigmoid, softmaxLogits } from "./regression-state.js";
-import { PALETTE, racerStyle } from "./state.js";
+import { argmax, sigmoid, softmaxLogits } from "./regression-math.js";
+import { PALETTE } from "./state.js";
 
 export const CLASS_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"];
 const CLASS_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x"];
@@ -21,7 +21,8 @@ function extent(values, pad = 0.08) {
   return [lo - p, hi + p];
 }
 
-/** data: {kind, x, y, classes, x_names, y_name}; racers: [{label, theta}] (theta or null). */
+/** data: {kind, x, y, classes, class_names?, x_names, y_name}; racers: [{label, theta, style}]
+ * (theta or null; style.twin: an MSE twin, drawn dashed beside its solid cross-entropy racer). */
 export function dataFigure(data, racers, { s, t, focus, batch, axis, baseLayout }) {
   const traces = [];
   const layout = { ...baseLayout, margin: s.margin, hovermode: "closest", dragmode: false };
@@ -34,11 +35,12 @@ export function dataFigure(data, racers, { s, t, focus, batch, axis, baseLayout 
     if (f && f.theta) traces.push(regions(f.theta, data.classes, rx, ry));
     for (let c = 0; c < data.classes; c += 1) {
       const idx = data.y.map((v, i) => (v === c ? i : -1)).filter((i) => i >= 0);
+      const name = data.class_names ? escapeHtml(data.class_names[c]) : `${t("reg.class")} ${c + 1}`;
       traces.push({
-        type: "scatter", mode: "markers", name: `${t("reg.class")} ${c + 1}`,
+        type: "scatter", mode: "markers", name,
         x: idx.map((i) => x1[i]), y: idx.map((i) => x2[i]),
         marker: { color: CLASS_COLOURS[c], symbol: CLASS_SYMBOLS[c], size: s.marker + 2, line: { color: "#fff", width: 1 } },
-        hovertemplate: `${t("reg.class")} ${c + 1}<br>x₁ %{x:.3f}, x₂ %{y:.3f}<extra></extra>`,
+        hovertemplate: `${name}<br>x₁ %{x:.3f}, x₂ %{y:.3f}<extra></extra>`,
       });
     }
     if (batch) traces.push(batchRing(batch.map((i) => x1[i]), batch.map((i) => x2[i]), s));
@@ -57,13 +59,15 @@ export function dataFigure(data, racers, { s, t, focus, batch, axis, baseLayout 
   const xs = [];
   const steps = data.kind === "binary" ? 80 : 1;
   for (let i = 0; i <= steps; i += 1) xs.push(rx[0] + ((rx[1] - rx[0]) * i) / steps);
+  const twinMode = racers.some((r) => r.style.twin);
   racers.forEach((r, i) => {
-    const st = racerStyle(i);
+    const st = r.style;
     const th = r.theta;
     const ys = th ? xs.map((x) => (data.kind === "binary" ? sigmoid(th[0] * x + th[1]) : th[0] * x + th[1])) : [];
     traces.push({
       type: "scatter", mode: "lines", name: r.label, x: th ? xs : [], y: ys,
-      line: { color: st.color, width: s.line + (i === focus ? 1 : 0), dash: ["solid", "dash", "dot", "dashdot"][i % 4] },
+      // Twin mode: cross-entropy solid, MSE dashed; otherwise dashes tell racers apart.
+      line: { color: st.color, width: s.line + (i === focus ? 1 : 0), dash: twinMode ? (st.twin ? "dash" : "solid") : ["solid", "dash", "dot", "dashdot"][i % 4] },
       hovertemplate: `<b>${escapeHtml(r.label)}</b><br>w ${th ? th[0].toFixed(4) : ""}, b ${th ? th[1].toFixed(4) : ""}<extra></extra>`,
     });
   });

@@ -1,207 +1,102 @@
-// The regression lab's plotting module (with plots-data.js, the only code touching Plotly
-// here). Divs: data-plot; land-base (the contour, drawn once per landscape), land-batch (the
-// current mini-batch's own surface, faint lines), land-plot (a transparent overlay with the
-// paths, redrawn as the race streams), land-3d; loss-plot (full-data loss solid, each
-// racer's mini-batch loss in a lighter shade). Redraws are throttled per plot.
+// The regression lab's plots (with plots-data.js and plots-landscape.js, the only code
+// touching Plotly here): the Data view, one or two landscapes (the model's own loss and, in
+// twin mode, the MSE twin's), and the loss chart (full-data loss solid, each racer's
+// mini-batch loss in a lighter shade; MSE twins dashed). Redraws are throttled per plot.
 
 import { dataFigure, escapeHtml } from "./plots-data.js";
-import { decodeTyped } from "./plots.js";
+import { LandView } from "./plots-landscape.js";
+import { axis, baseLayout, CONFIG, GRID, MUTED, scale } from "./plots-reg-style.js";
 import { current } from "./regression-state.js";
 import { racerStyle } from "./state.js";
 
 const Plotly = () => window.Plotly;
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
-const INK = "#1d2330";
-const MUTED = "#5b6478";
-const GRID = "#e3e7ef";
-const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false };
-
-function scale(projector) {
-  return projector
-    ? { font: 20, small: 17, line: 4, head: 18, marker: 8, margin: { l: 70, r: 16, t: 10, b: 58 } }
-    : { font: 14, small: 12, line: 2, head: 12, marker: 6, margin: { l: 52, r: 12, t: 8, b: 42 } };
-}
-
-function grid(resp) {
-  const x = Array.from(decodeTyped(resp.x));
-  const y = Array.from(decodeTyped(resp.y));
-  const flat = decodeTyped(resp.z);
-  const n = x.length;
-  const eps = Math.max((resp.zmax - resp.zmin) * 1e-4, 1e-9);
-  const tz = resp.log ? (v) => Math.log10(Math.max(v - resp.zmin, 0) + eps) : (v) => v;
-  const rows = [];
-  for (let j = 0; j < y.length; j += 1) {
-    const row = new Array(n);
-    for (let i = 0; i < n; i += 1) row[i] = Number.isFinite(flat[j * n + i]) ? tz(flat[j * n + i]) : null;
-    rows.push(row);
-  }
-  return { x, y, rows, tz, log: Boolean(resp.log), range: [[x[0], x[n - 1]], [y[0], y[y.length - 1]]] };
-}
 
 export class RegressionPlots {
-  constructor(divs, { t }) {
+  /** divs: {data, loss, main: {base, batch, overlay, d3}, twin: {...}}. */
+  constructor(divs, { t, onPickStart }) {
     this.divs = divs;
     this.t = t;
+    this.onPickStart = onPickStart;
     this.projector = false;
     this.lossLog = true;
     this.data = null;
-    this.land = null;
-    this.batchLand = null;
     this.record = null;
     this.labels = [];
+    this.losses = null; // per racer "bce" | "mse" in twin mode, else null
     this.focus = 0;
     this.view3d = false;
     this.showBatch = false;
+    this.twin = false;
     this.last = {};
     this.interval = { data: 90, land: 60, d3: 400, loss: 160 };
     this.dirty = new Set();
     this.draws = 0;
+    this.main = new LandView(divs.main, this, { own: (i) => !this.losses || this.losses[i] !== "mse" });
+    this.twinView = new LandView(divs.twin, this, { own: (i) => Boolean(this.losses) && this.losses[i] === "mse" });
   }
 
-  axis(title, range, extra = {}) {
-    const s = scale(this.projector);
-    return {
-      title: { text: title, font: { size: s.font }, standoff: 4 }, range, fixedrange: true, zeroline: false,
-      showgrid: true, gridcolor: GRID, linecolor: MUTED, mirror: true, ticks: "outside", ticklen: 4,
-      tickfont: { size: s.small }, ...extra,
-    };
+  get views() {
+    return this.twin ? [this.main, this.twinView] : [this.main];
   }
 
-  baseLayout() {
-    const s = scale(this.projector);
-    return {
-      font: { family: FONT, size: s.font, color: INK }, paper_bgcolor: "rgba(0,0,0,0)",
-      plot_bgcolor: "rgba(0,0,0,0)", showlegend: false, hoverlabel: { font: { family: FONT, size: s.small + 1 } },
-    };
+  /** Colour bars only when one landscape has the panel to itself. */
+  get colourbars() {
+    return !this.twin;
+  }
+
+  /** A racer's colour and marker; in twin mode an MSE twin wears its cross-entropy racer's
+   * colour with an open marker (and dashed lines), so each pair reads as one racer. */
+  style(i) {
+    const L = this.losses;
+    if (!L || L[i] !== "mse") return racerStyle(i);
+    const main = L.filter((l) => l !== "mse").length;
+    const st = racerStyle(i - main);
+    return { ...st, symbol: `${st.symbol}-open`, twin: true };
+  }
+
+  get land() {
+    return this.main.land;
   }
 
   setData(data) {
     this.data = data;
   }
 
-  /** landscape: the server's answer; axes [i, j] into theta; names for the axis titles. */
   setLandscape(resp) {
-    this.land = { ...grid(resp), axes: resp.axes, names: resp.axes.map((a) => resp.param_names[a]) };
+    this.main.setLandscape(resp);
   }
 
+  setTwinLandscape(resp) {
+    this.twinView.setLandscape(resp);
+  }
+
+  /** The focus racer's mini-batch surface goes on the landscape of that racer's loss. */
   setBatchLandscape(resp) {
-    this.batchLand = resp ? grid(resp) : null;
+    const onTwin = this.twin && this.losses && this.losses[this.focus] === "mse";
+    this.main.setBatchLandscape(onTwin ? null : resp);
+    this.twinView.setBatchLandscape(onTwin ? resp : null);
   }
 
-  setRace(record, labels, start) {
+  setRace(record, labels, start, losses = null) {
     this.record = record;
     this.labels = labels;
     this.start = start;
+    this.losses = losses;
   }
 
   theta(i) {
-    const r = this.record && this.record.racers[i];
-    const c = current(r);
+    const c = current(this.record && this.record.racers[i]);
     return c ? c.point : this.start;
   }
 
-  // ---- figures ------------------------------------------------------------------------------
-
   dataFigure() {
     const s = scale(this.projector);
-    const racers = this.labels.map((label, i) => ({ label, theta: this.theta(i) }));
+    const racers = this.labels.map((label, i) => ({ label, theta: this.theta(i), style: this.style(i) }));
     const r = this.record && this.record.racers[this.focus];
     return dataFigure(this.data, racers, {
       s, t: this.t, focus: this.focus, batch: r && Array.isArray(r.batch) ? r.batch : null,
-      axis: (title, range) => this.axis(title, range), baseLayout: this.baseLayout(),
+      axis: (title, range) => axis(this.projector, title, range), baseLayout: baseLayout(this.projector),
     });
-  }
-
-  landLayout(extra = {}) {
-    const s = scale(this.projector);
-    const [rx, ry] = this.land.range;
-    return {
-      ...this.baseLayout(), margin: { ...s.margin, r: this.projector ? 96 : 78 }, dragmode: false,
-      xaxis: this.axis(this.land.names[0], rx, extra), yaxis: this.axis(this.land.names[1], ry, extra),
-    };
-  }
-
-  baseFigure() {
-    const s = scale(this.projector);
-    const L = this.land;
-    return {
-      data: [{
-        type: "contour", x: L.x, y: L.y, z: L.rows, colorscale: "Viridis", ncontours: 22,
-        contours: { coloring: "heatmap", showlines: true }, line: { width: 0.6, color: "rgba(255,255,255,0.45)" },
-        hoverinfo: "skip",
-        colorbar: {
-          thickness: this.projector ? 16 : 12, x: 1.02, xanchor: "left", outlinewidth: 0, tickfont: { size: s.small },
-          title: { text: L.log ? this.t("reg.colour_log") : this.t("reg.colour_loss"), side: "right", font: { size: s.small } },
-        },
-      }],
-      layout: { ...this.landLayout(), xaxis: { ...this.landLayout().xaxis, showgrid: false }, yaxis: { ...this.landLayout().yaxis, showgrid: false } },
-    };
-  }
-
-  batchFigure() {
-    const B = this.batchLand;
-    const hidden = { showticklabels: false, ticks: "", showline: false, mirror: false, showgrid: false, title: { text: "" } };
-    return {
-      data: B ? [{
-        type: "contour", x: B.x, y: B.y, z: B.rows, ncontours: 14, showscale: false, hoverinfo: "skip",
-        contours: { coloring: "none", showlines: true }, line: { width: 1.4, color: "rgba(255,255,255,0.75)", dash: "dot" },
-      }] : [],
-      layout: this.landLayout(hidden),
-    };
-  }
-
-  pathTraces(threeD) {
-    const s = scale(this.projector);
-    const [a, b] = this.land.axes;
-    const out = [];
-    if (this.start && !threeD && a < this.start.length) {
-      out.push({
-        type: "scatter", mode: "markers", x: [this.start[a]], y: [this.start[b]], hoverinfo: "skip",
-        marker: { symbol: "circle-open-dot", size: s.head + 6, color: "#fff", line: { width: 2 } },
-      });
-    }
-    this.labels.forEach((label, i) => {
-      const st = racerStyle(i);
-      const r = this.record && this.record.racers[i];
-      // Points far outside the view (a diverging racer) break the line instead of crossing it.
-      const [[x0, x1], [y0, y1]] = this.land.range;
-      const far = (p) => p[a] < 2 * x0 - x1 || p[a] > 2 * x1 - x0 || p[b] < 2 * y0 - y1 || p[b] > 2 * y1 - y0;
-      const pts = r ? r.points : [];
-      const xs = pts.map((p) => (far(p) ? null : p[a]));
-      const ys = pts.map((p) => (far(p) ? null : p[b]));
-      const hover = `<b>${escapeHtml(label)}</b><br>${this.land.names[0]} %{x:.4f}, ${this.land.names[1]} %{y:.4f}<extra></extra>`;
-      if (threeD) {
-        const zs = r ? r.losses.map((v, k) => (v === null || xs[k] === null ? null : this.land.tz(v))) : [];
-        out.push({ type: "scatter3d", mode: "lines", name: label, x: xs, y: ys, z: zs, line: { color: st.color, width: s.line * 3 }, hoverinfo: "skip" });
-        return;
-      }
-      out.push(
-        { type: "scatter", mode: "lines", name: label, x: xs, y: ys, line: { color: st.color, width: s.line }, hovertemplate: hover },
-        {
-          type: "scatter", mode: "markers", name: label, x: xs.slice(-1), y: ys.slice(-1), hovertemplate: hover, cliponaxis: false,
-          marker: { symbol: st.symbol, size: s.head, color: st.color, line: { color: "#fff", width: 1.5 } },
-        },
-      );
-    });
-    return out;
-  }
-
-  overlayFigure() {
-    const hidden = { showticklabels: false, ticks: "", showline: false, mirror: false, showgrid: false, title: { text: "" } };
-    return { data: this.pathTraces(false), layout: { ...this.landLayout(hidden), hovermode: "closest" } };
-  }
-
-  figure3d() {
-    const s = scale(this.projector);
-    const L = this.land;
-    const ax = (title, range) => ({ title: { text: title, font: { size: s.small } }, range, tickfont: { size: s.small - 1 }, nticks: 4, backgroundcolor: "#f4f6fa", gridcolor: GRID });
-    return {
-      data: [{ type: "surface", x: L.x, y: L.y, z: L.rows, colorscale: "Viridis", showscale: false, opacity: 0.92, hoverinfo: "skip" }, ...this.pathTraces(true)],
-      layout: {
-        ...this.baseLayout(), margin: { l: 0, r: 0, t: 0, b: 0 }, uirevision: "regression-3d",
-        scene: { xaxis: ax(L.names[0], L.range[0]), yaxis: ax(L.names[1], L.range[1]), zaxis: ax(L.log ? this.t("reg.colour_log") : "loss"), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: { x: -1.15, y: -1.25, z: 0.95 } } },
-      },
-    };
   }
 
   lossFigure() {
@@ -209,31 +104,31 @@ export class RegressionPlots {
     const data = [];
     const racers = this.record ? this.record.racers : [];
     const pos = (v) => (this.lossLog && !(v > 0) ? null : v);
+    const dash = (i) => (this.losses && this.losses[i] === "mse" ? "dash" : "solid");
     this.labels.forEach((label, i) => {
-      const st = racerStyle(i);
       const r = racers[i];
       data.push({
         type: "scatter", mode: "lines", name: `${label} (batch)`, x: r ? r.batchSteps : [], y: r ? r.batchLosses.map(pos) : [],
-        line: { color: st.color, width: 1 }, opacity: 0.3,
+        line: { color: this.style(i).color, width: 1 }, opacity: 0.3,
         hovertemplate: `<b>${escapeHtml(label)}</b><br>${this.t("reg.batch_loss")} %{y:.5g}<extra></extra>`,
       });
     });
     this.labels.forEach((label, i) => {
-      const st = racerStyle(i);
       const r = racers[i];
       data.push({
         type: "scatter", mode: "lines", name: label, x: r ? r.steps : [], y: r ? r.losses.map(pos) : [],
-        line: { color: st.color, width: s.line },
+        line: { color: this.style(i).color, width: s.line, dash: dash(i) },
         hovertemplate: `<b>${escapeHtml(label)}</b><br>${this.t("hover.step")} %{x}<br>${this.t("reg.full_loss")} %{y:.5g}<extra></extra>`,
       });
     });
     const empty = !racers.some((r) => r.steps.length > 1);
+    const yTitle = this.t("reg.loss_axis");
     return {
       data,
       layout: {
-        ...this.baseLayout(), margin: this.projector ? { l: 84, r: 20, t: 10, b: 56 } : { l: 62, r: 16, t: 8, b: 40 },
+        ...baseLayout(this.projector), margin: this.projector ? { l: 84, r: 20, t: 10, b: 56 } : { l: 62, r: 16, t: 8, b: 40 },
         xaxis: { title: { text: this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 }, rangemode: "tozero", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true },
-        yaxis: { title: { text: this.t("reg.loss_axis"), font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6, ...this.logTicks(racers) },
+        yaxis: { title: { text: yTitle, font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6, ...this.logTicks(racers) },
         hovermode: "closest",
         annotations: empty ? [{ text: this.t("plots.loss_empty"), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: s.font, color: MUTED } }] : [],
       },
@@ -259,23 +154,17 @@ export class RegressionPlots {
   /** Nothing to show (a CSV problem before its file): empty plots. */
   clear() {
     this.data = null;
-    this.land = null;
-    for (const div of Object.values(this.divs)) if (div.data) Plotly().purge(div);
+    this.main.clear();
+    this.twinView.clear();
+    for (const div of [this.divs.data, this.divs.loss]) if (div.data) Plotly().purge(div);
   }
 
-  // ---- drawing ------------------------------------------------------------------------------
-
   async renderBase() {
-    if (!this.land) return;
-    const f = this.baseFigure();
-    await Plotly().newPlot(this.divs.landBase, f.data, f.layout, { ...CONFIG, staticPlot: true });
-    await this.renderBatch();
+    for (const v of this.views) await v.renderBase();
   }
 
   async renderBatch() {
-    if (!this.land) return;
-    const f = this.batchFigure();
-    await Plotly().newPlot(this.divs.landBatch, this.showBatch ? f.data : [], f.layout, { ...CONFIG, staticPlot: true });
+    for (const v of this.views) await v.renderBatch();
   }
 
   /** Redraw every plot now (new problem, language, projector mode, a new race). */
@@ -302,18 +191,15 @@ export class RegressionPlots {
       this.dirty.delete(key);
       return true;
     };
+    const views = this.views.filter((v) => v.land);
     if (this.data && due("data")) {
       const f = this.dataFigure();
       jobs.push(P.react(this.divs.data, f.data, f.layout, CONFIG));
     }
-    if (this.land && due("land")) {
-      const f = this.overlayFigure();
-      jobs.push(P.react(this.divs.land, f.data, f.layout, CONFIG));
-    }
-    if (this.land && this.view3d && due("d3")) {
+    if (views.length && due("land")) for (const v of views) jobs.push(v.drawOverlay());
+    if (views.length && this.view3d && due("d3")) {
       const t0 = performance.now();
-      const f = this.figure3d();
-      jobs.push(P.react(this.divs.land3d, f.data, f.layout, CONFIG).then(() => {
+      jobs.push(Promise.all(views.map((v) => v.draw3d())).then(() => {
         this.interval.d3 = Math.min(1500, Math.max(150, 4 * (performance.now() - t0)));
       }));
     }
@@ -330,7 +216,8 @@ export class RegressionPlots {
   }
 
   resize() {
-    for (const div of Object.values(this.divs)) {
+    const divs = [this.divs.data, this.divs.loss, ...[this.main, this.twinView].flatMap((v) => Object.values(v.divs))];
+    for (const div of divs) {
       if (div && div.offsetParent !== null && div.data) Plotly().Plots.resize(div);
     }
   }

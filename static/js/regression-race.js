@@ -2,7 +2,7 @@
 // frames folded into the page's record, plots redrawn at their own pace, the legend (with
 // epochs and iterations) and the formula kept current.
 
-import { raceStatusKey } from "./state.js";
+import { raceStatusKey, statusText } from "./state.js";
 import { applyDone, current, foldFrames, LOSS_OF_MODEL, newRecord } from "./regression-state.js";
 
 export function wireRace(ui, { stream, startMessage }) {
@@ -14,10 +14,28 @@ export function wireRace(ui, { stream, startMessage }) {
   let info = { n: 0, k: 0, model: "linear" };
   hook.stream = stream;
 
-  const extras = () => (race ? race.record.racers.map((r) => (r.iteration ? ui.t("reg.epoch_iter", { epoch: r.epoch, iteration: r.iteration }) : "")) : null);
+  // Twin mode: the legend lists the cross-entropy racers only (each twin wears its racer's
+  // colour, dashed), and a twin's status joins its racer's line. A twin counts the same epochs
+  // as its racer (same sampler seed), so they are said once.
+  function legendParts() {
+    const names = race ? race.labels : labels();
+    const losses = ui.losses();
+    const main = losses ? losses.filter((l) => l !== "mse").length : names.length;
+    const extras = names.slice(0, main).map((_, i) => {
+      const r = race && race.record.racers[i];
+      const parts = [];
+      if (r && r.iteration) parts.push(ui.t("reg.epoch_iter", { epoch: r.epoch, iteration: r.iteration }));
+      const twin = losses && race ? race.record.racers[main + i] : null;
+      if (twin && twin.status !== "running") parts.push(`MSE: ${statusText(twin, ui.t)}`);
+      return parts.join(" · ");
+    });
+    return { names: names.slice(0, main), extras };
+  }
 
   function showLegend() {
-    legend.show(race ? race.labels : labels(), race ? race.record : null, extras());
+    const { names, extras } = legendParts();
+    legend.show(names, race ? race.record : null, extras);
+    document.getElementById("twin-key").hidden = !ui.losses();
   }
 
   function showFocusPicker() {
@@ -30,8 +48,10 @@ export function wireRace(ui, { stream, startMessage }) {
   function showFormula() {
     const r = race && race.record.racers[plots.focus];
     const c = current(r);
+    // An MSE twin's formula is MSE on the sigmoid's output.
+    const twinLoss = ui.lossOf(plots.focus);
     formula.show({
-      model: info.model, loss: LOSS_OF_MODEL[info.model], n: info.n, k: info.k,
+      model: info.model, loss: twinLoss === "mse" ? "mse" : LOSS_OF_MODEL[info.model], n: info.n, k: info.k,
       theta: c ? c.point : info.model === "softmax" ? null : plots.start, value: c ? c.loss : info.startLoss,
       who: (race ? race.labels : labels())[plots.focus],
     });
@@ -57,7 +77,7 @@ export function wireRace(ui, { stream, startMessage }) {
     hook.step = 0;
     run.showCount(0, state.steps);
     setPlaying(false);
-    plots.setRace(null, labels(), ui.startOf());
+    plots.setRace(null, labels(), ui.startOf(), ui.losses());
     plots.setBatchLandscape(null);
     showLegend();
     showFocusPicker();
@@ -77,12 +97,14 @@ export function wireRace(ui, { stream, startMessage }) {
     dirty = false;
     hook.step = 0;
     run.showCount(0, state.steps);
-    plots.setRace(race.record, names, ui.startOf());
+    plots.setRace(race.record, names, ui.startOf(), ui.losses());
     showLegend();
     showFocusPicker();
     plots.markDirty();
     schedule();
-    stream.start(startMessage(), { paused: paused || stepAfter });
+    const message = startMessage();
+    hook.lastStart = message; // what the server was asked: the URL round-trip test compares it
+    stream.start(message, { paused: paused || stepAfter });
     if (stepAfter) stream.step();
     setPlaying(!paused && !stepAfter);
   }
@@ -222,6 +244,7 @@ export function wireRace(ui, { stream, startMessage }) {
     relabel() {
       if (race) race.labels = labels();
       plots.labels = race ? race.labels : labels();
+      plots.losses = ui.losses();
       showLegend();
       showFocusPicker();
       showFormula();

@@ -1,14 +1,17 @@
-// Entry for the regression lab: the data, the racers (Gradient Descent variants), the race
-// over the shared /ws/runs stream, and the Data, Landscape and Loss views.
+// Entry for the regression lab: the data, the racers (Gradient Descent variants, and their
+// MSE twins for logistic regression), the race over the shared /ws/runs stream, the Data,
+// Landscape and Loss views, and the URL that reproduces the whole set-up.
 
 import * as api from "./api.js";
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady } from "./plots.js";
 import { RegressionPlots } from "./plots-regression.js";
+import { fitRows, lossAt } from "./regression-math.js";
 import {
-  current, dataSpec, defaultState, lossAt, descentLabel, fitRows, LOSS_OF_MODEL, makeDescentRacer, modelOf, solve2,
-  startMessage, startOf, viewRanges,
+  dataSpec, decodeRegState, defaultState, descentLabel, encodeRegState, makeDescentRacer, modelOf, runRacers,
+  startKey, startMessage, startOf, twinOn,
 } from "./regression-state.js";
+import { wireLandscape } from "./regression-landscape.js";
 import { RaceStream } from "./stream.js";
 import { mountDataPanel } from "./components/data-panel.js";
 import { descentFields } from "./components/descent-fields.js";
@@ -17,12 +20,7 @@ import { mountOptimizerList } from "./components/optimizer-list.js";
 import { mountRaceLegend } from "./components/race-legend.js";
 import { mountRunControls } from "./components/run-controls.js";
 import {
-  mountControlsToggle,
-  mountLanguageToggle,
-  mountProjectorToggle,
-  mountViewToggle,
-  followPlotSizes,
-  wireFrameToggles,
+  mountControlsToggle, mountLanguageToggle, mountProjectorToggle, mountViewToggle, followPlotSizes, wireFrameToggles,
 } from "./components/topbar.js";
 import { wireRace } from "./regression-race.js";
 
@@ -42,6 +40,22 @@ function showMessage(text) {
   el.hidden = !text;
 }
 
+/** Columns for a freshly loaded file: softmax when there is a text (label) column and two
+ * numeric ones, logistic when the last column is 0/1, linear otherwise. */
+function csvDefaults(resp, preferred) {
+  const text = new Set(resp.labels || []);
+  const nums = resp.columns.map((_, i) => i).filter((i) => !text.has(i));
+  const last = resp.columns.length - 1;
+  const ys = resp.table.map((r) => r[last]);
+  let model = "linear";
+  if (text.size && nums.length >= 2) model = "softmax";
+  else if (!text.has(last) && ys.every((v) => v === 0 || v === 1)) model = "logistic";
+  if (preferred === "softmax" && nums.length >= 2) model = "softmax";
+  const ycol = model === "softmax" ? (text.size ? [...text].pop() : last) : nums[nums.length - 1];
+  const xs = nums.filter((i) => i !== ycol);
+  return { model, xcol: xs[0] ?? 0, x2col: xs[1] ?? xs[0] ?? 0, ycol };
+}
+
 async function boot() {
   const lang = await loadLanguage(preferredLanguage(), config.version);
   applyTranslations();
@@ -55,10 +69,11 @@ async function boot() {
     return showMessage(t("error.server", { message: err.message }));
   }
   const limits = config.limits;
-  const state = defaultState(config);
+  const state = decodeRegState(location.search, defaultState(config), catalog, limits);
   state.projector = localStorage.getItem("lereng.projector") === "1";
   hook.state = state;
-  let dataset = null; // the server's dataset: {kind, n, x, y, classes, x_names, y_name}
+  let dataset = null; // the server's dataset: {kind, n, x, y, classes, class_names, x_names, y_name}
+  const syncUrl = () => history.replaceState(null, "", `?${encodeRegState(state)}`);
 
   const languageToggle = mountLanguageToggle($("#language-toggle"));
   const projectorToggle = mountProjectorToggle($("#projector-toggle"));
@@ -73,164 +88,113 @@ async function boot() {
   const run = mountRunControls($("#run-controls"), { limits, t });
   const legend = mountRaceLegend($("#race-legend"), { t });
   const formula = mountFormulaView($("#formula-view"), { t });
-  const plots = new RegressionPlots({
-    data: $("#data-plot"), landBase: $("#land-base"), landBatch: $("#land-batch"), land: $("#land-plot"),
-    land3d: $("#land-3d"), loss: $("#loss-plot"),
-  }, { t });
+  const landDivs = (suffix) => ({
+    base: $(`#land-base${suffix}`), batch: $(`#land-batch${suffix}`), overlay: $(`#land-plot${suffix}`), d3: $(`#land-3d${suffix}`),
+  });
+  const plots = new RegressionPlots(
+    { data: $("#data-plot"), loss: $("#loss-plot"), main: landDivs(""), twin: landDivs("-twin") },
+    { t, onPickStart: (axes, values) => document.dispatchEvent(new CustomEvent("move-start", { detail: { axes, values } })) },
+  );
   hook.plots = plots;
   plots.projector = state.projector;
+  plots.lossLog = state.lossLog;
+  plots.view3d = state.land3d;
+  plots.showBatch = state.batchSurface;
+  plots.focus = state.focus;
   document.body.classList.toggle("projector", state.projector);
   languageToggle.show(lang);
   projectorToggle.show(state.projector);
-  viewToggle.show("data");
+  viewToggle.show(state.view);
+  $(".plot-row").dataset.view = state.view;
   $("#loss-log").checked = state.lossLog;
+  $("#batch-surface").checked = state.batchSurface;
+  for (const x of $("#land-toggle").querySelectorAll("button")) x.setAttribute("aria-pressed", String((x.dataset.land === "3d") === state.land3d));
   optimizers.show(state.racers);
   run.showSpeed(state.speed);
   run.showSteps(state.steps);
 
-  const labels = () => state.racers.map((r) => descentLabel(r, catalog, t));
-  const ui = { state, plots, legend, run, formula, labels, hook, catalog, showMessage, t, startOf: () => startOf(state), afterFrames: () => {}, canRun: () => dataset !== null };
-
-  // ---- the landscape ---------------------------------------------------------------------------
-  const land = { axes: [0, 1], center: null, ranges: null, heldBy: null };
-  const isSoftmax = () => modelOf(state) === "softmax";
-  const dim = () => (isSoftmax() ? 3 * dataset.classes : 2);
-  const paramNames = () => {
-    if (!isSoftmax()) return ["w", "b"];
-    const k = dataset.classes;
-    const names = [];
-    for (let j = 1; j <= 2; j += 1) for (let c = 1; c <= k; c += 1) names.push(`w${j}${c}`);
-    for (let c = 1; c <= k; c += 1) names.push(`b${c}`);
-    return names;
+  const entries = () => runRacers(state, limits.max_optimizers);
+  const labels = () => entries().map((e) => descentLabel(e.racer, catalog, t, twinOn(state) ? e.loss : null));
+  const ui = {
+    state, plots, legend, run, formula, labels, hook, catalog, showMessage, t,
+    startOf: () => startOf(state),
+    losses: () => (twinOn(state) ? entries().map((e) => e.loss) : null),
+    lossOf: (i) => (twinOn(state) ? (entries()[i] || {}).loss : null),
+    afterFrames: () => {},
+    canRun: () => dataset !== null,
   };
+  const scape = wireLandscape(ui, { dataset: () => dataset });
+  ui.afterFrames = () => scape.refreshBatch();
 
-  function landscapeBody(extra = {}) {
-    return { data: dataSpec(state), model: modelOf(state), center: land.center, axes: land.axes, ranges: land.ranges, ...extra };
+  function startLoss() {
+    return lossAt(modelOf(state), startOf(state), dataset);
   }
-
-  /** Frame the landscape: (w, b) around the start and the solution; softmax around held values. */
-  async function loadLandscape() {
-    if (isSoftmax()) {
-      const race = ui.race;
-      const focus = plots.focus;
-      const r = race && race.record.racers[focus];
-      const c = current(r);
-      land.center = c ? [...c.point] : new Array(dim()).fill(0);
-      land.heldBy = c ? race.labels[focus] : null;
-      land.ranges = land.axes.map((a) => [land.center[a] - 3, land.center[a] + 3]);
-    } else {
-      const start = startOf(state);
-      const xs = dataset.x;
-      const solution = solve2(modelOf(state), xs, dataset.y);
-      land.ranges = viewRanges(start, solution);
-      land.center = land.ranges.map(([a, b]) => (a + b) / 2);
-    }
-    const resp = await api.getDataLandscape(landscapeBody({ n: 101 }));
-    plots.setLandscape(resp);
-    hook.landscapes += 1;
-    showCaption();
-    await plots.renderBase();
-    plots.markDirty();
-    ui.schedule();
-  }
-
-  function showCaption() {
-    const names = paramNames();
-    const [a, b] = land.axes.map((i) => names[i]);
-    $("#land-caption").textContent = isSoftmax()
-      ? land.heldBy
-        ? t("reg.caption_held_racer", { a, b, who: land.heldBy })
-        : t("reg.caption_held_zero", { a, b })
-      : t("reg.caption_full", { loss: t(`reg.loss_${LOSS_OF_MODEL[modelOf(state)]}`) });
-  }
-
-  let batchTimer = 0;
-  let batchBusy = false;
-  /** The focus racer's current mini-batch surface, at most twice a second. */
-  async function refreshBatchSurface() {
-    if (!plots.showBatch || batchBusy || !ui.race) return;
-    const r = ui.race.record.racers[plots.focus];
-    if (!r || !Array.isArray(r.batch)) return;
-    const now = performance.now();
-    if (now - batchTimer < 500) return;
-    batchTimer = now;
-    batchBusy = true;
-    try {
-      plots.setBatchLandscape(await api.getDataLandscape(landscapeBody({ n: 41, batch: r.batch })));
-      await plots.renderBatch();
-    } catch (err) {
-      hook.errors.push(err.message);
-    } finally {
-      batchBusy = false;
-    }
-  }
-  ui.afterFrames = refreshBatchSurface;
 
   // ---- problems --------------------------------------------------------------------------------
   async function loadProblem() {
     showMessage(t("page.loading"));
     await ui.clearRace();
+    const twin = { twinAvailable: modelOf(state) === "logistic", twinOn: state.twin };
     try {
       if (state.problem === "csv") {
+        panel.show(state.problem, null, state.csv, twin);
         if (!state.csv) {
           dataset = null;
           plots.clear();
           hook.plotsReady = true;
           hook.loaded = "csv-empty";
           showMessage(t("reg.csv_choose"));
-          panel.show(state.problem, null, null);
           return;
         }
-        const { table, xcol, ycol, model, columns } = state.csv;
-        dataset = {
-          kind: model === "linear" ? "regression" : "binary", n: table.length, classes: 0,
-          x: table.map((row) => row[xcol]), y: table.map((row) => row[ycol]),
-          x_names: [columns[xcol]], y_name: columns[ycol],
-        };
+        try {
+          dataset = await api.getDataset({ data: dataSpec(state), model: modelOf(state) });
+        } catch (err) {
+          // The server refuses these columns (a class column with too many classes, a text
+          // target for regression...): say why beside the file, naming the row.
+          dataset = null;
+          plots.clear();
+          panel.showCsvError(err);
+          showMessage("");
+          hook.loaded = "csv-refused";
+          return;
+        }
+        panel.showCsvError(null);
+        dataset.x_names = modelOf(state) === "softmax" ? [state.csv.columns[state.csv.xcol], state.csv.columns[state.csv.x2col]] : [state.csv.columns[state.csv.xcol]];
+        dataset.y_name = state.csv.columns[state.csv.ycol];
       } else {
         dataset = await api.getDataset({ data: state.data[state.problem], model: modelOf(state) });
+        panel.show(state.problem, state.data[state.problem], state.csv, twin);
       }
-      panel.show(state.problem, state.data[state.problem], state.csv);
       plots.setData(dataset);
-      setupAxes();
-      await loadLandscape();
-      const start = startOf(state);
-      ui.setProblemInfo({
-        n: dataset.n, k: dataset.classes, model: modelOf(state),
-        startLoss: lossAt(modelOf(state), isSoftmax() ? null : start, dataset),
-      });
+      scape.setupAxes();
+      await scape.load();
+      ui.setProblemInfo({ n: dataset.n, k: dataset.classes, model: modelOf(state), startLoss: startLoss() });
       await ui.clearRace();
       showMessage("");
       hook.plotsReady = true;
       hook.loaded = state.problem;
+      syncUrl();
     } catch (err) {
       hook.errors.push(err.message);
       showMessage(t("error.server", { message: err.message }));
     }
   }
 
-  function setupAxes() {
-    const pick = $("#axes-pick");
-    pick.hidden = !isSoftmax();
-    $("#regions-field").hidden = false;
-    if (!isSoftmax()) {
-      land.axes = [0, 1];
-      return;
-    }
-    const names = paramNames();
-    const k = dataset.classes;
-    land.axes = [0, 2 * k];
-    for (const [sel, j] of [[$("#axis-a"), 0], [$("#axis-b"), 1]]) {
-      sel.replaceChildren(...names.map((n, i) => new Option(n, String(i), false, i === land.axes[j])));
-    }
-  }
-
-  const race = wireRace(ui, { stream: new RaceStream(), startMessage: () => startMessage(state, catalog, dataset ? dataset.n : 0) });
+  const race = wireRace(ui, {
+    stream: new RaceStream(),
+    startMessage: () => startMessage(state, catalog, dataset ? dataset.n : 0, limits.max_optimizers),
+  });
 
   // ---- events ----------------------------------------------------------------------------------
   const on = (name, fn) => document.addEventListener(name, (event) => fn(event.detail || {}, event));
   on("select-problem", ({ problem }) => {
     state.problem = problem;
+    loadProblem();
+  });
+  on("toggle-twin", ({ on: value }) => {
+    state.twin = value;
+    state.focus = 0;
+    plots.focus = 0;
     loadProblem();
   });
   on("change-data", ({ values }) => {
@@ -246,22 +210,37 @@ async function boot() {
       const resp = await api.uploadCsv(file);
       panel.showCsvError(null);
       if (resp.columns.length < 2) throw new api.ApiError(t("reg.csv_two_columns"), 422);
-      const perRow = JSON.stringify(resp.table.slice(0, 50).map((r) => [r[0], r[1]])).length / Math.min(50, resp.table.length);
+      const perRow = JSON.stringify(resp.table.slice(0, 50)).length / Math.min(50, resp.table.length);
       const { table, kept } = fitRows(resp.table, Math.max(2, Math.floor(MESSAGE_BUDGET / perRow)));
-      const ys = resp.table.map((r) => r[resp.columns.length - 1]);
-      const binary = ys.every((v) => v === 0 || v === 1);
-      state.csv = { columns: resp.columns, rows: resp.rows, table, kept, xcol: 0, ycol: resp.columns.length - 1, model: binary ? "logistic" : "linear" };
-      state.starts.csv = [0, 0];
+      state.csv = { columns: resp.columns, rows: resp.rows, table, kept, labels: resp.labels || [], ...csvDefaults(resp, state.csvModel) };
       loadProblem();
     } catch (err) {
       panel.showCsvError(err);
     }
   });
-  on("choose-csv", ({ xcol, ycol, model }) => {
-    Object.assign(state.csv, { xcol, ycol, model });
+  on("choose-csv", ({ model, xcol, x2col, ycol }) => {
+    const changedModel = model !== state.csv.model;
+    Object.assign(state.csv, { model, xcol, x2col, ycol });
+    if (changedModel) Object.assign(state.csv, csvDefaults({ ...state.csv, table: state.csv.table }, model), { model });
     loadProblem();
   });
-  on("change-racers", ({ racers }) => race.changeRacers(racers));
+  on("move-start", ({ axes, values }) => {
+    if (!dataset) return;
+    state.starts[startKey(state)] = scape.startFromPick(axes, values);
+    syncUrl();
+    ui.setProblemInfo({ n: dataset.n, k: dataset.classes, model: modelOf(state), startLoss: startLoss() });
+    ui.clearRace();
+  });
+  on("change-racers", ({ racers }) => {
+    race.changeRacers(racers);
+    syncUrl();
+  });
+  on("change-speed", () => syncUrl());
+  on("change-steps", () => syncUrl());
+  on("select-view", ({ view }) => {
+    state.view = view;
+    syncUrl();
+  });
   on("select-language", async ({ lang: next }) => {
     await loadLanguage(next, config.version);
     applyTranslations();
@@ -269,44 +248,48 @@ async function boot() {
     panel.translate();
     optimizers.translate();
     run.translate();
-    showCaption();
+    scape.showCaption();
     race.relabel();
     await plots.render();
   });
   wireFrameToggles(on, { state, plots, projectorToggle, controlsToggle, viewToggle });
   on("paused", () => {
-    if (isSoftmax()) loadLandscape();
+    if (modelOf(state) === "softmax" && dataset) scape.load();
   });
   $("#land-toggle").addEventListener("click", (event) => {
     const b = event.target.closest("button[data-land]");
     if (!b) return;
     plots.view3d = b.dataset.land === "3d";
+    state.land3d = plots.view3d;
+    syncUrl();
     for (const x of $("#land-toggle").querySelectorAll("button")) x.setAttribute("aria-pressed", String(x === b));
-    $("#land-stack").hidden = plots.view3d;
-    $("#land-3d").hidden = !plots.view3d;
+    scape.showLayout();
     plots.markDirty();
     ui.schedule();
-    requestAnimationFrame(() => plots.resize());
   });
   $("#batch-surface").addEventListener("change", async (event) => {
     plots.showBatch = event.target.checked;
-    batchTimer = 0;
-    if (plots.showBatch) await refreshBatchSurface();
+    state.batchSurface = plots.showBatch;
+    syncUrl();
+    if (plots.showBatch) await scape.refreshBatch(true);
     else await plots.renderBatch();
   });
   $("#land-refresh").addEventListener("click", () => {
-    land.axes = [Number($("#axis-a").value), Number($("#axis-b").value)];
-    if (land.axes[0] === land.axes[1]) land.axes[1] = (land.axes[0] + 1) % dim();
-    loadLandscape();
+    scape.chooseAxes(Number($("#axis-a").value), Number($("#axis-b").value));
+    syncUrl();
   });
   $("#regions-racer").addEventListener("change", (event) => {
     plots.focus = Number(event.target.value);
+    state.focus = plots.focus;
+    syncUrl();
     race.showFormula();
     plots.markDirty();
     ui.schedule();
   });
   $("#loss-log").addEventListener("change", (event) => {
     plots.lossLog = event.target.checked;
+    state.lossLog = plots.lossLog;
+    syncUrl();
     plots.markDirty();
     ui.schedule();
   });

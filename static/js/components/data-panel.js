@@ -1,54 +1,38 @@
+import { DATA_FIELDS } from "../regression-state.js";
 import { emit, h } from "./emit.js";
 
-// Data settings per generator: [key, i18n key, min, max, step]; "bool" fields are checkboxes.
-const FIELDS = {
-  linear: [
-    ["slope", "reg.slope", -10, 10, 0.5],
-    ["intercept", "reg.intercept", -10, 10, 0.5],
-    ["noise", "reg.noise", 0, 10, 0.1],
-    ["n", "reg.n", 2, 5000, 1],
-    ["seed", "reg.seed", 0, 9999, 1],
-    ["outliers", "reg.outliers", "bool"],
-  ],
-  two_class: [
-    ["separation", "reg.separation", 0, 10, 0.5],
-    ["noise", "reg.noise", 0, 10, 0.1],
-    ["n", "reg.n", 2, 5000, 1],
-    ["seed", "reg.seed", 0, 9999, 1],
-  ],
-  blobs: [
-    ["classes", "reg.classes", 3, 5, 1],
-    ["spread", "reg.spread", 0.1, 10, 0.1],
-    ["n", "reg.n", 3, 5000, 1],
-    ["seed", "reg.seed", 0, 9999, 1],
-  ],
-};
-
 /**
- * #data-panel: the problem picker, the generator's settings, and the CSV box (file, columns,
- * model; a refusal shown inline with its row). Emits select-problem {problem},
- * change-data {values}, upload-csv {file}, choose-csv {xcol, ycol, model}.
+ * #data-panel: the problem picker, the MSE-twin switch (logistic regression), the generator's
+ * settings, and the CSV box (file, model, columns; a refusal shown inline with its row).
+ * Emits select-problem {problem}, toggle-twin {on}, change-data {values}, upload-csv {file},
+ * choose-csv {model, xcol, x2col, ycol}.
  */
 export function mountDataPanel(el, { t, maxRows }) {
   const select = el.querySelector("#problem-select");
   const note = el.querySelector("#problem-note");
+  const twinField = el.querySelector("#twin-field");
+  const twin = el.querySelector("#twin-toggle");
   const fields = el.querySelector("#data-fields");
   const csvBox = el.querySelector("#csv-box");
   const file = el.querySelector("#csv-input");
   const error = el.querySelector("#csv-error");
   const columns = el.querySelector("#csv-columns");
   const xSel = el.querySelector("#csv-x");
+  const x2Sel = el.querySelector("#csv-x2");
+  const x2Field = el.querySelector("#csv-x2-field");
   const ySel = el.querySelector("#csv-y");
   const model = el.querySelector("#csv-model");
   const summary = el.querySelector("#csv-summary");
-  let shown = null; // {problem, values, csv}
+  let shown = null; // {problem, values, csv, twin}
 
   select.addEventListener("change", () => emit(el, "select-problem", { problem: select.value }));
+  twin.addEventListener("change", () => emit(el, "toggle-twin", { on: twin.checked }));
   file.addEventListener("change", () => {
     if (file.files && file.files[0]) emit(el, "upload-csv", { file: file.files[0] });
   });
-  const choose = () => emit(el, "choose-csv", { xcol: Number(xSel.value), ycol: Number(ySel.value), model: model.value });
-  for (const s of [xSel, ySel, model]) s.addEventListener("change", choose);
+  const choose = () =>
+    emit(el, "choose-csv", { model: model.value, xcol: Number(xSel.value), x2col: Number(x2Sel.value), ycol: Number(ySel.value) });
+  for (const s of [xSel, x2Sel, ySel, model]) s.addEventListener("change", choose);
 
   function renderFields() {
     const { problem, values } = shown;
@@ -56,7 +40,7 @@ export function mountDataPanel(el, { t, maxRows }) {
       fields.replaceChildren();
       return;
     }
-    const spec = FIELDS[values.generator];
+    const spec = DATA_FIELDS[values.generator];
     fields.replaceChildren(
       ...spec.map(([key, label, min, max, step]) => {
         if (min === "bool") {
@@ -81,10 +65,12 @@ export function mountDataPanel(el, { t, maxRows }) {
   }
 
   const api = {
-    show(problem, values, csv) {
-      shown = { problem, values, csv };
+    show(problem, values, csv, { twinAvailable = false, twinOn = false } = {}) {
+      shown = { problem, values, csv, twin: { twinAvailable, twinOn } };
       select.value = problem;
       note.textContent = t(`reg.note_${problem}`);
+      twinField.hidden = !twinAvailable;
+      twin.checked = twinOn;
       csvBox.hidden = problem !== "csv";
       renderFields();
       api.showCsv(csv);
@@ -92,15 +78,25 @@ export function mountDataPanel(el, { t, maxRows }) {
     showCsv(csv) {
       columns.hidden = !csv;
       if (!csv) return;
-      const opts = (selected) => csv.columns.map((c, i) => h("option", { value: String(i), text: c, selected: i === selected }));
-      xSel.replaceChildren(...opts(csv.xcol));
-      ySel.replaceChildren(...opts(csv.ycol));
+      const text = new Set(csv.labels || []);
+      // Inputs must be numbers; the class (softmax) may be numbers or words.
+      const opts = (selected, numericOnly) =>
+        csv.columns
+          .map((c, i) => (numericOnly && text.has(i) ? null : h("option", { value: String(i), text: c, selected: i === selected })))
+          .filter(Boolean);
+      const soft = csv.model === "softmax";
       model.value = csv.model;
+      xSel.replaceChildren(...opts(csv.xcol, true));
+      x2Sel.replaceChildren(...opts(csv.x2col, true));
+      ySel.replaceChildren(...opts(csv.ycol, !soft));
+      x2Field.hidden = !soft;
+      el.querySelector("#csv-x-name").textContent = soft ? "x₁" : "x";
+      el.querySelector("#csv-y-name").textContent = soft ? t("reg.class") : "y";
       summary.textContent = t(csv.kept < csv.rows ? "reg.csv_summary_thinned" : "reg.csv_summary", {
         rows: csv.rows, columns: csv.columns.length, kept: csv.kept,
       });
     },
-    /** A refused file: the server's message (naming the row) in red under the input. */
+    /** A refused file or column choice: the server's message (naming the row) in red. */
     showCsvError(err) {
       error.hidden = !err;
       file.toggleAttribute("aria-invalid", Boolean(err));
@@ -110,7 +106,7 @@ export function mountDataPanel(el, { t, maxRows }) {
       error.append(h("strong", { text: row ? t("reg.csv_bad_row", { row }) : t("reg.csv_bad") }), " ", err.message);
     },
     translate() {
-      if (shown) api.show(shown.problem, shown.values, shown.csv);
+      if (shown) api.show(shown.problem, shown.values, shown.csv, shown.twin);
     },
   };
   return api;
