@@ -179,6 +179,8 @@ def graph_payload(spec: NetSpec) -> dict[str, Any]:
         "activation": spec.activation,
         "loss_kind": spec.loss_kind(),
         "lr": spec.lr,
+        "x": list(spec.x),
+        "target": spec.target,
         "loss": _num(root.data),
         "nodes": [_node(w, t) for t in w.order],
         "edges": _edges(w),

@@ -119,7 +119,7 @@ def forward(spec: NetSpec, values: dict[str, object], rec: Callable | None = Non
         else:
             o1 = _head(rec, v, h1, h2, ("v11", "v21"), "c1", "1", 1, None)
             o2 = _head(rec, v, h1, h2, ("v12", "v22"), "c2", "2", 5, None)
-            logits = rec(F.stack([o1, o2], axis=-1), "o", 3, "[o1, o2]")
+            logits = rec(F.stack([o1, o2], axis=-1), "o", 3)
             k = np.full(logits.shape[0], int(spec.target))
             return rec(cross_entropy(logits, k, reduction=reduction), "L", 3, kind="loss")
     y = v["y"]
@@ -165,10 +165,12 @@ def _input_row(spec: NetSpec, i: int) -> float:
 
 
 def _param_row(spec: NetSpec, name: str) -> float:
+    # Each weight level with the product it feeds; each bias just below the sum it joins.
     if spec.network == "neuron":
-        return {"w1": 0, "w2": 2, "b": 1.5}[name]
-    first = {"w11": 0.5, "w21": 1.5, "w12": 4.5, "w22": 5.5, "b1": 1, "b2": 5}
-    if name in first:
-        return first[name]
-    second = {"v1": 2.5, "v2": 3.5, "c": 3, "v11": 0.5, "v21": 1.5, "v12": 4.5, "v22": 5.5}
-    return second.get(name, {"c1": 1, "c2": 5}.get(name, 3))
+        return {"w1": 0, "w2": 2, "b": 2}[name]
+    rows = {"w11": 0.5, "w21": 1.5, "w12": 4.5, "w22": 5.5, "b1": 1.75, "b2": 5.75}
+    if spec.network == "mlp":
+        rows |= {"v1": 2.5, "v2": 3.5, "c": 3.75}
+    else:
+        rows |= {"v11": 0, "v21": 2, "v12": 4, "v22": 6, "c1": 1.75, "c2": 5.75}
+    return rows[name]

@@ -41,12 +41,20 @@ def train(spec: NetSpec, steps: int) -> tuple[NetSpec, dict[str, Any]]:
     return replace(spec, params=final), {"losses": losses, "history": history}
 
 
-def landscape(spec: NetSpec, axes: tuple[str, str], n: int, span: float) -> dict[str, Any]:
-    """The loss on an n x n grid over two parameters, centred on their current values (the
-    others held fixed), computed by the same engine forward pass on whole grids at once."""
+def landscape(
+    spec: NetSpec,
+    axes: tuple[str, str],
+    n: int,
+    span: float,
+    center: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """The loss on an n x n grid over two parameters, centred on `center` (default: their
+    current values) with the others held at spec's values, computed by the same engine forward
+    pass on whole grids at once."""
     a, b = axes
-    xs = np.linspace(spec.params[a] - span, spec.params[a] + span, n)
-    ys = np.linspace(spec.params[b] - span, spec.params[b] + span, n)
+    ca, cb = center or (spec.params[a], spec.params[b])
+    xs = np.linspace(ca - span, ca + span, n)
+    ys = np.linspace(cb - span, cb + span, n)
     gx, gy = np.meshgrid(xs, ys)  # rows follow ys, as Plotly's contour z expects
     values: dict[str, object] = {**_inputs(spec)}
     values.update({k: [v] for k, v in spec.params.items()})

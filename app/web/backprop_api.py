@@ -72,7 +72,7 @@ async def loss_landscape(body: LandscapeRequest) -> dict[str, Any]:
     names = PARAMS[spec.network]
     if a not in names or b not in names or a == b:
         raise ApiError(f"axes: two different parameters of {spec.network}: {', '.join(names)}")
-    out = await asyncio.to_thread(landscape, spec, (a, b), body.n, body.span)
+    out = await asyncio.to_thread(landscape, spec, (a, b), body.n, body.span, body.center)
     z = out["z"]
     return {
         "axes": out["axes"],

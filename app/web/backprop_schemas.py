@@ -31,3 +31,4 @@ class LandscapeRequest(BackpropRequest):
     axes: tuple[str, str] = Field(("w11", "w12"), description="two parameter names")
     n: int = Field(41, ge=5, le=101)
     span: float = Field(2.0, gt=0, le=20)
+    center: tuple[Bounded, Bounded] | None = Field(None, description="default: the axes' values")

@@ -65,6 +65,9 @@ def test_landscape_grid(client):
     spec = NetSpec(network="mlp", params=dict(DEFAULT_PARAMS["mlp"]))
     assert z[4, 4] == pytest.approx(loss_of(spec), rel=1e-6)
     assert z[0, 8] == pytest.approx(loss_of(spec, {"v1": 1.7, "c": -0.7}), rel=1e-6)
+    moved = post(client, "/api/backprop/landscape",
+                 {"network": "mlp", "axes": ["v1", "c"], "n": 9, "span": 1, "center": [0, 0]})  # fmt: skip
+    assert moved["x"][0] == -1 and moved["y"][-1] == 1 and moved["point"] == [0.7, 0.3]
 
 
 @pytest.mark.parametrize(

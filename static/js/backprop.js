@@ -1,0 +1,326 @@
+// Entry for the backprop lab: fetches the engine's graph of one pass, steps a cursor through
+// its forward pass, backward pass and update, trains N more steps, and draws the landscape.
+
+import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
+import {
+  clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, fmt, fromQuery, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
+} from "./backprop-state.js";
+import { drawGraph } from "./backprop-graph.js";
+import { mountExplain, mountNodePanel, renderGradCheck, renderNumbers } from "./components/backprop-panels.js";
+import { mountLandscape } from "./components/backprop-landscape.js";
+import { mountControlsToggle, mountLanguageToggle, mountProjectorToggle, projectorPreference, PROJECTOR_KEY } from "./components/topbar.js";
+
+const $ = (sel) => document.querySelector(sel);
+const config = JSON.parse($("#config").textContent);
+const PLAY_MS = 1100;
+const LAND = { n: 41, span: 2 };
+
+const state = fromQuery(location.search);
+const hook = { config, state, graph: null, errors: [], ready: false, landscapePoint: null, busy: 0 };
+window.__lereng = hook;
+let graph = null;
+let land = null;
+let landCenter = null;
+let selected = null;
+let timer = null;
+const passes = []; // earlier passes (params and graph), so ← at a pass's start goes back into the last one
+let trail = [];
+
+async function post(url, body) {
+  hook.busy += 1;
+  try {
+    const r = await fetch(url, {
+      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body),
+    });
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(typeof data.detail === "string" ? data.detail : `HTTP ${r.status}`);
+    return data;
+  } finally {
+    hook.busy -= 1;
+  }
+}
+
+function showError(text) {
+  const el = $("#bp-error");
+  el.textContent = text || "";
+  el.hidden = !text;
+  if (text) hook.errors.push(text);
+}
+
+const explain = mountExplain($("#bp-explain"), { t });
+const panel = mountNodePanel($("#bp-node-panel"), { t, onClose: () => select(null) });
+const landscape = mountLandscape($("#bp-landscape"));
+
+function select(id) {
+  selected = id;
+  render();
+}
+
+function render() {
+  if (!graph) return;
+  state.cursor = clampCursor(graph, state.cursor);
+  hook.cursor = state.cursor;
+  const show = visibleAt(graph, state.cursor);
+  drawGraph($("#bp-graph"), graph, show, { selected, t });
+  const steps = stepsOf(graph);
+  const step = steps[state.cursor];
+  $("#bp-phase").textContent = t(`bp.phase_${step.phase}`, { i: state.cursor, n: steps.length - 1 });
+  $("#bp-phase").dataset.phase = step.phase;
+  const lossKnown = show.values.has("L");
+  $("#bp-loss-value").textContent = lossKnown ? `L = ${fmt(graph.loss)}` : "";
+  $("#bp-back").disabled = state.cursor === 0 && passes.length === 0;
+  $("#bp-next").querySelector("[data-i18n]").textContent = step.phase === "update" ? t("bp.next_pass") : t("bp.next");
+  explain.show(graph, state.cursor);
+  if (selected) panel.show(graph, selected, show);
+  else panel.hide();
+  drawLandscape(show.updated);
+  history.replaceState(null, "", `${location.pathname}?${toQuery(state)}`);
+}
+
+function currentPoint() {
+  return [state.params[state.axes[0]], state.params[state.axes[1]]];
+}
+
+function drawLandscape(updated) {
+  if (!land) return;
+  const [a, b] = state.axes;
+  const after = updated ? Object.fromEntries(graph.update.map((u) => [u.param, u.after])) : null;
+  landscape.draw(land, {
+    point: currentPoint(),
+    next: after ? [after[a], after[b]] : null,
+    trail,
+    projector: document.body.classList.contains("projector"),
+  }).then(() => {
+    hook.landscapePoint = landscape.point;
+  });
+}
+
+async function loadGraph() {
+  try {
+    graph = await post("/api/backprop/graph", requestBody(state));
+    hook.graph = graph;
+    showError("");
+    renderGradCheck($("#bp-check"), graph, t);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+async function loadLandscape(recentre = false) {
+  const point = currentPoint();
+  const outside = landCenter && point.some((v, i) => Math.abs(v - landCenter[i]) > LAND.span * 0.9);
+  if (!landCenter || recentre || outside) landCenter = point;
+  try {
+    land = await post("/api/backprop/landscape", { ...requestBody(state), axes: state.axes, n: LAND.n, span: LAND.span, center: landCenter });
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+/** A new network or new starting numbers: a fresh pass from the start. */
+async function restart({ recentre = true } = {}) {
+  stopPlay();
+  passes.length = 0;
+  trail = [currentPoint()];
+  state.cursor = 0;
+  await Promise.all([loadGraph(), loadLandscape(recentre)]);
+  render();
+}
+
+async function next() {
+  if (!graph) return;
+  const last = stepsOf(graph).length - 1;
+  if (state.cursor < last) {
+    state.cursor += 1;
+    render();
+    return;
+  }
+  // From the update: the next pass starts with the new weights.
+  passes.push({ params: { ...state.params }, graph });
+  for (const u of graph.update) state.params[u.param] = u.after;
+  trail.push(currentPoint());
+  state.cursor = 0;
+  await Promise.all([loadGraph(), loadLandscape()]);
+  renderNumbers($("#bp-numbers"), state, { t, onChange });
+  render();
+}
+
+function back() {
+  if (state.cursor > 0) {
+    state.cursor -= 1;
+    render();
+    return;
+  }
+  const prev = passes.pop();
+  if (!prev) return;
+  state.params = prev.params;
+  graph = hook.graph = prev.graph;
+  trail.pop();
+  state.cursor = stepsOf(graph).length - 1;
+  renderNumbers($("#bp-numbers"), state, { t, onChange });
+  renderGradCheck($("#bp-check"), graph, t);
+  loadLandscape().then(render);
+  render();
+}
+
+function stopPlay() {
+  clearInterval(timer);
+  timer = null;
+  $("#bp-play").setAttribute("aria-pressed", "false");
+}
+
+function togglePlay() {
+  if (timer) return stopPlay();
+  $("#bp-play").setAttribute("aria-pressed", "true");
+  timer = setInterval(() => {
+    // Auto-play walks one pass and stops at the update, so the class can read it.
+    if (stepsOf(graph)[state.cursor].phase === "update") return stopPlay();
+    next();
+  }, PLAY_MS);
+}
+
+async function train() {
+  const steps = Number($("#bp-train-steps").value);
+  stopPlay();
+  try {
+    const out = await post("/api/backprop/train", { ...requestBody(state), steps });
+    const [a, b] = state.axes;
+    trail.push(...out.history[a].slice(1).map((v, i) => [v, out.history[b][i + 1]]));
+    passes.length = 0;
+    state.params = out.params;
+    graph = hook.graph = out.graph;
+    state.cursor = graph.forward.length + graph.backward.length; // every value and gradient shown
+    $("#bp-train-note").textContent = t("bp.train_note", { n: steps, before: fmt(out.losses[0]), after: fmt(out.losses[out.losses.length - 1]) });
+    renderNumbers($("#bp-numbers"), state, { t, onChange });
+    renderGradCheck($("#bp-check"), graph, t);
+    showError("");
+    await loadLandscape();
+    render();
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function onChange(key, raw, input) {
+  const v = Number(raw);
+  const ok = raw !== "" && Number.isFinite(v) && Math.abs(v) <= 100 && (key !== "lr" || (v > 0 && v <= 10));
+  input.setAttribute("aria-invalid", String(!ok));
+  if (!ok) return showError(t("bp.bad_number", { name: key.replace("p:", "") }));
+  if (key === "x1" || key === "x2") state.x[key === "x1" ? 0 : 1] = v;
+  else if (key === "target") state.target = v;
+  else if (key === "lr") state.lr = v;
+  else state.params[key.slice(2)] = v;
+  restart();
+}
+
+function fillAxes() {
+  for (const [i, sel] of [$("#bp-axis-a"), $("#bp-axis-b")].entries()) {
+    sel.innerHTML = PARAMS[state.network].map((k) => `<option value="${k}">${k}</option>`).join("");
+    sel.value = state.axes[i];
+  }
+}
+
+function syncSelects() {
+  $("#bp-network").value = state.network;
+  $("#bp-activation").value = state.activation;
+  $("#bp-activation").disabled = state.network === "neuron";
+  const soft = state.network === "softmax";
+  $("#bp-loss").value = soft ? "ce" : state.loss;
+  $("#bp-loss").disabled = soft;
+  $("#bp-loss option[value=ce]").hidden = !soft;
+}
+
+function wire() {
+  $("#bp-next").addEventListener("click", () => next());
+  $("#bp-back").addEventListener("click", back);
+  $("#bp-reset").addEventListener("click", () => { stopPlay(); state.cursor = 0; render(); });
+  $("#bp-play").addEventListener("click", togglePlay);
+  $("#bp-train").addEventListener("click", train);
+  $("#bp-graph").addEventListener("click", (event) => {
+    const g = event.target.closest("[data-id]");
+    select(g && g.dataset.id !== selected ? g.dataset.id : null);
+  });
+  $("#bp-graph").addEventListener("keydown", (event) => {
+    const g = event.target.closest("[data-id]");
+    if (g && event.key === "Enter") select(g.dataset.id);
+  });
+  $("#bp-network").addEventListener("change", (event) => {
+    const net = event.target.value;
+    Object.assign(state, { network: net, params: { ...DEFAULT_PARAMS[net] }, axes: [...DEFAULT_AXES[net]] });
+    if (net === "softmax") state.target = 1;
+    selected = null;
+    syncSelects();
+    fillAxes();
+    renderNumbers($("#bp-numbers"), state, { t, onChange });
+    restart();
+  });
+  $("#bp-activation").addEventListener("change", (e) => { state.activation = e.target.value; restart({ recentre: false }); });
+  $("#bp-loss").addEventListener("change", (e) => { state.loss = e.target.value; restart({ recentre: false }); });
+  for (const [i, sel] of [$("#bp-axis-a"), $("#bp-axis-b")].entries()) {
+    sel.addEventListener("change", async () => {
+      if (sel.value === state.axes[1 - i]) { sel.value = state.axes[i]; return; }
+      state.axes[i] = sel.value;
+      trail = [currentPoint()];
+      await loadLandscape(true);
+      render();
+    });
+  }
+  // The shared keyboard module (components/keyboard.js) asks the lab first: we take the keys.
+  const actions = { step: next, play: togglePlay, back, reset: () => { state.cursor = 0; render(); } };
+  document.addEventListener("lereng:key", (event) => {
+    const run = actions[event.detail && event.detail.action];
+    if (!run) return;
+    event.preventDefault();
+    if (event.detail.action !== "play") stopPlay();
+    run();
+  });
+  const lang = mountLanguageToggle($("#language-toggle"));
+  document.addEventListener("select-language", async (event) => {
+    await loadLanguage(event.detail.lang, config.version);
+    applyTranslations();
+    lang.show(event.detail.lang);
+    renderNumbers($("#bp-numbers"), state, { t, onChange });
+    if (graph) renderGradCheck($("#bp-check"), graph, t);
+    render();
+  });
+  const projector = mountProjectorToggle($("#projector-toggle"));
+  document.addEventListener("toggle-projector", (event) => {
+    const on = Boolean(event.detail && event.detail.on);
+    try {
+      localStorage.setItem(PROJECTOR_KEY, on ? "1" : "0");
+    } catch {
+      // storage disabled: this page only
+    }
+    projector.show(on);
+    document.body.classList.toggle("projector", on);
+    render();
+  });
+  const controls = mountControlsToggle($("#controls-toggle"));
+  document.addEventListener("toggle-controls", (event) => {
+    controls.show(event.detail.open);
+    document.body.classList.toggle("controls-collapsed", !event.detail.open);
+    requestAnimationFrame(() => landscape.resize());
+  });
+  new ResizeObserver(() => landscape.resize()).observe($("#bp-landscape"));
+  return lang;
+}
+
+async function boot() {
+  const language = await loadLanguage(preferredLanguage(), config.version);
+  applyTranslations();
+  document.body.classList.toggle("projector", projectorPreference());
+  syncSelects();
+  fillAxes();
+  renderNumbers($("#bp-numbers"), state, { t, onChange });
+  wire().show(language);
+  const cursor = state.cursor;
+  await restart();
+  state.cursor = cursor;
+  render();
+  hook.ready = true;
+}
+
+boot().catch((err) => {
+  hook.errors.push(String(err));
+  showError(String(err));
+});

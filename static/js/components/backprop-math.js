@@ -1,0 +1,171 @@
+// MathML for the backprop lab (no external library): each step's equation with the numbers,
+// each node's local derivative rule, each parameter's chain-rule product and its update.
+// Only numbers and fixed symbols go into this markup, never user text.
+
+import { fmt } from "../backprop-state.js";
+
+const mi = (s) => `<mi>${s}</mi>`;
+const mn = (s) => `<mn>${s}</mn>`;
+const mo = (s) => `<mo>${s}</mo>`;
+const row = (...xs) => `<mrow>${xs.join("")}</mrow>`;
+const frac = (a, b) => `<mfrac>${a}${b}</mfrac>`;
+const paren = (...xs) => row(mo("("), ...xs, mo(")"));
+const sub = (a, b) => `<msub>${a}${b}</msub>`;
+const sup = (a, b) => `<msup>${a}${b}</msup>`;
+export const math = (...xs) => `<math display="block">${row(...xs)}</math>`;
+const times = mo("×");
+const eq = mo("=");
+
+/** A number, negative ones in parentheses when they follow an operator. */
+const N = (v) => {
+  if (Array.isArray(v)) return row(mo("["), ...v.flatMap((x, i) => (i ? [mo(","), N(x)] : [N(x)])), mo("]"));
+  const s = fmt(v);
+  return s.startsWith("−") ? paren(mn(s)) : mn(s);
+};
+
+/** A node label as a symbol: w11 -> w with subscript 11, x1·w11 -> x1 · w11, [o1, o2] -> o. */
+export function sym(label) {
+  if (label.startsWith("[")) return mi("o");
+  if (label.includes("·")) return row(...label.split("·").flatMap((p, i) => (i ? [mo("·"), sym(p)] : [sym(p)])));
+  const m = /^([a-zA-Zŷ]+)(\d+)$/.exec(label);
+  return m ? sub(mi(m[1]), mn(m[2])) : mi(label);
+}
+
+const d = (label) => row(mi("∂"), label.includes("·") ? paren(sym(label)) : sym(label));
+export const partial = (top, bottom) => frac(d(top), d(bottom));
+
+function sigmoidOf(v) {
+  return 1 / (1 + Math.exp(-v));
+}
+
+/** The forward equation of an op node: its definition, then the numbers. */
+export function forwardLine(graph, node) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const ins = graph.edges.filter((e) => e.to === node.id).map((e) => byId.get(e.from));
+  const [a, b] = ins;
+  const lhs = sym(node.label);
+  const V = N(node.value);
+  switch (node.op) {
+    case "mul": // a product node is named by its own expression
+      return math(sym(a.label), mo("·"), sym(b.label), eq, N(a.value), times, N(b.value), eq, V);
+    case "add":
+      return math(lhs, eq, sym(a.label), mo("+"), sym(b.label), eq, N(a.value), mo("+"), N(b.value), eq, V);
+    case "sigmoid":
+      return math(lhs, eq, mi("σ"), paren(sym(a.label)), eq,
+        frac(mn("1"), row(mn("1"), mo("+"), sup(mi("e"), row(mo("−"), N(a.value))))), eq, V);
+    case "tanh":
+      return math(lhs, eq, mi("tanh"), paren(sym(a.label)), eq, mi("tanh"), paren(N(a.value)), eq, V);
+    case "mse_loss":
+      return math(mi("L"), eq, sup(paren(sym(a.label), mo("−"), sym(b.label)), mn("2")), eq,
+        sup(paren(N(a.value), mo("−"), N(b.value)), mn("2")), eq, V);
+    case "binary_cross_entropy":
+      return math(mi("L"), eq, mo("−"), row(mo("["), sym(b.label), mi("log"), sym(a.label), mo("+"),
+        paren(mn("1"), mo("−"), sym(b.label)), mi("log"), paren(mn("1"), mo("−"), sym(a.label)), mo("]")), eq, V);
+    case "stack":
+      return math(mi("o"), eq, row(mo("["), sym(a.label), mo(","), sym(b.label), mo("]")), eq, V);
+    case "cross_entropy": {
+      const k = graph.target ?? 0;
+      const p = softmax(a.value);
+      return math(mi("L"), eq, mo("−"), mi("log"), sub(mi("p"), mn(String(k + 1))), mo(","), mi("p"), eq,
+        mi("softmax"), paren(mi("o")), eq, N(p), eq, V);
+    }
+    default:
+      return math(lhs, eq, V);
+  }
+}
+
+export function softmax(v) {
+  const m = Math.max(...v);
+  const e = v.map((x) => Math.exp(x - m));
+  const s = e.reduce((x, y) => x + y, 0);
+  return e.map((x) => x / s);
+}
+
+/** d child / d parent as a rule in symbols, and the same with numbers (before the engine's value). */
+export function ruleOf(graph, child, parent) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const ins = graph.edges.filter((e) => e.to === child.id).map((e) => byId.get(e.from));
+  const other = ins.find((n) => n.id !== parent.id) || parent;
+  const [a, b] = ins;
+  const v = child.value;
+  switch (child.op) {
+    case "mul":
+      return [sym(other.label), N(other.value)];
+    case "add":
+    case "stack":
+      return [mn("1"), null];
+    case "sigmoid":
+      return [row(mi("σ"), paren(sym(parent.label)), paren(mn("1"), mo("−"), mi("σ"), paren(sym(parent.label)))),
+        row(N(v), paren(mn("1"), mo("−"), N(v)))];
+    case "tanh":
+      return [row(mn("1"), mo("−"), sup(mi("tanh"), mn("2")), sym(parent.label)),
+        row(mn("1"), mo("−"), sup(N(v), mn("2")))];
+    case "mse_loss":
+      return [row(mn("2"), paren(sym(a.label), mo("−"), sym(b.label))), row(mn("2"), paren(N(a.value), mo("−"), N(b.value)))];
+    case "binary_cross_entropy":
+      return [frac(row(sym(a.label), mo("−"), sym(b.label)), row(sym(a.label), paren(mn("1"), mo("−"), sym(a.label)))),
+        frac(row(N(a.value), mo("−"), N(b.value)), row(N(a.value), paren(mn("1"), mo("−"), N(a.value))))];
+    case "cross_entropy":
+      return [row(mi("p"), mo("−"), mi("y")), null];
+    default:
+      return [mi("?"), null];
+  }
+}
+
+/** d child / d parent = rule = rule with numbers = the engine's local derivative. */
+export function localLine(graph, child, parent, local) {
+  const [rule, withNumbers] = ruleOf(graph, child, parent);
+  const parts = [partial(child.label, parent.label), eq];
+  if (child.op !== "add" && child.op !== "stack") parts.push(rule, eq);
+  if (withNumbers && child.op !== "mul") parts.push(withNumbers, eq);
+  parts.push(N(local));
+  return math(...parts);
+}
+
+/** One backward step: dL/dn as the sum over n's consumers of upstream x local. */
+export function backwardLines(graph, step) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const node = byId.get(step.node);
+  if (!step.terms.length) return [math(partial("L", "L"), eq, mn("1"))];
+  const up = (term) => {
+    const c = byId.get(term.child);
+    return c.op === "stack"
+      ? sub(paren(partial("L", c.label)), mn(String(graph.edges.filter((e) => e.to === c.id).findIndex((e) => e.from === node.id) + 1)))
+      : partial("L", c.label);
+  };
+  const symbolic = step.terms.flatMap((term, i) => [...(i ? [mo("+")] : []), up(term), mo("·"), partial(byId.get(term.child).label, node.label)]);
+  const numbers = step.terms.flatMap((term, i) => [...(i ? [mo("+")] : []), N(term.upstream), times, N(term.local)]);
+  const lines = [math(partial("L", node.label), eq, ...symbolic, eq, ...numbers, eq, N(step.grad))];
+  for (const term of step.terms) {
+    const child = byId.get(term.child);
+    lines.push(localLine(graph, child, node, term.local));
+  }
+  return lines;
+}
+
+/** The chain rule along every path from the loss to one parameter, with the numbers. */
+export function chainLines(graph, chain) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const label = (id) => byId.get(id).label;
+  const lines = [];
+  const paths = chain.paths;
+  const symbolic = paths.flatMap((p, i) => {
+    const fs = p.factors;
+    const shown = fs.length <= 5 ? fs : [fs[0], fs[1], null, fs[fs.length - 1]];
+    const parts = shown.flatMap((f, j) => [...(j ? [mo("·")] : []), f ? partial(label(f.of), label(f.wrt)) : mo("⋯")]);
+    return [...(i ? [mo("+")] : []), ...(paths.length > 1 ? [paren(...parts)] : parts)];
+  });
+  lines.push(math(partial("L", chain.param), eq, ...symbolic));
+  const numeric = paths.flatMap((p, i) => {
+    const parts = p.factors.flatMap((f, j) => [...(j ? [times] : []), N(f.value)]);
+    return [...(i ? [mo("+")] : []), ...(paths.length > 1 ? [paren(...parts)] : parts)];
+  });
+  lines.push(math(mo("="), ...numeric, eq, N(chain.grad)));
+  return lines;
+}
+
+/** w <- w - lr * dL/dw with the numbers, one parameter. */
+export function updateLine(u, lr) {
+  return math(sym(u.param), mo("←"), sym(u.param), mo("−"), mi("η"), mo("·"), partial("L", u.param), eq,
+    N(u.before), mo("−"), N(lr), times, N(u.grad), eq, N(u.after));
+}

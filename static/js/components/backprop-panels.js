@@ -1,0 +1,124 @@
+// The backprop lab's text panels: the current step explained, a clicked node's rule, the
+// gradient check, and the table of editable starting numbers.
+
+import { fmt, PARAMS, stepsOf } from "../backprop-state.js";
+import { backwardLines, chainLines, forwardLine, localLine, updateLine } from "./backprop-math.js";
+import { opGlyph } from "../backprop-graph.js";
+
+const KIND_OF_PARAM = (name) => (/^[bc]/.test(name) ? "bias" : "weight");
+
+/** #bp-explain: what the current step computes, with the numbers. */
+export function mountExplain(el, { t }) {
+  const title = el.querySelector("#bp-explain-title");
+  const box = el.querySelector("#bp-explain-math");
+  const note = el.querySelector("#bp-explain-note");
+  return {
+    show(graph, cursor) {
+      const steps = stepsOf(graph);
+      const step = steps[cursor];
+      const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+      const nf = graph.forward.length;
+      const nb = graph.backward.length;
+      let html = "";
+      let noteText = "";
+      if (step.phase === "start") {
+        title.textContent = t("bp.start_title");
+        noteText = t("bp.start_note");
+      } else if (step.phase === "forward") {
+        const node = byId.get(step.node);
+        title.textContent = t("bp.forward_title", { i: cursor, n: nf, label: node.label });
+        html = forwardLine(graph, node);
+        noteText = node.kind === "loss" ? t("bp.forward_loss_note") : t(`bp.does_${node.op}`);
+      } else if (step.phase === "backward") {
+        const i = cursor - nf;
+        const node = byId.get(step.node);
+        title.textContent = t("bp.backward_title", { i, n: nb, label: node.label });
+        const bstep = graph.steps[i - 1];
+        html = backwardLines(graph, bstep).join("");
+        const chain = graph.chains.find((c) => c.param === node.id);
+        if (chain) html += `<p class="bp-sub">${t("bp.chain_title")}</p>` + chainLines(graph, chain).join("");
+        noteText = i === 1 ? t("bp.backward_seed_note") : chain ? t("bp.chain_note") : t("bp.backward_note");
+      } else {
+        title.textContent = t("bp.update_title", { lr: fmt(graph.lr) });
+        html = `<div class="bp-updates">${graph.update.map((u) => updateLine(u, graph.lr)).join("")}</div>`;
+        noteText = t("bp.update_note", { before: fmt(graph.loss), after: fmt(graph.loss_after) });
+      }
+      box.innerHTML = html;
+      note.textContent = noteText;
+    },
+  };
+}
+
+/** #bp-node-panel: a clicked node's value, gradient and local derivative rule. */
+export function mountNodePanel(el, { t, onClose }) {
+  const body = el.querySelector("#bp-node-body");
+  el.querySelector("#bp-node-close").addEventListener("click", onClose);
+  return {
+    hide() {
+      el.hidden = true;
+    },
+    /** `show` is what the step cursor has revealed (visibleAt): nothing is told early. */
+    show(graph, id, show) {
+      const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+      const node = byId.get(id);
+      if (!node) return this.hide();
+      const known = show.values.has(id);
+      const gradKnown = show.grads.has(id);
+      const later = `<span class="note">${t("bp.not_yet")}</span>`;
+      const parts = [`<h3>${escape(node.label)} <span class="bp-kind">${escape(node.op ? opGlyph(node.op) : t(`bp.kind_${node.kind}`))}</span></h3>`];
+      parts.push(`<p class="bp-kv"><span>${t("bp.value")}</span> ${known ? `<strong>${fmt(node.value)}</strong>` : later}`);
+      if (node.grad === null) parts.push(` <span class="note">${t("bp.no_grad")}</span></p>`);
+      else parts.push(` <span>∂L/∂${escape(node.label)}</span> ${gradKnown ? `<strong class="bp-gradtext">${fmt(node.grad)}</strong>` : later}</p>`);
+      if (node.op) {
+        if (known) parts.push(forwardLine(graph, node));
+        parts.push(`<p class="bp-rule">${t(`bp.rule_${node.op}`)}</p>`);
+        for (const e of graph.edges.filter((x) => x.to === node.id)) {
+          const parent = byId.get(e.from);
+          if (e.local !== null && known) parts.push(localLine(graph, node, parent, e.local));
+        }
+      } else {
+        parts.push(`<p class="bp-rule">${t(`bp.leaf_${node.kind}`)}</p>`);
+        const chain = graph.chains.find((c) => c.param === node.id);
+        if (chain && gradKnown) parts.push(chainLines(graph, chain).join(""));
+      }
+      body.innerHTML = parts.join("");
+      el.hidden = false;
+    },
+  };
+}
+
+function escape(s) {
+  return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+/** #bp-check: each parameter's backprop gradient beside its central finite difference. */
+export function renderGradCheck(table, graph, t) {
+  const head = `<thead><tr><th></th><th>${t("bp.check_backprop")}</th><th>${t("bp.check_numeric")}</th><th>${t("bp.check_rel")}</th></tr></thead>`;
+  const rows = graph.gradcheck.map((r) => {
+    const bad = !(r.rel_error < 1e-5);
+    return `<tr class="${bad ? "is-bad" : ""}"><th>${escape(r.param)}</th><td>${fmt(r.backprop, 4)}</td>`
+      + `<td>${fmt(r.numeric, 4)}</td><td>${fmt(r.rel_error, 2)}</td></tr>`;
+  });
+  table.innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
+}
+
+/** #bp-numbers: inputs, target, Learning Rate and every parameter; emits onChange(field, value). */
+export function renderNumbers(el, state, { t, onChange }) {
+  // Shown to 4 significant digits; the state keeps full precision until the field is edited.
+  const field = (key, label, value, attrs = "") => `<label class="bp-num"><span>${label}</span>`
+    + `<input type="number" step="0.1" data-key="${key}" value="${Number(Number(value).toPrecision(4))}" ${attrs}></label>`;
+  const cells = [
+    field("x1", "x<sub>1</sub>", state.x[0]),
+    field("x2", "x<sub>2</sub>", state.x[1]),
+    state.network === "softmax"
+      ? field("target", t("bp.class"), state.target, 'min="0" max="1" step="1"')
+      : field("target", "y", state.target),
+    field("lr", "η (lr)", state.lr, 'min="0.001" max="10" step="0.05"'),
+    ...PARAMS[state.network].map((k) => field(`p:${k}`, `<span class="kind-${KIND_OF_PARAM(k)}">${k}</span>`, state.params[k])),
+  ];
+  el.innerHTML = cells.join("");
+  el.onchange = (event) => {
+    const input = event.target.closest("input[data-key]");
+    if (input) onChange(input.dataset.key, input.value, input);
+  };
+}

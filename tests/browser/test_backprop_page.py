@@ -1,0 +1,161 @@
+"""The backprop lab in real headless Chromium: stepping forward then backward, going back, the
+update, the landscape point, a clicked node's rule, training, both languages and projector mode.
+
+Waits go through page.wait_for_function on the page's hook (window.__lereng); predicates are
+arrow functions (the CSP forbids string eval).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_surface_page import SCREENSHOTS, PageWatch, assert_clean
+
+pytestmark = pytest.mark.browser
+
+READY = "() => window.__lereng && window.__lereng.ready === true && window.__lereng.busy === 0"
+SHOWN = """() => ({
+  values: [...document.querySelectorAll('#bp-graph .bp-node.has-value')].map(n => n.dataset.id),
+  grads: [...document.querySelectorAll('#bp-graph .bp-node.has-grad')].map(n => n.dataset.id),
+  current: (document.querySelector('#bp-graph .bp-node.is-current') || {dataset: {}}).dataset.id || null,
+})"""
+
+
+def open_lab(page, live_server, query: str = "") -> PageWatch:
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/backprop{query}")
+    page.wait_for_function(READY, timeout=20_000)
+    return watch
+
+
+def press(page, key: str, cursor: int) -> dict:
+    page.keyboard.press(key)
+    page.wait_for_function(f"() => window.__lereng.cursor === {cursor}", timeout=20_000)
+    return page.evaluate(SHOWN)
+
+
+def node_text(page, node_id: str, part: str) -> str:
+    return page.locator(f"#bp-graph [data-id='{node_id}'] .bp-{part}").text_content()
+
+
+def fmt3(v: float) -> str:
+    return f"{float(f'{v:.3g}'):g}".replace("-", "−")
+
+
+def test_forward_then_backward_fills_values_then_gradients_in_order(page, live_server):
+    watch = open_lab(page, live_server)
+    graph = page.evaluate("() => window.__lereng.graph")
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    leaves = {i for i in nodes if i not in graph["forward"]}
+    start = page.evaluate(SHOWN)
+    assert set(start["values"]) == leaves and start["grads"] == []
+    cursor = 0
+    for i, node_id in enumerate(graph["forward"]):
+        cursor += 1
+        shown = press(page, "ArrowRight", cursor)
+        assert set(shown["values"]) == leaves | set(graph["forward"][: i + 1])
+        assert shown["current"] == node_id and shown["grads"] == []
+        assert node_text(page, node_id, "value") == fmt3(nodes[node_id]["value"])
+    assert page.locator("#bp-loss-value").inner_text() == f"L = {fmt3(graph['loss'])}"
+    for i, node_id in enumerate(graph["backward"]):
+        cursor += 1
+        shown = press(page, "ArrowRight", cursor)
+        assert shown["grads"] == [
+            n["id"] for n in graph["nodes"] if n["id"] in graph["backward"][: i + 1]
+        ]
+        assert shown["current"] == node_id
+        assert node_text(page, node_id, "grad") == f"∂ {fmt3(nodes[node_id]['grad'])}"
+    # every node that takes a gradient has one now; inputs and the target never do
+    assert set(shown["grads"]) == {i for i, n in nodes.items() if n["grad"] is not None}
+    # going back undoes the last gradient, then the one before
+    shown = press(page, "ArrowLeft", cursor - 1)
+    assert graph["backward"][-1] not in shown["grads"]
+    assert node_text(page, graph["backward"][-1], "grad") == "∂ ?"
+    shown = press(page, "ArrowLeft", cursor - 2)
+    assert graph["backward"][-2] not in shown["grads"]
+    assert_clean(page, watch)
+
+
+def test_update_shows_new_weights_and_moves_the_landscape_point(page, live_server):
+    watch = open_lab(page, live_server, "?net=neuron")
+    graph = page.evaluate("() => window.__lereng.graph")
+    last = len(graph["forward"]) + len(graph["backward"]) + 1
+    before = page.evaluate("() => window.__lereng.landscapePoint")
+    assert before == pytest.approx([0.4, -0.2])
+    page.evaluate(f"() => {{ window.__lereng.state.cursor = {last - 1}; }}")
+    press(page, "ArrowRight", last)
+    update = {u["param"]: u for u in graph["update"]}
+    # the issue's example: dL/dw1 = -1 * 0.25 * 0.5, w1 <- 0.4 - 0.5 * (-0.125) = 0.4625
+    assert update["w1"]["after"] == pytest.approx(0.4625)
+    assert node_text(page, "w1", "value") == f"→ {fmt3(0.4625)}"
+    explain = page.locator("#bp-explain-math").inner_text()
+    assert "0.463" in explain and "0.125" in explain
+    page.wait_for_function(
+        "() => window.__lereng.landscapePoint && window.__lereng.landscapePoint[0] > 0.45",
+        timeout=20_000,
+    )
+    moved = page.evaluate("() => window.__lereng.landscapePoint")
+    assert moved == pytest.approx([update["w1"]["after"], update["w2"]["after"]])
+    # the next pass starts from the new weights
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => window.__lereng.cursor === 0 && window.__lereng.busy === 0 &&"
+        " window.__lereng.state.params.w1 > 0.46",
+        timeout=20_000,
+    )
+    assert node_text(page, "w1", "value") == fmt3(0.4625)
+    assert_clean(page, watch)
+
+
+def test_click_a_node_then_train_n_steps(page, live_server):
+    watch = open_lab(page, live_server)
+    page.click("#bp-graph [data-id='h1']")
+    panel = page.locator("#bp-node-panel")
+    assert panel.is_visible()
+    assert "σ(z)(1 − σ(z))" in panel.inner_text()
+    page.click("#bp-node-close")
+    assert not panel.is_visible()
+    old = page.evaluate("() => window.__lereng.graph")
+    page.fill("#bp-train-steps", "30")
+    page.click("#bp-train")
+    page.wait_for_function(
+        "() => window.__lereng.busy === 0 && window.__lereng.graph.loss < 0.1", timeout=20_000
+    )
+    new = page.evaluate("() => window.__lereng.graph")
+    old_values = {n["id"]: n["value"] for n in old["nodes"] if n["kind"] in ("weight", "bias")}
+    for n in new["nodes"]:
+        if n["kind"] in ("weight", "bias"):
+            assert n["value"] != old_values[n["id"]]
+            assert node_text(page, n["id"], "value") == fmt3(n["value"])
+    assert "30" in page.locator("#bp-train-note").inner_text()
+    # the check panel lists every parameter with a tiny relative error
+    assert page.locator("#bp-check tbody tr").count() == 9
+    assert page.locator("#bp-check tr.is-bad").count() == 0
+    assert_clean(page, watch)
+
+
+def test_space_autoplays_and_screenshots(page, live_server):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    watch = open_lab(page, live_server)
+    page.keyboard.press(" ")
+    page.wait_for_function("() => window.__lereng.cursor >= 2", timeout=20_000)
+    assert page.get_attribute("#bp-play", "aria-pressed") == "true"
+    page.keyboard.press(" ")
+    assert page.get_attribute("#bp-play", "aria-pressed") == "false"
+    page.evaluate("() => { window.__lereng.state.cursor = 29; }")
+    press(page, "ArrowRight", 30)
+    page.screenshot(path=str(SCREENSHOTS / "backprop-1024-en.png"))
+    page.click("#language-toggle button[data-lang='id']")
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    page.wait_for_function(
+        "() => document.querySelector('#bp-phase').textContent.startsWith('Backward pass ·')"
+        " && document.querySelector('#bp-explain-note').textContent.includes('rantai')"
+    )
+    page.screenshot(path=str(SCREENSHOTS / "backprop-1024-id.png"))
+    page.click("#projector-toggle")
+    page.wait_for_function("() => document.body.classList.contains('projector')")
+    page.screenshot(path=str(SCREENSHOTS / "backprop-1024-projector.png"))
+    page.click("#projector-toggle")
+    page.click("#language-toggle button[data-lang='en']")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    assert_clean(page, watch)
