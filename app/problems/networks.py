@@ -35,6 +35,7 @@ from app.problems.network_parts import (
 # about 1 MB in float64, which stays in cache here (see DESIGN.md section 6).
 CHUNK_ELEMENTS = 131_072
 HEATMAP_N = 100
+HEATMAP_BAND = 1000  # grid points per forward pass (see heatmap)
 
 
 @dataclass(frozen=True)
@@ -252,9 +253,16 @@ class NetworkProblem:
 
     def heatmap(self, point: np.ndarray) -> np.ndarray:
         """The decision boundary (or regression surface) of one parameter vector, (n, n) float32."""
-        n = self.heatmap_n
-        z = self.predict(np.asarray(point).reshape(1, -1), self.grid_inputs(), np.float32)
-        return self.scores(z)[0].reshape(n, n).astype(np.float32)
+        n, grid = self.heatmap_n, self.grid_inputs()
+        theta = np.asarray(point).reshape(1, -1)
+        out = np.empty(n * n, dtype=np.float32)
+        # Bands of rows keep each matmul under OpenBLAS's threading threshold: a second BLAS
+        # thread on a busy server turned 40 us products into 3 ms waits here.
+        for s in range(0, n * n, HEATMAP_BAND):
+            out[s : s + HEATMAP_BAND] = self.scores(
+                self.predict(theta, grid[s : s + HEATMAP_BAND], np.float32)
+            )[0]
+        return out.reshape(n, n)
 
     def accuracy(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Share of correct predictions per particle; z (P, N, out)."""
