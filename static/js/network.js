@@ -186,7 +186,9 @@ async function boot() {
       if (state.dataset === "csv") controls.showCsvError(new api.ApiError(message, 422));
     },
     runFinished(record) {
-      landscape.compute(state, record);
+      // A diverged network sits far off any landscape worth drawing: say so instead.
+      if (record.status === "diverged") landscape.explain(t("net.land_diverged", { step: record.stoppedAt }));
+      else landscape.compute(state, record);
     },
   };
 

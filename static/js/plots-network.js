@@ -22,7 +22,7 @@ export function scale(projector) {
     : { font: 13, small: 11, line: 2, marker: 6, margin: { l: 50, r: 10, t: 6, b: 38 } };
 }
 
-/** Log-axis ticks that stay legible: 2 and 5 within a decade or two, whole decades beyond. */
+/** Log-axis ticks that stay legible: 2 and 5 within two and a half decades, whole decades beyond. */
 function logTicks(values) {
   let lo = Infinity;
   let hi = -Infinity;
@@ -31,7 +31,7 @@ function logTicks(values) {
     if (v > 0 && v > hi) hi = v;
   }
   const decades = hi > lo ? Math.log10(hi / lo) : 0;
-  return decades <= 1.5 ? { dtick: "D2" } : { dtick: Math.max(1, Math.ceil(decades / 4)) };
+  return decades <= 2.5 ? { dtick: "D2" } : { dtick: Math.max(1, Math.ceil(decades / 4)) };
 }
 
 export class NetworkPlots {

@@ -99,5 +99,9 @@ export function mountNetworkLandscape(panel, { plots, t, hook }) {
       plots.clearLandscape();
     },
     translate: showTitle,
+    /** A sentence in place of the title (why there is no landscape). */
+    explain(text) {
+      title.textContent = text;
+    },
   };
 }
