@@ -120,14 +120,15 @@ export function drawGraph(svg, graph, show, { selected = null, t = (k) => k } = 
     // a product is already named by its expression (x1·w11): no room or need for a glyph
     if (n.op && !n.label.includes("·")) g.append(el("text", { x: BOX.w - 7, y: 20, class: "bp-op", "text-anchor": "end" }, opGlyph(n.op)));
     const up = show.updated ? updates.get(n.id) : null;
-    const value = up ? `→ ${fmt(up.after)}` : hasValue ? fmt(n.value) : "?";
-    const long = Array.isArray(n.value) || value.length > 7;
+    const vector = Array.isArray(n.value);
+    const value = up ? `→ ${fmt(up.after)}` : hasValue ? fmt(n.value, vector ? 2 : 3) : "?";
+    const long = vector || value.length > 7;
     g.append(el("text", {
       x: BOX.w / 2, y: 49, "text-anchor": "middle",
       class: `bp-value${long ? " is-long" : ""}${up ? " is-updated" : ""}`,
     }, value));
     if (n.grad !== null) {
-      const gtext = hasGrad ? `∂ ${fmt(n.grad)}` : "∂ ?";
+      const gtext = hasGrad ? (vector ? fmt(n.grad, 2) : `∂ ${fmt(n.grad)}`) : "∂ ?";
       g.append(el("text", {
         x: BOX.w / 2, y: 72, "text-anchor": "middle",
         class: `bp-grad${Array.isArray(n.grad) ? " is-long" : ""}`,

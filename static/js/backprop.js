@@ -230,6 +230,14 @@ function syncSelects() {
   $("#bp-loss option[value=ce]").hidden = !soft;
 }
 
+const controls = mountControlsToggle($("#controls-toggle"));
+
+function showControls(open) {
+  controls.show(open);
+  document.body.classList.toggle("controls-collapsed", !open);
+  requestAnimationFrame(() => landscape.resize());
+}
+
 function wire() {
   $("#bp-next").addEventListener("click", () => next());
   $("#bp-back").addEventListener("click", back);
@@ -293,14 +301,10 @@ function wire() {
     }
     projector.show(on);
     document.body.classList.toggle("projector", on);
+    showControls(!on); // presenting: the graph takes the whole width (☰ brings the column back)
     render();
   });
-  const controls = mountControlsToggle($("#controls-toggle"));
-  document.addEventListener("toggle-controls", (event) => {
-    controls.show(event.detail.open);
-    document.body.classList.toggle("controls-collapsed", !event.detail.open);
-    requestAnimationFrame(() => landscape.resize());
-  });
+  document.addEventListener("toggle-controls", (event) => showControls(event.detail.open));
   new ResizeObserver(() => landscape.resize()).observe($("#bp-landscape"));
   return lang;
 }
@@ -308,7 +312,9 @@ function wire() {
 async function boot() {
   const language = await loadLanguage(preferredLanguage(), config.version);
   applyTranslations();
-  document.body.classList.toggle("projector", projectorPreference());
+  const presenting = projectorPreference();
+  document.body.classList.toggle("projector", presenting);
+  if (presenting) showControls(false);
   syncSelects();
   fillAxes();
   renderNumbers($("#bp-numbers"), state, { t, onChange });

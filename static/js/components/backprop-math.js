@@ -164,8 +164,7 @@ export function chainLines(graph, chain) {
   return lines;
 }
 
-/** w <- w - lr * dL/dw with the numbers, one parameter. */
+/** w <- w - lr * dL/dw with the numbers, one parameter (the rule itself is in the title). */
 export function updateLine(u, lr) {
-  return math(sym(u.param), mo("←"), sym(u.param), mo("−"), mi("η"), mo("·"), partial("L", u.param), eq,
-    N(u.before), mo("−"), N(lr), times, N(u.grad), eq, N(u.after));
+  return math(sym(u.param), mo("←"), N(u.before), mo("−"), N(lr), times, N(u.grad), eq, N(u.after));
 }
