@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # Every number a student types is bounded: sigmoid and tanh saturate long before 100.
 Bounded = Annotated[float, Field(strict=True, ge=-100, le=100)]
+# Parameters get more room: training may carry them past what a student would type.
+ParamValue = Annotated[float, Field(strict=True, ge=-10_000, le=10_000)]
 
 
 class BackpropRequest(BaseModel):
@@ -19,7 +21,7 @@ class BackpropRequest(BaseModel):
     loss: Literal["mse", "bce"] = Field("mse", description="ignored by softmax (cross-entropy)")
     x: tuple[Bounded, Bounded] = (0.5, 1.0)
     target: Bounded = Field(1.0, description="y; the class, 0 or 1, for softmax")
-    params: dict[str, Bounded] | None = Field(None, max_length=16)
+    params: dict[str, ParamValue] | None = Field(None, max_length=16)
     lr: float = Field(0.5, gt=0, le=10)
 
 

@@ -84,7 +84,7 @@ def test_landscape_grid(client):
         ("graph", {"loss": "bce", "target": 2}, "target"),
         ("graph", {"params": {"w11": 0.1}}, "params"),
         ("graph", {"network": "neuron", "params": {"w1": 1, "w2": 1, "b": 0, "zz": 1}}, "params"),
-        ("graph", {"params": {"w11": 500}}, "params"),
+        ("graph", {"params": {"w11": 1e5}}, "params"),
         ("graph", {"extra": 1}, "extra"),
         ("train", {"steps": 51}, "steps"),
         ("train", {"steps": 0}, "steps"),
@@ -100,3 +100,13 @@ def test_refusals_name_the_field(client, url, body, field):
     )
     assert r.status_code == 422, r.text
     assert field in strict_json(r.content)["detail"]
+
+
+def test_extreme_numbers_train_to_a_finite_result(client):
+    # Saturated units and a huge Learning Rate: the answer is numbers (no NaN), never an error.
+    params = {k: 100 for k in DEFAULT_PARAMS["softmax"]}
+    body = {"network": "softmax", "x": [100, -100], "target": 0, "lr": 10, "params": params}
+    out = post(client, "/api/backprop/train", {**body, "steps": 50})
+    assert len(out["losses"]) == 51
+    again = post(client, "/api/backprop/graph", {**body, "params": out["params"]})
+    assert again["loss"] == pytest.approx(out["losses"][-1], abs=1e-12)
