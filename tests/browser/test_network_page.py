@@ -218,3 +218,57 @@ def test_screenshots(page, live_server, width, height, lang, projector):
     if projector:
         page.click("#projector-toggle")  # the choice persists in localStorage
     assert_clean(page, watch)
+
+
+# The page's pure logic, run in the page itself (the module as served, no bundler or Node).
+STATE_LOGIC = """async () => {
+  const s = await import('/static/js/network-state.js');
+  const problem = {layers: [
+    {name: 'W1', kind: 'weight', layer: 1, shape: [2, 3], offset: 0},
+    {name: 'b1', kind: 'bias', layer: 1, shape: [3], offset: 6},
+    {name: 'W2', kind: 'weight', layer: 2, shape: [3, 1], offset: 9},
+    {name: 'b2', kind: 'bias', layer: 2, shape: [1], offset: 12}]};
+  const record = s.newRecord(problem);
+  const frames = [];
+  for (let k = 0; k <= 2000; k += 1) {
+    const point = Array.from({length: 13}, (_, i) => k + i / 100);
+    frames.push({step: k, racers: [{i: 0, point, loss: 1 / (k + 1), train_loss: 1 / (k + 1),
+      test_loss: 2 / (k + 1), train_acc: null, test_acc: null,
+      layer_norms: {weight: [1, 2], grad: [k, k + 1]}}]});
+  }
+  s.foldFrames(record, frames);
+  const flat = Array.from({length: 13}, (_, i) => i);
+  const wide = Object.assign(s.newRecord(problem), {point: new Array(1425).fill(0.5),
+    trajectory: {steps: [], points: Array.from({length: 600}, () => new Array(1425).fill(0.25)), stride: 1}});
+  return {
+    kept: record.trajectory.points.length, stride: record.trajectory.stride,
+    keptSteps: record.trajectory.steps.slice(0, 3),
+    sent: s.trajectoryForRequest(record).length,
+    sentLast: s.trajectoryForRequest(record).at(-1)[0],
+    wideSent: s.trajectoryForRequest(wide).length,
+    wideBytes: JSON.stringify(s.trajectoryForRequest(wide)).length,
+    norms: [record.gNorms.length, record.gNorms[1].length, record.gNorms[1].at(-1)],
+    bands: s.landscapeBands(51, 5),
+    W1: s.weightsOf(problem, flat, 1), b1: s.biasesOf(problem, flat, 1), W2: s.weightsOf(problem, flat, 2),
+    thin: s.thinRows(Array.from({length: 10}, (_, i) => [i]), 4),
+  };
+}"""
+
+
+def test_state_logic(page, live_server):
+    watch = open_lab(page, live_server)
+    got = page.evaluate(STATE_LOGIC)
+    # 2,001 steps thinned to at most 600 kept points, on a doubling stride from step 0.
+    assert got["kept"] <= 600 and got["stride"] == 4 and got["keptSteps"] == [0, 4, 8]
+    assert got["sent"] == 300 and got["sentLast"] == 2000  # the contract's cap, ending now
+    # A 1,425-parameter network sends fewer points so the body stays under the server's 1 MB.
+    assert got["wideSent"] < 300 and got["wideBytes"] < 800_000
+    assert got["norms"] == [2, 2001, 2001]
+    bands = got["bands"]
+    assert bands[0][0] == 0 and bands[-1][1] == 51
+    assert all(a[1] == b[0] for a, b in zip(bands, bands[1:], strict=False))
+    # Row-major (fan_in, fan_out) slices of the flat vector, as the server lays them out.
+    assert got["W1"] == [[0, 1, 2], [3, 4, 5]] and got["b1"] == [6, 7, 8]
+    assert got["W2"] == [[9], [10], [11]]
+    assert got["thin"] == {"table": [[0], [2], [5], [7]], "kept": 4}
+    assert_clean(page, watch)
