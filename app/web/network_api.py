@@ -23,6 +23,8 @@ router = APIRouter(prefix="/api/network", tags=["network"])
 
 RANDOM_LABEL = "filter-normalised random directions (Li et al. 2018), biases held fixed"
 MAX_COORDINATE = 1e6
+# Multiply-adds per request (grid points x training points x weights): about 2 s here.
+MAX_LANDSCAPE_WORK = 4e9
 PREVIEW_N = 7  # a coarse grid of the whole plane decides the colour scale for every band
 
 
@@ -118,6 +120,13 @@ def landscape(problem: NetworkProblem, body: LandscapeRequest) -> dict[str, Any]
     start, stop = body.rows if body.rows is not None else (0, n)
     if not 0 <= start < stop <= n:
         raise ApiError(f"rows: [start, stop] with 0 <= start < stop <= {n}, got {[start, stop]}")
+    per_row = n * problem.n * sum(s.size for s in problem.slots[::2])
+    if (stop - start) * per_row > MAX_LANDSCAPE_WORK:
+        most = max(1, int(MAX_LANDSCAPE_WORK // per_row))
+        raise ApiError(
+            f"rows: this network and data allow at most {most} rows of {n} per request; "
+            "ask for the grid in bands"
+        )
     a = np.linspace(-span, span, n)
 
     def loss32(pts: np.ndarray) -> np.ndarray:

@@ -182,6 +182,14 @@ def test_landscape_refusals_name_the_field(client, run, change, field):
     assert out["detail"].startswith(field), out["detail"]
 
 
+def test_landscape_work_is_bounded(client):
+    net = {"dataset": "circle", "n": 5000, "hidden": [16] * 6, "features": ["x1", "x2", "x1x2"]}
+    dim = 3 * 16 + 16 + 5 * (16 * 16 + 16) + 16 + 1
+    body = {"network": net, "center": [0.1] * dim, "n": 101}
+    out = post(client, "/api/network/landscape", status=422, json=body)
+    assert out["detail"].startswith("rows: this network and data allow at most")
+
+
 def test_nan_in_center_is_refused(client, run):
     center = run["runs"][0]["points"][-1]
     raw = json.dumps({"network": NET, "center": center}).replace(str(center[0]), "NaN", 1)
