@@ -222,7 +222,8 @@ def test_screenshots(page, live_server, width, height, lang, projector):
 
 # The page's pure logic, run in the page itself (the module as served, no bundler or Node).
 STATE_LOGIC = """async () => {
-  const s = await import('/static/js/network-state.js');
+  const s = {...await import('/static/js/network-state.js'),
+             ...await import('/static/js/network-record.js')};
   const problem = {layers: [
     {name: 'W1', kind: 'weight', layer: 1, shape: [2, 3], offset: 0},
     {name: 'b1', kind: 'bias', layer: 1, shape: [3], offset: 6},

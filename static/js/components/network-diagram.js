@@ -3,7 +3,8 @@
 // width and opacity by |weight| against the largest weight in the network. Units are filled by
 // their bias the same way. Edges are built once per architecture and restyled per update.
 
-import { biasesOf, FEATURE_LABELS, weightsOf } from "../network-state.js";
+import { biasesOf, weightsOf } from "../network-record.js";
+import { FEATURE_LABELS } from "../network-state.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const POS = "#0072B2";

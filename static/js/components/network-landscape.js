@@ -3,7 +3,7 @@
 // supersedes an older one still in flight. Emits nothing; the page calls compute().
 
 import { getNetworkLandscape } from "../api.js";
-import { landscapeBands, landscapeBody } from "../network-state.js";
+import { landscapeBands, landscapeBody } from "../network-record.js";
 import { decodeTyped } from "../plots.js";
 import { landscapeGrid } from "./network-figures.js";
 

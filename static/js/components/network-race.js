@@ -4,7 +4,7 @@
 // and the diagram redraw at their own pace. A finished run recomputes the landscape.
 
 import { raceStatusKey } from "../state.js";
-import { applyDone, foldFrames, newRecord } from "../network-state.js";
+import { applyDone, foldFrames, newRecord } from "../network-record.js";
 
 export function wireNetworkRace(ui, { stream, startMessage }) {
   const { state, plots, run, hook, diagram } = ui;
