@@ -11,11 +11,14 @@ import {
   defaultState,
   encodeState,
   foldFrames,
+  fullHyperparameters,
   newRace,
   racerLabel,
+  shareable,
   startMessage,
 } from "./state.js";
 import { RaceStream } from "./stream.js";
+import { mountSurfaceTools } from "./surface-tools.js";
 import { mountOptimizerList } from "./components/optimizer-list.js";
 import { mountProblemPanel } from "./components/problem-panel.js";
 import { mountRaceLegend } from "./components/race-legend.js";
@@ -89,17 +92,29 @@ async function boot() {
       surface: $("#surface-plot"),
       loss: $("#loss-plot"),
     },
-    { t, onPickStart: (start) => document.dispatchEvent(new CustomEvent("move-start", { detail: { start } })) },
+    {
+      t,
+      // In predict mode a click on the map is the viewer's guess; otherwise it moves the start.
+      onPickStart: (start) => {
+        if (tools && tools.predict.active) tools.predict.guess(start);
+        else document.dispatchEvent(new CustomEvent("move-start", { detail: { start } }));
+      },
+    },
   );
+  let tools = null;
   hook.plots = plots;
   plots.projector = state.projector;
   plots.lossLog = state.lossLog;
+  plots.showArrows = state.arrows;
 
   languageToggle.show(lang);
   projectorToggle.show(state.projector);
   document.body.classList.toggle("projector", state.projector);
-  viewToggle.show("contour");
+  viewToggle.show(state.view);
+  $(".plot-row").dataset.view = state.view;
   $("#loss-log").checked = state.lossLog;
+  $("#show-arrows").checked = state.arrows;
+  $("#show-diagnosis").checked = state.diagnosis;
   optimizers.show(state.racers);
   run.showSpeed(state.speed);
   run.showSteps(state.steps);
@@ -116,6 +131,33 @@ async function boot() {
 
   const labels = () => state.racers.map((r) => racerLabel(r, catalog));
   const syncUrl = () => history.replaceState(null, "", `?${encodeState(state)}`);
+
+  // Exports, the learning-rate sweep, predict-the-next-step and the diagnosis labels.
+  tools = mountSurfaceTools({
+    t,
+    state,
+    plots,
+    hook,
+    racers: () => state.racers.map((r) => ({ label: racerLabel(r, catalog), name: r.name, hp: fullHyperparameters(r, catalog) })),
+    request: () => {
+      const { type, steps_per_second: sps, ...body } = startMessage(state, catalog);
+      void type;
+      void sps;
+      return body;
+    },
+    race: () => race,
+    shareable: () => shareable(state),
+    stepOnce: () => document.dispatchEvent(new CustomEvent("step")),
+    ensurePaused: () => {
+      if (!race || race.done || dirty) startRace({ paused: true });
+      else if (race.playing) {
+        stream.pause();
+        setPlaying(false);
+      }
+    },
+    message: showMessage,
+  });
+  hook.tools = tools;
 
   function showRaceStatus() {
     run.showStatus(raceStatusKey(race, dirty));
@@ -151,6 +193,7 @@ async function boot() {
     pending = [];
     dirty = false;
     hook.step = 0;
+    tools.newRun();
     run.showCount(0, state.steps);
     legend.show(names, race.record);
     plots.setStart(state.start);
@@ -166,11 +209,13 @@ async function boot() {
     if (pending.length && !plots.busy) {
       const frames = pending;
       pending = [];
+      tools.frames(frames);
       const { add, changed } = foldFrames(race.record, frames, plots.land.domain);
       plots.ingest(add, race.record);
       hook.step = race.record.step;
       run.showCount(race.record.step, race.budget);
       if (changed.size) legend.show(race.labels, race.record);
+      tools.afterFrames();
     }
     // Plots catch up at their own pace (see plots.flush); keep ticking until they have.
     const waiting = plots.flush(performance.now());
@@ -203,6 +248,7 @@ async function boot() {
     drawPending();
     const changed = applyDone(race.record, event.detail);
     race.done = true;
+    tools.done(event.detail);
     setPlaying(false);
     if (changed.size) {
       legend.show(race.labels, race.record);
@@ -250,6 +296,7 @@ async function boot() {
     state.surface = surface;
     landscapeInfo = landscape.surface;
     if (!keepStart) state.start = [...landscape.surface.start];
+    tools.setLandscape(landscape);
     problem.showSurface(surface, landscape.surface);
     problem.showStart(state.start);
     plots.setLandscape(landscape);
@@ -288,6 +335,7 @@ async function boot() {
     }
   });
   on("play", () => {
+    if (tools.predict.active) tools.stopPredict(); // playing on ends the guessing game
     if (!race || race.done || dirty) startRace();
     else {
       stream.resume();
@@ -329,6 +377,7 @@ async function boot() {
     problem.translate();
     optimizers.translate();
     run.translate();
+    tools.translate();
     showRaceStatus();
     legend.show(race ? race.labels : labels(), race ? race.record : null);
     await plots.render();
@@ -337,20 +386,26 @@ async function boot() {
   $("#loss-log").addEventListener("change", (event) => {
     state.lossLog = event.target.checked;
     plots.lossLog = state.lossLog;
+    syncUrl();
     plots.redrawLight();
+  });
+  $("#show-arrows").addEventListener("change", (event) => {
+    state.arrows = event.target.checked;
+    plots.showArrows = state.arrows;
+    syncUrl();
+    plots.redrawLight();
+  });
+  $("#show-diagnosis").addEventListener("change", (event) => {
+    state.diagnosis = event.target.checked;
+    syncUrl();
+    tools.showDiagnosis();
+  });
+  on("select-view", ({ view }) => {
+    state.view = view;
+    syncUrl();
   });
 
   followPlotSizes(plots);
-
-  // Space toggles play, S steps, R resets (not while typing in a field).
-  document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, select, textarea, button") || event.ctrlKey || event.metaKey || event.altKey) return;
-    const name = { " ": race && race.playing ? "pause" : "play", s: "step", r: "reset" }[event.key];
-    if (name) {
-      event.preventDefault();
-      document.dispatchEvent(new CustomEvent(name));
-    }
-  });
 
   const ok = await loadSurface(state.surface, { keepStart: true });
   if (!ok && state.surface.expression !== undefined) await loadSurface({ function: functions[0].id });

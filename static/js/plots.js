@@ -9,6 +9,7 @@
 // The page model (what is drawn) lives here too, so a full rebuild (language, projector mode,
 // log toggle) can redraw everything from it.
 
+import { markTraces } from "./plots-marks.js";
 import { arrowEnds, inDomain, isFinitePoint, racerStyle, TERMINAL } from "./state.js";
 
 const Plotly = () => window.Plotly;
@@ -52,6 +53,8 @@ export class SurfacePlots {
     this.onPickStart = onPickStart;
     this.projector = false;
     this.lossLog = true;
+    this.showArrows = true;
+    this.marks = null; // predict-the-next-step marks on the contour (plots-marks.js)
     this.land = null;
     this.start = null;
     this.racers = [];
@@ -280,7 +283,9 @@ export class SurfacePlots {
       const pathEnd = r.status === "diverged" ? r.lastInViewIndex + 1 : r.xs.length;
       const stopped = TERMINAL.has(r.status);
       const head = r.status === "diverged" ? r.lastInView : r.head;
-      const arrows = stopped || !r.head ? { grad: null, update: null } : arrowEnds(r.head.point, r.head.grad, r.head.update, land.domain);
+      const arrows = stopped || !r.head || !this.showArrows
+        ? { grad: null, update: null }
+        : arrowEnds(r.head.point, r.head.grad, r.head.update, land.domain);
       data.push(
         {
           type: "scatter",
@@ -310,6 +315,8 @@ export class SurfacePlots {
         this.divergenceTrace(r),
       );
     }
+    // Marks go last: extendTraces addresses the racers' traces by index from the front.
+    data.push(...markTraces(this.marks, { scale: s, t: this.t }));
     return {
       data,
       layout: {
@@ -718,7 +725,9 @@ export class SurfacePlots {
       push(base, r.xs.slice(from), r.ys.slice(from), r.custom.slice(from), -1);
       const head = r.status === "diverged" ? r.lastInView : r.head;
       if (head) push(base + 1, [head.point[0]], [head.point[1]], [[head.step, head.loss, ...(head.grad || [null, null])]], 1);
-      const arrows = TERMINAL.has(r.status) ? { grad: null, update: null } : arrowEnds(r.head.point, r.head.grad, r.head.update, domain);
+      const arrows = TERMINAL.has(r.status) || !this.showArrows
+        ? { grad: null, update: null }
+        : arrowEnds(r.head.point, r.head.grad, r.head.update, domain);
       for (const [j, end] of [[2, arrows.grad], [3, arrows.update]]) {
         // An arrow is two points [tail, tip]; extending by two with maxPoints 2 replaces it.
         // A missing arrow collapses onto the head, which draws nothing visible.
@@ -788,6 +797,20 @@ export class SurfacePlots {
       idx.push(i);
     });
     if (idx.length) P.extendTraces(this.divs.loss, upd, idx);
+  }
+
+  /** Predict-the-next-step marks ({from, guess, truth, distance} or null): the overlay only. */
+  async setMarks(marks) {
+    this.marks = marks;
+    if (!this.ready || !this.land) return;
+    this.busy += 1;
+    try {
+      for (const r of this.racers) r.drawn.overlay = r.xs.length;
+      const o = this.overlayFigure();
+      await Plotly().react(this.divs.overlay, o.data, o.layout, BASE_CONFIG);
+    } finally {
+      this.busy -= 1;
+    }
   }
 
   /** Redraw everything but the heavy contour. */

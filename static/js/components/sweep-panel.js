@@ -1,0 +1,128 @@
+// #sweep-dialog: the learning-rate sweep. Asks POST /api/sweep for the final loss after N steps
+// over a log-spaced lr grid (one vectorised run on the server) and draws one curve per optimizer
+// on log axes; diverged rates are marked as such, never drawn as numbers.
+
+import { racerStyle } from "../state.js";
+
+const INK = "#1d2330";
+
+/** Emits nothing: it owns its dialog. open({request, labels}) runs and draws a sweep. */
+export function mountSweepPanel(el, { t, postSweep, projector }) {
+  const form = el.querySelector("form.sweep-form");
+  const plot = el.querySelector(".sweep-plot");
+  const status = el.querySelector(".sweep-status");
+  const close = el.querySelector(".sweep-close");
+  let context = null;
+  let result = null;
+
+  close.addEventListener("click", () => el.close());
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+
+  const field = (name) => form.elements[name];
+
+  async function run() {
+    if (!context) return;
+    const lo = Number(field("lr_min").value);
+    const hi = Number(field("lr_max").value);
+    const rates = Math.round(Number(field("rates").value));
+    const body = { ...context.request, lr_min: lo, lr_max: hi, rates };
+    status.textContent = t("sweep.running");
+    el.dataset.state = "running";
+    try {
+      result = await postSweep(body);
+    } catch (err) {
+      status.textContent = t("sweep.refused", { message: err.message });
+      el.dataset.state = "error";
+      return;
+    }
+    el.dataset.state = "done";
+    status.textContent = summary(result);
+    await draw();
+  }
+
+  function summary(res) {
+    return res.curves
+      .map((c, i) => {
+        const name = context.labels[i] || c.label;
+        return c.best_lr === null ? `${name}: ${t("sweep.all_diverged")}` : `${name}: ${t("sweep.best", { lr: c.best_lr.toPrecision(2) })}`;
+      })
+      .join(" · ");
+  }
+
+  function figure() {
+    const big = projector();
+    const font = big ? 20 : 13;
+    const data = [];
+    result.curves.forEach((c, i) => {
+      const s = racerStyle(i);
+      const name = context.labels[i] || c.label;
+      data.push({
+        type: "scatter",
+        mode: "lines+markers",
+        name,
+        x: result.lrs,
+        y: c.final_loss.map((v) => (v !== null && v > 0 ? v : null)),
+        line: { color: s.color, width: big ? 4 : 2.5 },
+        marker: { symbol: s.symbol, size: big ? 10 : 7, color: s.color },
+        hovertemplate: `<b>${name}</b><br>lr %{x:.3g}<br>${t("sweep.final_loss")} %{y:.4g}<extra></extra>`,
+      });
+      // Diverged rates: an x on the top edge, labelled in the hover, so they are not missed.
+      const div = result.lrs.filter((_, k) => c.status[k] === "diverged");
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: `${name}: ${t("sweep.diverged")}`,
+        x: div,
+        y: div.map(() => 1),
+        yaxis: "y2",
+        showlegend: div.length > 0,
+        marker: { symbol: "x-thin-open", size: big ? 16 : 12, color: s.color, line: { width: big ? 3 : 2, color: s.color } },
+        hovertemplate: `<b>${name}</b><br>lr %{x:.3g}<br>${t("sweep.diverged")}<extra></extra>`,
+      });
+    });
+    return {
+      data,
+      layout: {
+        font: { size: font, color: INK },
+        margin: { l: big ? 100 : 70, r: 20, t: 30, b: big ? 70 : 50 },
+        paper_bgcolor: "rgba(0,0,0,0)",
+        xaxis: { type: "log", title: { text: t("sweep.lr_axis") }, exponentformat: "power" },
+        yaxis: { type: "log", title: { text: t("sweep.loss_axis", { steps: result.steps }) }, exponentformat: "power", domain: [0, 0.9] },
+        yaxis2: { domain: [0.92, 1], range: [0, 2], showticklabels: false, showgrid: false, zeroline: false, fixedrange: true },
+        legend: { orientation: "h", y: -0.25, yanchor: "top", x: 0 },
+        hovermode: "closest",
+      },
+    };
+  }
+
+  async function draw() {
+    if (!result) return;
+    const f = figure();
+    await window.Plotly.react(plot, f.data, f.layout, { displaylogo: false, responsive: true, displayModeBar: false });
+  }
+
+  return {
+    /** request: the POST /api/sweep body without the grid; labels: optimizer names. */
+    open({ request, labels }) {
+      context = { request, labels };
+      result = null;
+      if (plot.data) window.Plotly.purge(plot);
+      status.textContent = "";
+      el.dataset.state = "ready";
+      el.showModal();
+      return run();
+    },
+    translate() {
+      if (result) {
+        status.textContent = summary(result);
+        draw();
+      }
+    },
+    get result() {
+      return result;
+    },
+  };
+}

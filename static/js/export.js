@@ -1,0 +1,225 @@
+// Exports shared by every lab: PNG of any plot, rows as CSV, any object as JSON, and one
+// self-contained interactive HTML file (plotly.js and the figure inlined, an animation with a
+// slider and a play button) that opens offline with no server. Labs pass their own figures and
+// rows; nothing here knows about surfaces or racers.
+
+/** Save text or a Blob under `filename` through a temporary download link. */
+export function download(filename, content, type = "text/plain") {
+  const blob = content instanceof Blob ? content : new Blob([content], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download has its own copy once started; a generous delay keeps slow disks safe.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A file-name-safe stem: "lereng-rosenbrock-2026-11-27". */
+export function fileStem(...parts) {
+  const day = new Date().toISOString().slice(0, 10);
+  return ["lereng", ...parts, day]
+    .filter((p) => p !== null && p !== undefined && p !== "")
+    .map((p) => String(p).toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^-|-$/g, ""))
+    .join("-");
+}
+
+// ---------------------------------------------------------------------------------------------
+// PNG
+
+/**
+ * PNG of one plot, or of several plots stacked in one box (the surface lab's contour is a
+ * base plot under a transparent overlay). Each layer is taken from Plotly.toImage as SVG (a
+ * data: URL; its PNG path goes through blob: images, which our CSP's img-src refuses), drawn
+ * at `scale` onto one canvas in order, on a white background.
+ */
+export async function plotPng(divs, { scale = 2 } = {}) {
+  const layers = [].concat(divs).filter((d) => d && d.data);
+  if (!layers.length) throw new Error("nothing to export: the plot is empty");
+  const { width, height } = layers[0].getBoundingClientRect();
+  const w = Math.max(1, Math.round(width));
+  const h = Math.max(1, Math.round(height));
+  const urls = [];
+  for (const div of layers) urls.push(await window.Plotly.toImage(div, { format: "svg", width: w, height: h }));
+  const canvas = document.createElement("canvas");
+  canvas.width = w * scale;
+  canvas.height = h * scale;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  for (const url of urls) ctx.drawImage(await loadImage(url), 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+}
+
+function loadImage(url) {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error("could not draw the plot image"));
+    img.src = url;
+  });
+}
+
+export async function downloadPng(divs, filename) {
+  download(filename, await plotPng(divs));
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV and JSON
+
+/** RFC 4180 CSV: a header row, then rows; null and non-finite numbers are empty cells. */
+export function toCsv(columns, rows) {
+  const cell = (v) => {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
+    const s = String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+}
+
+/** JSON with non-finite numbers as null (what the server sends too). */
+export function toJson(value) {
+  return JSON.stringify(value, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interactive HTML
+
+/** The page's own plotly.js bundle, as text (same origin, so CSP's connect-src allows it). */
+export async function plotlySource() {
+  const script = document.querySelector("script[src*='plotly']");
+  if (!script) throw new Error("plotly.js is not on this page");
+  const response = await fetch(script.src);
+  if (!response.ok) throw new Error(`plotly.js: HTTP ${response.status}`);
+  return response.text();
+}
+
+// Inside an inline <script>, "</script" would end it early and "<!--" changes how it parses.
+const scriptSafe = (text) => text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+
+/** Plotly slider steps and play/pause buttons for a figure's frames. */
+export function animationControls(frames, { label = (f) => f.name, prefix = "", play = "▶", pause = "❚❚", duration = 80 } = {}) {
+  const frameArgs = (d) => ({ mode: "immediate", frame: { duration: d, redraw: false }, transition: { duration: 0 } });
+  return {
+    sliders: [
+      {
+        active: 0,
+        pad: { t: 36, l: 70 },
+        currentvalue: { prefix, font: { size: 14 } },
+        steps: frames.map((f) => ({ label: label(f), method: "animate", args: [[f.name], frameArgs(0)] })),
+      },
+    ],
+    updatemenus: [
+      {
+        type: "buttons",
+        direction: "left",
+        x: 0,
+        y: 0,
+        xanchor: "left",
+        yanchor: "top",
+        pad: { t: 44, r: 8 },
+        showactive: false,
+        buttons: [
+          { label: play, method: "animate", args: [null, { ...frameArgs(duration), fromcurrent: true }] },
+          { label: pause, method: "animate", args: [[null], frameArgs(0)] },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * One HTML document with plotly.js and the figure inlined. figure: {data, layout, frames};
+ * the file's own script (inline: it is opened from disk, where our CSP does not apply) draws
+ * the plot, adds the frames and records progress on window.__exported for tests.
+ */
+export function interactiveHtml({ title, heading, note, figure, plotly, lang = "en" }) {
+  const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  const boot = `
+(function () {
+  var fig = JSON.parse(document.getElementById("figure").textContent);
+  var gd = document.getElementById("plot");
+  window.__exported = { ready: false, frame: null, frames: 0 };
+  Plotly.newPlot(gd, fig.data, fig.layout, { responsive: true, displaylogo: false })
+    .then(function () { return Plotly.addFrames(gd, fig.frames || []); })
+    .then(function () {
+      gd.on("plotly_animatingframe", function (e) {
+        window.__exported.frame = e.name;
+        window.__exported.frames += 1;
+      });
+      window.__exported.ready = true;
+    });
+})();`;
+  return `<!doctype html>
+<html lang="${esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>
+  body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; color: #1d2330; }
+  header { padding: 0.6rem 1rem 0; }
+  h1 { font-size: 1.2rem; margin: 0; }
+  p { margin: 0.2rem 0 0; color: #5b6478; font-size: 0.9rem; }
+  #plot { width: 100vw; height: calc(100vh - 4.5rem); min-height: 420px; }
+</style>
+</head>
+<body>
+<header><h1>${esc(heading || title)}</h1><p>${esc(note)}</p></header>
+<div id="plot"></div>
+<script type="application/json" id="figure">${scriptSafe(JSON.stringify(figure, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)))}</script>
+<script>${scriptSafe(plotly)}</script>
+<script>${boot}</script>
+</body>
+</html>
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The menu
+
+/**
+ * A compact export menu (a <details> holding buttons). items: [{id, label, run}]; each run
+ * may be async; failures go to onError. Returns {translate(items)} to relabel.
+ */
+export function mountExportMenu(el, { items, onError }) {
+  const list = el.querySelector(".menu-items");
+  const render = (entries) => {
+    list.replaceChildren(
+      ...entries.map((it) => {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "menu-item";
+        b.id = `export-${it.id}`;
+        b.textContent = it.label;
+        b.addEventListener("click", async () => {
+          el.open = false;
+          b.disabled = true;
+          try {
+            await it.run();
+          } catch (err) {
+            if (onError) onError(err);
+          } finally {
+            b.disabled = false;
+          }
+        });
+        return b;
+      }),
+    );
+  };
+  render(items);
+  el.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && el.open) {
+      el.open = false;
+      el.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (el.open && !el.contains(event.target)) el.open = false;
+  });
+  return { translate: render };
+}

@@ -1,0 +1,198 @@
+// The surface lab's teaching and sharing tools, wired in one place so main.js stays the race:
+// share link, exports (PNG, CSV, JSON, interactive HTML), the learning-rate sweep dialog,
+// predict-the-next-step, and the live diagnosis labels.
+
+import * as api from "./api.js";
+import { Diagnoser, landscapeContext } from "./components/diagnosis-rules.js";
+import { mountDiagnosisPanel } from "./components/diagnosis-panel.js";
+import { mountPredictPanel } from "./components/predict-panel.js";
+import { mountSweepPanel } from "./components/sweep-panel.js";
+import { download, downloadPng, fileStem, interactiveHtml, mountExportMenu, plotlySource, toCsv, toJson } from "./export.js";
+import { language } from "./i18n.js";
+import { animatedFigure } from "./plots-animation.js";
+import { CSV_COLUMNS, RunLog } from "./run-log.js";
+
+const $ = (sel) => document.querySelector(sel);
+
+/** POST /api/sweep; refusals become ApiError with the server's plain-words detail. */
+async function postSweep(body) {
+  const response = await fetch("/api/sweep", {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new api.ApiError(data && typeof data.detail === "string" ? data.detail : `HTTP ${response.status}`, response.status, data || {});
+  }
+  return data;
+}
+
+export function mountSurfaceTools(deps) {
+  const { t, state, plots, hook } = deps;
+  let log = null;
+  let diagnosers = [];
+  let context = null;
+
+  // ---- diagnosis -------------------------------------------------------------------------------
+  const diagnosis = mountDiagnosisPanel($("#diagnosis"), { t });
+  const names = () => deps.racers().map((r) => r.label);
+  function showDiagnosis() {
+    const labels = state.diagnosis ? diagnosers.map((d) => d.label()) : [];
+    hook.diagnosis = labels.map((l) => (l ? l.key : null));
+    diagnosis.show(labels, names());
+  }
+
+  // ---- predict ---------------------------------------------------------------------------------
+  const predictButton = $("#predict-button");
+  const entry = (i) => {
+    const race = deps.race();
+    const r = race && race.record.racers[i];
+    return r && r.last ? { step: r.last.step, point: r.last.point, status: r.status } : null;
+  };
+  const predict = mountPredictPanel($("#predict-panel"), {
+    t,
+    labels: names,
+    entry,
+    step: () => deps.stepOnce(),
+    mark: (marks) => plots.setMarks(marks),
+  });
+  function stopPredict() {
+    predict.stop();
+    predictButton.setAttribute("aria-pressed", "false");
+    hook.predict = predict.state;
+  }
+  predictButton.addEventListener("click", () => {
+    if (predict.active) {
+      stopPredict();
+      return;
+    }
+    deps.ensurePaused();
+    predictButton.setAttribute("aria-pressed", "true");
+    predict.start();
+    hook.predict = predict.state;
+  });
+  $("#predict-panel .predict-done").addEventListener("click", () => {
+    stopPredict();
+    predictButton.focus();
+  });
+
+  // ---- share -----------------------------------------------------------------------------------
+  const shareStatus = $("#share-status");
+  let shareTimer = null;
+  async function share() {
+    const url = location.href;
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      copied = true;
+    } catch {
+      // no clipboard permission (or an insecure origin): show the link to copy by hand
+    }
+    shareStatus.textContent = copied ? t("share.copied") : t("share.manual", { url });
+    shareStatus.hidden = false;
+    hook.shared = url;
+    clearTimeout(shareTimer);
+    shareTimer = setTimeout(() => { shareStatus.hidden = true; }, copied ? 3000 : 15000);
+  }
+
+  // ---- exports ---------------------------------------------------------------------------------
+  const surfaceName = () => state.surface.function || "formula";
+  const needRun = () => {
+    if (!log || !log.racers.some((r) => r.entries.length)) throw new Error(t("export.no_run"));
+    return log;
+  };
+  const config = () => ({ ...deps.request(), view: deps.shareable(), link: location.href });
+  const exportItems = () => [
+    { id: "share", label: t("export.share"), run: share },
+    { id: "png-contour", label: t("export.png_contour"), run: () => downloadPng([plots.divs.base, plots.divs.overlay], `${fileStem(surfaceName(), "contour")}.png`) },
+    { id: "png-surface", label: t("export.png_surface"), run: () => downloadPng(plots.divs.surface, `${fileStem(surfaceName(), "3d")}.png`) },
+    { id: "png-loss", label: t("export.png_loss"), run: () => downloadPng(plots.divs.loss, `${fileStem(surfaceName(), "loss")}.png`) },
+    { id: "csv", label: t("export.csv"), run: () => download(`${fileStem(surfaceName(), "run")}.csv`, toCsv(CSV_COLUMNS, needRun().csvRows()), "text/csv") },
+    { id: "json", label: t("export.json"), run: () => download(`${fileStem(surfaceName(), "run")}.json`, toJson(needRun().json(config())), "application/json") },
+    { id: "html", label: t("export.html"), run: exportHtml },
+  ];
+  async function exportHtml() {
+    const run = needRun();
+    const title = `Lereng · ${plots.land.info.name}`;
+    const figure = animatedFigure(plots.land, run, { t, title: `${plots.land.info.name}: ${plots.land.info.formula}` });
+    const html = interactiveHtml({
+      title,
+      heading: title,
+      note: t("export.html_note", { steps: run.steps }),
+      figure,
+      plotly: await plotlySource(),
+      lang: language(),
+    });
+    download(`${fileStem(surfaceName(), "run")}.html`, html, "text/html");
+  }
+  const exportMenu = mountExportMenu($("#export-menu"), {
+    items: exportItems(),
+    onError: (err) => {
+      hook.errors.push(`export: ${err.message}`);
+      deps.message(err.message);
+      setTimeout(() => deps.message(""), 4000);
+    },
+  });
+
+  // ---- sweep -----------------------------------------------------------------------------------
+  const sweep = mountSweepPanel($("#sweep-dialog"), {
+    t,
+    postSweep,
+    projector: () => Boolean(state.projector),
+  });
+  hook.sweep = sweep;
+  $("#sweep-button").addEventListener("click", () => {
+    const body = deps.request();
+    // One curve per distinct optimizer set-up; its own lr is what the sweep varies.
+    const seen = new Map();
+    deps.racers().forEach((r, i) => {
+      const opt = { ...body.optimizers[i] };
+      delete opt.lr;
+      const key = JSON.stringify(opt);
+      if (!seen.has(key)) seen.set(key, { opt, label: r.label.split(", lr")[0] });
+    });
+    const list = [...seen.values()];
+    sweep.open({ request: { ...body, optimizers: list.map((x) => x.opt) }, labels: list.map((x) => x.label) });
+  });
+
+  return {
+    predict,
+    stopPredict,
+    showDiagnosis,
+    setLandscape(landscape) {
+      context = landscapeContext(landscape.surface ? { ...landscape, info: landscape.surface } : landscape);
+    },
+    newRun() {
+      log = new RunLog(deps.racers());
+      hook.runLog = log;
+      diagnosers = log.racers.map(() => new Diagnoser(context || { range: 1, slope: 1, curvature: 1, minValue: null }));
+      showDiagnosis();
+    },
+    frames(frames) {
+      if (!log) return;
+      log.add(frames);
+      for (const frame of frames) {
+        for (const e of frame.racers) if (diagnosers[e.i]) diagnosers[e.i].push(e);
+      }
+    },
+    afterFrames() {
+      showDiagnosis();
+      predict.update();
+      hook.predict = predict.state;
+    },
+    done(msg) {
+      if (log) log.finish(msg.runs);
+      for (const s of msg.runs || []) if (diagnosers[s.i]) diagnosers[s.i].status = s.status;
+      showDiagnosis();
+      predict.stopped();
+      hook.predict = predict.state;
+    },
+    translate() {
+      exportMenu.translate(exportItems());
+      diagnosis.translate();
+      predict.translate();
+      sweep.translate();
+    },
+  };
+}
