@@ -34,9 +34,10 @@ _SHARED_WORDS = """
     mse binary categorical cross entropy mean squared error softmax sigmoid tanh relu
     optimizer optimizers model backprop backpropagation weight bias momentum adam sgd
     input output hidden layer epoch dataset data seed noise landscape minimum xor spiral
-    log min max out
+    log min max out diagnosis
 """
 SAME_IN_BOTH = set(re.findall(r"\w+", _SHARED_WORDS))
+MATH_WORDS = {"sin", "cos", "tan", "exp", "sqrt", "abs", "pi"}
 
 
 def _words(text: str) -> list[str]:
@@ -223,3 +224,19 @@ def test_refusals_over_http_carry_code_and_keep_english(client) -> None:
 
 def test_unknown_refusals_have_no_code() -> None:
     assert classify("something nobody wrote a pattern for") == {}
+
+
+def test_template_labels_and_tooltips_are_translated() -> None:
+    """An aria-label, title or placeholder written in a template needs its data-i18n-* twin, or
+    the Indonesian page keeps reading it out in English."""
+    untranslated = []
+    for path in TEMPLATES:
+        for tag in re.findall(r"<[a-zA-Z][^<>]*>", path.read_text(encoding="utf-8")):
+            for attr in ("aria-label", "title", "placeholder"):
+                value = re.search(rf'\s{attr}="([^"{{]*)"', tag)
+                if not value or f"data-i18n-{attr}=" in tag:
+                    continue
+                # Formulas and the course's shared terms read the same in both languages.
+                if set(_words(value[1])) - SAME_IN_BOTH - MATH_WORDS:
+                    untranslated.append(f"{path.name}: {tag[:80]}")
+    assert untranslated == []
