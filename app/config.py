@@ -80,6 +80,12 @@ class Settings:
     max_upload_bytes: int = _opt(1_000_000, "Largest uploaded CSV file, in bytes.", minimum=1)
     max_hidden_layers: int = _opt(6, "Most hidden layers in a network.", minimum=1)
     max_layer_width: int = _opt(16, "Most units in one hidden layer.", minimum=1)
+    max_network_landscape_grid: int = _opt(
+        101, "Most grid points per axis of a network's loss landscape.", minimum=3
+    )
+    max_trajectory_points: int = _opt(
+        300, "Most trajectory points sent with a network landscape request.", minimum=3
+    )
     max_backprop_steps: int = _opt(
         1_000, "Most SGD steps in one backprop-lab training request.", minimum=1
     )

@@ -16,7 +16,7 @@ from app.problems.network_presets import preset, target
 from app.problems.networks import HEATMAP_N, NetworkProblem
 from app.web.errors import ApiError
 from app.web.network_builders import build_network_problem
-from app.web.network_schemas import MAX_LANDSCAPE_N, MAX_TRAJECTORY, LandscapeRequest
+from app.web.network_schemas import LandscapeRequest
 from app.web.wire import WireResponse, finite_or_none, typed_array
 
 router = APIRouter(prefix="/api/network", tags=["network"])
@@ -61,8 +61,8 @@ def catalog(settings: Any) -> dict[str, Any]:
             "max_layer_width": settings.max_layer_width,
             "max_dataset_rows": settings.max_dataset_rows,
             "heatmap_n": HEATMAP_N,
-            "landscape_max_n": MAX_LANDSCAPE_N,
-            "max_trajectory": MAX_TRAJECTORY,
+            "landscape_max_n": settings.max_network_landscape_grid,
+            "max_trajectory": settings.max_trajectory_points,
             "max_heatmap_every": 1000,
         },
     }
@@ -88,6 +88,18 @@ def _vector(values: list[float], dim: int, field: str) -> np.ndarray:
     if not (np.abs(v) <= MAX_COORDINATE).all():
         raise ApiError(f"{field}: finite numbers within ±{MAX_COORDINATE:g}")
     return v
+
+
+def check_limits(body: LandscapeRequest, settings: Any) -> None:
+    if body.n > settings.max_network_landscape_grid:
+        raise ApiError(
+            f"n: at most {settings.max_network_landscape_grid} grid points per axis, got {body.n}"
+        )
+    if body.trajectory and len(body.trajectory) > settings.max_trajectory_points:
+        raise ApiError(
+            f"trajectory: at most {settings.max_trajectory_points} points (subsample the path), "
+            f"got {len(body.trajectory)}"
+        )
 
 
 def landscape(problem: NetworkProblem, body: LandscapeRequest) -> dict[str, Any]:
@@ -153,5 +165,7 @@ def landscape(problem: NetworkProblem, body: LandscapeRequest) -> dict[str, Any]
 @router.post("/landscape")
 async def network_landscape(request: Request, body: LandscapeRequest) -> WireResponse:
     """Training loss on the plane center + a d1 + b d2 (random or PCA directions), with the path."""
-    problem = build_network_problem(body.network, request.app.state.settings)
+    settings = request.app.state.settings
+    check_limits(body, settings)
+    problem = build_network_problem(body.network, settings)
     return WireResponse(await asyncio.to_thread(landscape, problem, body))

@@ -12,9 +12,10 @@ from app.problems.network_parts import ACTIVATIONS, FEATURES, LOSSES
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 Number = Annotated[float, Field(strict=True)]
 
-# Largest landscape grid per axis, and most trajectory points the client may send.
-MAX_LANDSCAPE_N = 101
-MAX_TRAJECTORY = 300
+# Hard caps on what pydantic will parse; the limits proper are Settings.max_network_landscape_grid
+# and Settings.max_trajectory_points, checked in app/web/network_api.py.
+MAX_LANDSCAPE_N = 1000
+MAX_TRAJECTORY = 5000
 # Longest CSV text in a network spec (the upload limit proper is Settings.max_upload_bytes).
 MAX_CSV_CHARS = 2_000_000
 MAX_PARAMETERS = 2_000  # far above 6 x 16 with 7 features (1,500): a guard for `center` lists

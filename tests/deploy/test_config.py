@@ -92,6 +92,8 @@ BAD = [
     ("max_upload_bytes", "1MB"),
     ("max_hidden_layers", "0"),
     ("max_layer_width", "2.0"),
+    ("max_network_landscape_grid", "2"),
+    ("max_trajectory_points", "many"),
     ("max_backprop_steps", "0"),
     ("extra_origins", "kelas.example"),
     ("extra_origins", "https://kelas.example/path"),
