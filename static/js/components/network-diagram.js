@@ -96,7 +96,11 @@ export function mountNetworkDiagram(box, { t }) {
         }
       }
       const out = c === cols.length - 1;
-      const head = c === 0 ? t("net.col_input") : out ? t("net.col_output") : `${t("net.col_hidden")} ${c}`;
+      // Column titles in full when they fit between columns, else short (H1, H2, ...).
+      const room = cols.length > 1 ? xs[1] - xs[0] : W;
+      const full = c === 0 ? t("net.col_input") : out ? t("net.col_output") : `${t("net.col_hidden")} ${c}`;
+      const short = c === 0 ? "in" : out ? "out" : `H${c}`;
+      const head = full.length * font * 0.62 < room * 0.92 ? full : short;
       labelLayer.append(el("text", { x: xs[c], y: 1.3 * font, "text-anchor": "middle", class: "net-head" }, head));
     });
     // Input feature names to the left of the first column; output names to the right.
