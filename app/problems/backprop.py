@@ -16,11 +16,13 @@ FD_EPS = 1e-6
 
 
 def _num(a: np.ndarray | None) -> Any:
-    """A size-1 array as a float, anything larger as a flat list; None stays None."""
+    """A size-1 array as a float, anything larger as a (nested) list; None stays None."""
     if a is None:
         return None
     a = np.asarray(a, dtype=float)
-    return float(a.reshape(-1)[0]) if a.size == 1 else a.reshape(-1).tolist()
+    if a.size == 1:
+        return float(a.reshape(-1)[0])
+    return (a[0] if a.ndim > 1 and a.shape[0] == 1 else a).tolist()  # a batch of one: its row
 
 
 def _probe(child: Tensor, g: np.ndarray) -> dict[int, np.ndarray]:
@@ -55,8 +57,7 @@ class _Walk:
                 self.children[id(p)].append(c)
             if c.grad is None or not parents(c):
                 continue
-            for pid, d in _probe(c, np.ones_like(c.data)).items():
-                self.local[id(c), pid] = d
+            self.local.update({(id(c), pid): d for pid, d in _locals(c).items()})
             for pid, d in _probe(c, c.grad).items():
                 self.share[id(c), pid] = d
 
@@ -67,9 +68,28 @@ class _Walk:
             return c.grad[..., k]  # type: ignore[index]
         return c.grad  # type: ignore[return-value]
 
-    def factor(self, c: Tensor, p: Tensor, entry: int | None) -> float:
-        d = self.local[id(c), id(p)].reshape(-1)
-        return float(d[entry if d.size > 1 and entry is not None else 0])
+    def factor(self, c: Tensor, p: Tensor, entry: int | None) -> np.ndarray:
+        """The local derivative along one edge, one number per example (B,)."""
+        d = self.local[id(c), id(p)]
+        return d[..., entry] if d.ndim == 2 and entry is not None else d.reshape(-1)
+
+
+def _locals(c: Tensor) -> dict[int, np.ndarray]:
+    """The engine's local derivative of c with respect to each parent, example by example.
+
+    An elementwise op's closure, fed 1 for one element of c at a time, sends back d c_i / d p
+    (summed over the batch only where p is broadcast, as a parameter is): so one probe per
+    element. A loss (one number) or a stack is probed once with ones: what reaches each parent
+    is then exactly its per-element derivative."""
+    if c.data.size == 1 or op_name(c) == "stack":
+        return _probe(c, np.ones_like(c.data))
+    out: dict[int, list[float]] = {}
+    for i in range(c.data.size):
+        seed = np.zeros(c.data.size)
+        seed[i] = 1
+        for pid, d in _probe(c, seed.reshape(c.data.shape)).items():
+            out.setdefault(pid, []).append(float(d.sum()))
+    return {pid: np.array(v).reshape(c.data.shape) for pid, v in out.items()}
 
 
 def _node(w: _Walk, t: Tensor) -> dict[str, Any]:
@@ -144,13 +164,20 @@ def _chain(w: _Walk, param: Tensor, root: Tensor) -> dict[str, Any]:
             value = w.factor(c, p, entry if op_name(c) != "stack" else None)
             factors.append({"of": w.name[id(c)], "wrt": w.name[id(p)], "value": value})
         factors.reverse()
-        paths.append({"factors": factors, "product": float(np.prod([f["value"] for f in factors]))})
+        per_example = np.prod([f["value"] for f in factors], axis=0)
+        paths.append(
+            {
+                "factors": [{**f, "value": _num(f["value"])} for f in factors],
+                "per_example": _num(per_example),
+                "product": float(per_example.sum()),
+            }
+        )
     return {"param": w.name[id(param)], "paths": paths, "grad": _num(param.grad)}
 
 
 def loss_of(spec: NetSpec, params: dict[str, float] | None = None) -> float:
     """The loss for spec with some parameter values replaced, without recording a graph."""
-    values: dict[str, object] = {"x1": [spec.x[0]], "x2": [spec.x[1]], "y": [spec.target]}
+    values: dict[str, object] = dict(spec.data())
     values.update({k: [v] for k, v in {**spec.params, **(params or {})}.items()})
     with no_grad():
         return float(forward(spec, values).data)
@@ -179,8 +206,7 @@ def graph_payload(spec: NetSpec) -> dict[str, Any]:
         "activation": spec.activation,
         "loss_kind": spec.loss_kind(),
         "lr": spec.lr,
-        "x": list(spec.x),
-        "target": spec.target,
+        "examples": [list(e) for e in spec.examples],
         "loss": _num(root.data),
         "nodes": [_node(w, t) for t in w.order],
         "edges": _edges(w),

@@ -36,25 +36,28 @@ DEFAULT_PARAMS: dict[str, dict[str, float]] = {
         **{"v11": 0.7, "v12": -0.4, "v21": -0.5, "v22": 0.3, "c1": 0.1, "c2": -0.1},
     },
 }
-DEFAULT_INPUTS = {"neuron": (0.5, 1.0), "mlp": (0.5, 1.0), "softmax": (0.5, 1.0)}
-DEFAULT_TARGET = {"neuron": 1.0, "mlp": 1.0, "softmax": 1.0}
+DEFAULT_EXAMPLES = ((0.5, 1.0, 1.0),)  # (x1, x2, y); y is the class, 0 or 1, for softmax
 DEFAULT_LR = 0.5
 
 
 @dataclass
 class NetSpec:
-    """One network, its inputs, target and parameter values (all plain floats)."""
+    """One network, its training examples (x1, x2, y) and parameter values (plain floats)."""
 
     network: str = "mlp"
     activation: str = "sigmoid"
     loss: str = "mse"
-    x: tuple[float, float] = (0.5, 1.0)
-    target: float = 1.0  # the class index (0 or 1) for the softmax network
+    examples: tuple[tuple[float, float, float], ...] = DEFAULT_EXAMPLES
     params: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_PARAMS["mlp"]))
     lr: float = DEFAULT_LR
 
     def loss_kind(self) -> str:
         return "ce" if self.network == "softmax" else self.loss
+
+    def data(self) -> dict[str, np.ndarray]:
+        """The batch as columns x1, x2, y, each of shape (B,)."""
+        cols = np.asarray(self.examples, dtype=float).reshape(-1, 3)
+        return {"x1": cols[:, 0], "x2": cols[:, 1], "y": cols[:, 2]}
 
 
 @dataclass
@@ -120,7 +123,12 @@ def forward(spec: NetSpec, values: dict[str, object], rec: Callable | None = Non
             o1 = _head(rec, v, h1, h2, ("v11", "v21"), "c1", "1", 1, None)
             o2 = _head(rec, v, h1, h2, ("v12", "v22"), "c2", "2", 5, None)
             logits = rec(F.stack([o1, o2], axis=-1), "o", 3)
-            k = np.full(logits.shape[0], int(spec.target))
+            k = np.asarray(v["y"].data, dtype=int)
+            if logits.ndim > 2:  # a landscape grid (G, B, 2): cross_entropy takes rows
+                flat = cross_entropy(
+                    logits.reshape(-1, 2), np.broadcast_to(k, logits.shape[:-1]).ravel(), "none"
+                )
+                return flat.reshape(logits.shape[:-1])
             return rec(cross_entropy(logits, k, reduction=reduction), "L", 3, kind="loss")
     y = v["y"]
     fn = mse_loss if spec.loss == "mse" else binary_cross_entropy
@@ -141,18 +149,22 @@ def _head(rec, v, h1, h2, ws, c, suffix, row, act):
 
 
 def build(spec: NetSpec) -> Built:
-    """Spec's network through the engine with one example, every node named; loss not yet
-    backpropagated. Scalars are shape (1,), a batch of one, so the losses' batch rules apply."""
+    """Spec's network through the engine on its batch, every node named; loss not yet
+    backpropagated. Data nodes have shape (B,), parameters (1,), so the mean loss averages
+    over the examples and each parameter's gradient sums over them."""
     rec = _Recorder()
     values: dict[str, object] = {}
-    for i, x in enumerate(spec.x, start=1):
-        values[f"x{i}"] = rec(Tensor([x]), f"x{i}", _input_row(spec, i), kind="input")
+    data = spec.data()
+    for i in (1, 2):
+        values[f"x{i}"] = rec(Tensor(data[f"x{i}"]), f"x{i}", _input_row(spec, i), kind="input")
     params: dict[str, Tensor] = {}
     for name in PARAMS[spec.network]:
         t = Tensor([spec.params[name]], requires_grad=True)
         params[name] = values[name] = rec(t, name, _param_row(spec, name), kind=_kind(name))
     if spec.network != "softmax":
-        values["y"] = rec(Tensor([spec.target]), "y", _row(spec) + 1, kind="target")
+        values["y"] = rec(Tensor(data["y"]), "y", _row(spec) + 1, kind="target")
+    else:
+        values["y"] = data["y"]  # class indices: cross_entropy takes them as plain integers
     loss = forward(spec, values, rec)
     return Built(loss, rec.meta, params)
 

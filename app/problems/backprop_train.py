@@ -13,7 +13,7 @@ from app.problems.backprop_net import PARAMS, NetSpec, forward
 
 
 def _inputs(spec: NetSpec) -> dict[str, object]:
-    return {"x1": [spec.x[0]], "x2": [spec.x[1]], "y": [spec.target]}
+    return dict(spec.data())
 
 
 def train(spec: NetSpec, steps: int) -> tuple[NetSpec, dict[str, Any]]:
@@ -58,7 +58,9 @@ def landscape(
     gx, gy = np.meshgrid(xs, ys)  # rows follow ys, as Plotly's contour z expects
     values: dict[str, object] = {**_inputs(spec)}
     values.update({k: [v] for k, v in spec.params.items()})
-    values[a], values[b] = gx.ravel(), gy.ravel()
+    # grid points down the first axis, the batch's examples along the second
+    values[a], values[b] = gx.reshape(-1, 1), gy.reshape(-1, 1)
     with no_grad(), np.errstate(over="ignore", invalid="ignore"):
-        z = forward(spec, values, reduction="none").data.reshape(n, n)
+        per = forward(spec, values, reduction="none").data
+        z = per.mean(axis=-1).reshape(n, n)
     return {"x": xs, "y": ys, "z": z, "axes": [a, b]}

@@ -28,16 +28,20 @@ def to_spec(body: BackpropRequest) -> NetSpec:
     missing = [k for k in names if k not in params]
     if missing:
         raise ApiError(f"params: missing {', '.join(missing)}")
-    if body.network == "softmax" and body.target not in (0, 1):
-        raise ApiError("target: the class must be 0 or 1")
-    if body.network != "softmax" and body.loss == "bce" and not 0 <= body.target <= 1:
-        raise ApiError("target: binary cross-entropy needs a target between 0 and 1")
+    if body.examples is None:
+        rows, where = [(*body.x, body.target)], lambda i: "target"
+    else:
+        rows, where = body.examples, lambda i: f"examples.{i}"
+    for i, (_, _, y) in enumerate(rows):
+        if body.network == "softmax" and y not in (0, 1):
+            raise ApiError(f"{where(i)}: the class must be 0 or 1")
+        if body.network != "softmax" and body.loss == "bce" and not 0 <= y <= 1:
+            raise ApiError(f"{where(i)}: binary cross-entropy needs a target between 0 and 1")
     return NetSpec(
         network=body.network,
         activation=body.activation,
         loss=body.loss,
-        x=(float(body.x[0]), float(body.x[1])),
-        target=float(body.target),
+        examples=tuple((float(a), float(b), float(y)) for a, b, y in rows),
         params={k: float(params[k]) for k in names},
         lr=float(body.lr),
     )

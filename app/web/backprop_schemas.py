@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # Every number a student types is bounded: sigmoid and tanh saturate long before 100.
 Bounded = Annotated[float, Field(strict=True, ge=-100, le=100)]
+# A tiny batch: every node shows one number per example, which must fit in its box.
+MAX_BATCH = 3
 # Parameters get more room: training may carry them past what a student would type.
 ParamValue = Annotated[float, Field(strict=True, ge=-10_000, le=10_000)]
 
@@ -21,6 +23,12 @@ class BackpropRequest(BaseModel):
     loss: Literal["mse", "bce"] = Field("mse", description="ignored by softmax (cross-entropy)")
     x: tuple[Bounded, Bounded] = (0.5, 1.0)
     target: Bounded = Field(1.0, description="y; the class, 0 or 1, for softmax")
+    examples: list[tuple[Bounded, Bounded, Bounded]] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="a tiny batch of (x1, x2, y) rows, in place of x and target",
+    )
     params: dict[str, ParamValue] | None = Field(None, max_length=16)
     lr: float = Field(0.5, gt=0, le=10)
 

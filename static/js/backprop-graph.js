@@ -63,6 +63,17 @@ export function layout(graph) {
   };
 }
 
+/** One number per example, 2 significant digits, spaces between (rows of a stack: " | "). */
+function spaced(v) {
+  return v.map((x) => (Array.isArray(x) ? x.map((y) => fmt(y, 2)).join(" ") : fmt(x, 2))).join(Array.isArray(v[0]) ? " | " : "  ");
+}
+
+/** A batch's numbers may not fit a box: squeeze them to its width rather than spill over. */
+function squeeze(text, small) {
+  const width = text.length * (small ? 9 : 14);
+  return width > BOX.w - 8 ? { textLength: BOX.w - 8, lengthAdjust: "spacingAndGlyphs" } : {};
+}
+
 function el(name, attrs = {}, text = null) {
   const node = document.createElementNS(NS, name);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
@@ -121,17 +132,17 @@ export function drawGraph(svg, graph, show, { selected = null, t = (k) => k } = 
     if (n.op && !n.label.includes("·")) g.append(el("text", { x: BOX.w - 7, y: 20, class: "bp-op", "text-anchor": "end" }, opGlyph(n.op)));
     const up = show.updated ? updates.get(n.id) : null;
     const vector = Array.isArray(n.value);
-    const value = up ? `→ ${fmt(up.after)}` : hasValue ? fmt(n.value, vector ? 2 : 3) : "?";
+    const value = up ? `→ ${fmt(up.after)}` : hasValue ? (vector ? spaced(n.value) : fmt(n.value)) : "?";
     const long = vector || value.length > 7;
     g.append(el("text", {
       x: BOX.w / 2, y: 49, "text-anchor": "middle",
-      class: `bp-value${long ? " is-long" : ""}${up ? " is-updated" : ""}`,
+      class: `bp-value${long ? " is-long" : ""}${up ? " is-updated" : ""}`, ...squeeze(value, long),
     }, value));
     if (n.grad !== null) {
-      const gtext = hasGrad ? (vector ? fmt(n.grad, 2) : `∂ ${fmt(n.grad)}`) : "∂ ?";
+      const gtext = hasGrad ? (Array.isArray(n.grad) ? spaced(n.grad) : `∂ ${fmt(n.grad)}`) : "∂ ?";
       g.append(el("text", {
         x: BOX.w / 2, y: 72, "text-anchor": "middle",
-        class: `bp-grad${Array.isArray(n.grad) ? " is-long" : ""}`,
+        class: `bp-grad${Array.isArray(n.grad) ? " is-long" : ""}`, ...squeeze(gtext, Array.isArray(n.grad)),
       }, gtext));
     }
     g.append(el("title", {}, `${n.label}: ${t(`bp.kind_${n.kind}`)}`));

@@ -18,14 +18,14 @@ export const DEFAULT_PARAMS = {
 };
 export const DEFAULT_AXES = { neuron: ["w1", "w2"], mlp: ["v1", "v2"], softmax: ["v11", "v12"] };
 const BOUND = 100;
+export const MAX_BATCH = 3; // the server's limit (app/web/backprop_schemas.py)
 
 export function defaultState(network = "mlp") {
   return {
     network,
     activation: "sigmoid",
     loss: "mse",
-    x: [0.5, 1.0],
-    target: 1,
+    examples: [[0.5, 1.0, 1]], // (x1, x2, y) rows; y is the class, 0 or 1, for softmax
     params: { ...DEFAULT_PARAMS[network] },
     lr: 0.5,
     axes: [...DEFAULT_AXES[network]],
@@ -40,8 +40,7 @@ export function requestBody(state) {
     network: state.network,
     activation: state.activation,
     loss: state.loss,
-    x: state.x,
-    target: state.target,
+    examples: state.examples,
     params: state.params,
     lr: state.lr,
   };
@@ -80,8 +79,10 @@ export function visibleAt(graph, cursor) {
   return { values, grads, current: here.node || null, phase: here.phase, updated: here.phase === "update" };
 }
 
-/** 3 significant digits, no trailing zeros beyond them, a true minus sign; "—" if not finite. */
+/** 3 significant digits, no trailing zeros beyond them, a true minus sign; "—" if not finite.
+ * A list is one number per example; a list of rows (the stacked outputs) separates rows by ";". */
 export function fmt(v, digits = 3) {
+  if (Array.isArray(v) && v.some(Array.isArray)) return `[${v.map((r) => r.map((x) => fmt(x, digits)).join(", ")).join("; ")}]`;
   if (Array.isArray(v)) return `[${v.map((x) => fmt(x, digits)).join(", ")}]`;
   if (v === null || v === undefined || !Number.isFinite(v)) return "—";
   if (v === 0) return "0";
@@ -105,8 +106,9 @@ export function toQuery(state) {
   if (state.activation !== base.activation) q.set("act", state.activation);
   if (state.loss !== base.loss) q.set("loss", state.loss);
   if (state.lr !== base.lr) q.set("lr", String(state.lr));
-  if (state.x.some((v, i) => v !== base.x[i])) q.set("x", state.x.join(","));
-  if (state.target !== base.target) q.set("y", String(state.target));
+  if (state.examples.map((r) => r.join(",")).join(";") !== base.examples[0].join(",")) {
+    q.set("ex", state.examples.map((r) => r.join(",")).join(";"));
+  }
   const names = PARAMS[state.network];
   if (names.some((k) => state.params[k] !== base.params[k])) q.set("p", names.map((k) => state.params[k]).join(","));
   if (state.axes.join() !== base.axes.join()) q.set("axes", state.axes.join(","));
@@ -123,10 +125,10 @@ export function fromQuery(search) {
   if (["mse", "bce"].includes(q.get("loss"))) state.loss = q.get("loss");
   const lr = num(q.get("lr"));
   if (lr !== null && lr > 0 && lr <= 10) state.lr = lr;
-  const x = (q.get("x") || "").split(",").map(num);
-  if (x.length === 2 && x.every((v) => v !== null)) state.x = x;
-  const y = num(q.get("y"));
-  if (y !== null) state.target = y;
+  const rows = (q.get("ex") || "").split(";").filter(Boolean).map((r) => r.split(",").map(num));
+  if (rows.length >= 1 && rows.length <= MAX_BATCH && rows.every((r) => r.length === 3 && r.every((v) => v !== null))) {
+    state.examples = rows;
+  }
   const names = PARAMS[net];
   const p = (q.get("p") || "").split(",").map(num);
   if (p.length === names.length && p.every((v) => v !== null)) {

@@ -3,7 +3,7 @@
 
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import {
-  clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, fmt, fromQuery, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
+  clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, fmt, fromQuery, MAX_BATCH, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
 } from "./backprop-state.js";
 import { drawGraph } from "./backprop-graph.js";
 import { mountExplain, mountNodePanel, renderGradCheck, renderNumbers } from "./components/backprop-panels.js";
@@ -141,7 +141,7 @@ async function next() {
   trail.push(currentPoint());
   state.cursor = 0;
   await Promise.all([loadGraph(), loadLandscape()]);
-  renderNumbers($("#bp-numbers"), state, { t, onChange });
+  numbers();
   render();
 }
 
@@ -157,7 +157,7 @@ function back() {
   graph = hook.graph = prev.graph;
   trail.pop();
   state.cursor = stepsOf(graph).length - 1;
-  renderNumbers($("#bp-numbers"), state, { t, onChange });
+  numbers();
   renderGradCheck($("#bp-check"), graph, t);
   loadLandscape().then(render);
   render();
@@ -191,7 +191,7 @@ async function train() {
     graph = hook.graph = out.graph;
     state.cursor = graph.forward.length + graph.backward.length; // every value and gradient shown
     $("#bp-train-note").textContent = t("bp.train_note", { n: steps, before: fmt(out.losses[0]), after: fmt(out.losses[out.losses.length - 1]) });
-    renderNumbers($("#bp-numbers"), state, { t, onChange });
+    numbers();
     renderGradCheck($("#bp-check"), graph, t);
     showError("");
     await loadLandscape();
@@ -206,11 +206,28 @@ function onChange(key, raw, input) {
   const ok = raw !== "" && Number.isFinite(v) && Math.abs(v) <= 100 && (key !== "lr" || (v > 0 && v <= 10));
   input.setAttribute("aria-invalid", String(!ok));
   if (!ok) return showError(t("bp.bad_number", { name: key.replace("p:", "") }));
-  if (key === "x1" || key === "x2") state.x[key === "x1" ? 0 : 1] = v;
-  else if (key === "target") state.target = v;
-  else if (key === "lr") state.lr = v;
+  if (key.startsWith("e:")) {
+    const [, i, j] = key.split(":").map(Number);
+    state.examples[i][j] = v;
+  } else if (key === "lr") state.lr = v;
   else state.params[key.slice(2)] = v;
   restart();
+}
+
+/** More or fewer examples in the batch: new rows repeat the last one, slightly moved. */
+function onRows(count) {
+  const rows = state.examples;
+  while (rows.length < Math.min(count, MAX_BATCH)) {
+    const [a, b, y] = rows[rows.length - 1];
+    rows.push([Number((a - 0.7).toFixed(2)), Number((b - 0.4).toFixed(2)), state.network === "softmax" || state.loss === "bce" ? 1 - Math.round(y) : y]);
+  }
+  rows.length = Math.max(1, Math.min(count, rows.length));
+  numbers();
+  restart({ recentre: false });
+}
+
+function numbers() {
+  renderNumbers($("#bp-numbers"), state, { t, onChange, onRows });
 }
 
 function fillAxes() {
@@ -255,11 +272,11 @@ function wire() {
   $("#bp-network").addEventListener("change", (event) => {
     const net = event.target.value;
     Object.assign(state, { network: net, params: { ...DEFAULT_PARAMS[net] }, axes: [...DEFAULT_AXES[net]] });
-    if (net === "softmax") state.target = 1;
+    if (net === "softmax") state.examples = state.examples.map(([a, b, y]) => [a, b, y >= 0.5 ? 1 : 0]);
     selected = null;
     syncSelects();
     fillAxes();
-    renderNumbers($("#bp-numbers"), state, { t, onChange });
+    numbers();
     restart();
   });
   $("#bp-activation").addEventListener("change", (e) => { state.activation = e.target.value; restart({ recentre: false }); });
@@ -287,7 +304,7 @@ function wire() {
     await loadLanguage(event.detail.lang, config.version);
     applyTranslations();
     lang.show(event.detail.lang);
-    renderNumbers($("#bp-numbers"), state, { t, onChange });
+    numbers();
     if (graph) renderGradCheck($("#bp-check"), graph, t);
     render();
   });
@@ -317,7 +334,7 @@ async function boot() {
   if (presenting) showControls(false);
   syncSelects();
   fillAxes();
-  renderNumbers($("#bp-numbers"), state, { t, onChange });
+  numbers();
   wire().show(language);
   const cursor = state.cursor;
   await restart();

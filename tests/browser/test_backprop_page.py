@@ -159,3 +159,25 @@ def test_space_autoplays_and_screenshots(page, live_server):
     page.click("#language-toggle button[data-lang='en']")
     page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert_clean(page, watch)
+
+
+def test_a_tiny_batch_shows_one_number_per_example(page, live_server):
+    watch = open_lab(page, live_server, "?net=neuron")
+    page.click("#bp-numbers button[data-rows='1']")
+    page.wait_for_function(
+        "() => window.__lereng.busy === 0 && window.__lereng.graph.examples.length === 2",
+        timeout=20_000,
+    )
+    graph = page.evaluate("() => window.__lereng.graph")
+    x1 = next(n for n in graph["nodes"] if n["id"] == "x1")
+    assert len(x1["value"]) == 2
+    assert node_text(page, "x1", "value").split() == [fmt3(v) for v in x1["value"]]
+    # the backward step of w1 sums one product per example
+    step = len(graph["forward"]) + graph["backward"].index("w1") + 1
+    page.evaluate(f"() => {{ window.__lereng.state.cursor = {step - 1}; }}")
+    press(page, "ArrowRight", step)
+    text = page.locator("#bp-explain-math").inner_text()
+    w1 = next(n for n in graph["nodes"] if n["id"] == "w1")
+    assert "∑" in text and fmt3(w1["grad"]) in text
+    assert node_text(page, "w1", "grad") == f"∂ {fmt3(w1['grad'])}"
+    assert_clean(page, watch)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -16,19 +14,30 @@ from app.problems.backprop_train import landscape, train
 from tests.engine.gradcheck import numerical_grad
 
 CASES = [
-    (net, act, loss)
+    (net, act, loss, batch)
     for net in NETWORKS
     for act in ("sigmoid", "tanh")
     for loss in (("ce",) if net == "softmax" else ("mse", "bce"))
+    for batch in (1, 3)
 ]
 
 
-def spec_for(net, act="sigmoid", loss="mse", rng=None, **kw) -> NetSpec:
+def spec_for(net, act="sigmoid", loss="mse", rng=None, batch=1, **kw) -> NetSpec:
     params = dict(DEFAULT_PARAMS[net])
+    examples = ((0.5, 1.0, 1.0),)
     if rng is not None:
         params = {k: float(rng.uniform(-1.5, 1.5)) for k in params}
+        examples = tuple(
+            (float(rng.uniform(-2, 2)), float(rng.uniform(-2, 2)), float(rng.integers(0, 2)))
+            for _ in range(batch)
+        )
     return NetSpec(
-        network=net, activation=act, loss="mse" if loss == "ce" else loss, params=params, **kw
+        network=net,
+        activation=act,
+        loss="mse" if loss == "ce" else loss,
+        params=params,
+        examples=examples,
+        **kw,
     )
 
 
@@ -47,9 +56,9 @@ def engine_graph(spec: NetSpec):
     return built, seen, edges
 
 
-@pytest.mark.parametrize(("net", "act", "loss"), CASES)
-def test_graph_shown_is_the_engines(net, act, loss, rng):
-    spec = spec_for(net, act, loss, rng)
+@pytest.mark.parametrize(("net", "act", "loss", "batch"), CASES)
+def test_graph_shown_is_the_engines(net, act, loss, batch, rng):
+    spec = spec_for(net, act, loss, rng, batch)
     built, engine_nodes, engine_edges = engine_graph(spec)
     shown = graph_payload(spec)
     assert len(shown["nodes"]) == len(engine_nodes)
@@ -58,9 +67,9 @@ def test_graph_shown_is_the_engines(net, act, loss, rng):
     assert len(by_id) == len(shown["nodes"]), "node ids are unique"
     for t in engine_nodes.values():
         node = by_id[built.meta[id(t)].id]
-        assert np.allclose(node["value"], t.data.ravel(), rtol=0, atol=0)
+        assert np.array_equal(np.ravel(node["value"]), t.data.ravel())
         if t.grad is not None:
-            assert np.allclose(node["grad"], t.grad.ravel(), rtol=0, atol=0)
+            assert np.array_equal(np.ravel(node["grad"]), t.grad.ravel())
         else:
             assert node["grad"] is None
     # forward order: each op after its parents; backward order: backward()'s own, loss first
@@ -72,26 +81,30 @@ def test_graph_shown_is_the_engines(net, act, loss, rng):
     assert shown["backward"] == [built.meta[id(t)].id for t in backward_order(built.loss)]
 
 
-@pytest.mark.parametrize(("net", "act", "loss"), CASES)
-def test_every_chain_product_equals_the_gradient_beside_it(net, act, loss, rng):
-    shown = graph_payload(spec_for(net, act, loss, rng))
+@pytest.mark.parametrize(("net", "act", "loss", "batch"), CASES)
+def test_every_chain_product_equals_the_gradient_beside_it(net, act, loss, batch, rng):
+    shown = graph_payload(spec_for(net, act, loss, rng, batch))
     grads = {n["id"]: n["grad"] for n in shown["nodes"]}
     for chain in shown["chains"]:
         total = 0.0
         for path in chain["paths"]:
-            product = math.prod(f["value"] for f in path["factors"])
+            # one product of local derivatives per example, summed over the batch
+            per_example = np.prod([np.atleast_1d(f["value"]) for f in path["factors"]], axis=0)
+            assert per_example.shape == (batch,)
+            assert np.ravel(path["per_example"]) == pytest.approx(per_example, rel=1e-12)
+            product = float(per_example.sum())
             assert product == pytest.approx(path["product"], rel=1e-12, abs=1e-15)
             assert path["factors"][0]["of"] == "L" and path["factors"][-1]["wrt"] == chain["param"]
             total += product
         assert total == pytest.approx(grads[chain["param"]], rel=1e-10, abs=1e-14)
     for step in shown["steps"][1:]:
-        assert sum(np.asarray(t["product"]) for t in step["terms"]) == pytest.approx(
-            step["grad"], rel=1e-10, abs=1e-14
-        )
+        total = sum(np.asarray(t["product"]) for t in step["terms"])
+        assert np.allclose(total, step["grad"], rtol=1e-10, atol=1e-14)
         for t in step["terms"]:
-            assert np.asarray(t["upstream"]) * np.asarray(t["local"]) == pytest.approx(
-                t["product"], rel=1e-12, abs=1e-15
-            )
+            per = np.asarray(t["upstream"]) * np.asarray(t["local"])
+            if np.ndim(t["product"]) == 0:
+                per = per.sum()  # a parameter: its examples' contributions add up
+            assert np.allclose(per, t["product"], rtol=1e-12, atol=1e-15)
 
 
 def test_the_issue_example_neuron_in_closed_form():
@@ -104,9 +117,9 @@ def test_the_issue_example_neuron_in_closed_form():
     assert up["after"] == pytest.approx(0.4 - 0.5 * -0.125)
 
 
-@pytest.mark.parametrize(("net", "act", "loss"), CASES)
-def test_update_is_the_optimizers_step(net, act, loss, rng):
-    spec = spec_for(net, act, loss, rng, lr=0.3)
+@pytest.mark.parametrize(("net", "act", "loss", "batch"), CASES)
+def test_update_is_the_optimizers_step(net, act, loss, batch, rng):
+    spec = spec_for(net, act, loss, rng, batch, lr=0.3)
     shown = graph_payload(spec)
     built = build(spec)
     built.loss.backward()
@@ -119,9 +132,9 @@ def test_update_is_the_optimizers_step(net, act, loss, rng):
     )
 
 
-@pytest.mark.parametrize(("net", "act", "loss"), CASES)
-def test_gradients_agree_with_finite_differences(net, act, loss, rng):
-    spec = spec_for(net, act, loss, rng)
+@pytest.mark.parametrize(("net", "act", "loss", "batch"), CASES)
+def test_gradients_agree_with_finite_differences(net, act, loss, batch, rng):
+    spec = spec_for(net, act, loss, rng, batch)
     shown = graph_payload(spec)
     names = PARAMS[net]
 
@@ -158,9 +171,10 @@ def test_training_follows_sgd_and_lowers_the_loss():
     assert final.params == {k: v[-1] for k, v in info["history"].items()}
 
 
+@pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("net", NETWORKS)
-def test_landscape_matches_pointwise_losses(net):
-    spec = spec_for(net)
+def test_landscape_matches_pointwise_losses(net, batch, rng):
+    spec = spec_for(net, rng=rng, batch=batch)
     a, b = PARAMS[net][0], PARAMS[net][-1]
     out = landscape(spec, (a, b), 7, 1.5)
     for i, j in ((0, 0), (3, 3), (6, 2), (1, 5)):

@@ -86,6 +86,11 @@ def test_landscape_grid(client):
         ("graph", {"network": "neuron", "params": {"w1": 1, "w2": 1, "b": 0, "zz": 1}}, "params"),
         ("graph", {"params": {"w11": 1e5}}, "params"),
         ("graph", {"extra": 1}, "extra"),
+        ("graph", {"examples": []}, "examples"),
+        ("graph", {"examples": [[0, 0, 1]] * 4}, "examples"),
+        ("graph", {"examples": [[0, 0]]}, "examples"),
+        ("graph", {"network": "softmax", "examples": [[0, 0, 1], [1, 1, 2]]}, "examples.1"),
+        ("graph", {"loss": "bce", "examples": [[0, 0, -1]]}, "examples.0"),
         ("train", {"steps": 51}, "steps"),
         ("train", {"steps": 0}, "steps"),
         ("landscape", {"axes": ["w11", "w11"]}, "axes"),
@@ -110,3 +115,16 @@ def test_extreme_numbers_train_to_a_finite_result(client):
     assert len(out["losses"]) == 51
     again = post(client, "/api/backprop/graph", {**body, "params": out["params"]})
     assert again["loss"] == pytest.approx(out["losses"][-1], abs=1e-12)
+
+
+def test_a_tiny_batch_averages_the_loss_and_sums_the_gradients(client):
+    rows = [[0.5, 1.0, 1.0], [-1.0, 2.0, 0.0], [0.0, 0.5, 1.0]]
+    out = post(client, "/api/backprop/graph", {"network": "neuron", "examples": rows})
+    # closed form: z = 0.4 x1 - 0.2 x2, a = sigmoid(z); MSE mean over 3; dL/dw1 = mean 2(a-y)a(1-a)x1
+    x = np.array(rows)
+    a = 1 / (1 + np.exp(-(0.4 * x[:, 0] - 0.2 * x[:, 1])))
+    assert out["loss"] == pytest.approx(np.mean((a - x[:, 2]) ** 2))
+    w1 = next(u for u in out["update"] if u["param"] == "w1")
+    assert w1["grad"] == pytest.approx(np.mean(2 * (a - x[:, 2]) * a * (1 - a) * x[:, 0]))
+    x1 = next(n for n in out["nodes"] if n["id"] == "x1")
+    assert x1["value"] == [0.5, -1.0, 0.0] and x1["shape"] == [3]

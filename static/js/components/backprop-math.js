@@ -56,22 +56,29 @@ export function forwardLine(graph, node) {
     case "tanh":
       return math(lhs, eq, mi("tanh"), paren(sym(a.label)), eq, mi("tanh"), paren(N(a.value)), eq, V);
     case "mse_loss":
-      return math(mi("L"), eq, sup(paren(sym(a.label), mo("−"), sym(b.label)), mn("2")), eq,
-        sup(paren(N(a.value), mo("−"), N(b.value)), mn("2")), eq, V);
+      return math(mi("L"), eq, ...mean(graph), sup(paren(sym(a.label), mo("−"), sym(b.label)), mn("2")), eq,
+        ...mean(graph), sup(paren(N(a.value), mo("−"), N(b.value)), mn("2")), eq, V);
     case "binary_cross_entropy":
-      return math(mi("L"), eq, mo("−"), row(mo("["), sym(b.label), mi("log"), sym(a.label), mo("+"),
+      return math(mi("L"), eq, mo("−"), ...mean(graph), row(mo("["), sym(b.label), mi("log"), sym(a.label), mo("+"),
         paren(mn("1"), mo("−"), sym(b.label)), mi("log"), paren(mn("1"), mo("−"), sym(a.label)), mo("]")), eq, V);
     case "stack":
       return math(mi("o"), eq, row(mo("["), sym(a.label), mo(","), sym(b.label), mo("]")), eq, V);
     case "cross_entropy": {
-      const k = graph.target ?? 0;
-      const p = softmax(a.value);
-      return math(mi("L"), eq, mo("−"), mi("log"), sub(mi("p"), mn(String(k + 1))), mo(","), mi("p"), eq,
-        mi("softmax"), paren(mi("o")), eq, N(p), eq, V);
+      // p = softmax(o) per example; the loss is -log of the true class's p, averaged
+      const rows = Array.isArray(a.value[0]) ? a.value : [a.value];
+      const pk = rows.map((o, i) => softmax(o)[Math.round(graph.examples[i][2])]);
+      const pTrue = sub(mi("p"), mi("true"));
+      return math(mi("L"), eq, mo("−"), ...mean(graph), mi("log"), pTrue, mo(","), pTrue, eq,
+        N(pk.length === 1 ? pk[0] : pk), eq, V);
     }
     default:
       return math(lhs, eq, V);
   }
+}
+
+/** "mean" in front of a per-example expression when the batch has more than one example. */
+function mean(graph) {
+  return graph.examples.length > 1 ? [mi("mean"), mo("&#x2061;")] : [];
 }
 
 export function softmax(v) {
@@ -134,8 +141,18 @@ export function backwardLines(graph, step) {
       : partial("L", c.label);
   };
   const symbolic = step.terms.flatMap((term, i) => [...(i ? [mo("+")] : []), up(term), mo("·"), partial(byId.get(term.child).label, node.label)]);
-  const numbers = step.terms.flatMap((term, i) => [...(i ? [mo("+")] : []), N(term.upstream), times, N(term.local)]);
-  const lines = [math(partial("L", node.label), eq, ...symbolic, eq, ...numbers, eq, N(step.grad))];
+  const numbers = step.terms.flatMap((term, i) => {
+    const plus = i ? [mo("+")] : [];
+    if (Array.isArray(term.upstream) && !Array.isArray(term.product)) {
+      // a parameter shared by every example: one product per example, added up
+      const each = term.upstream.flatMap((u, j) => [...(j ? [mo("+")] : []), N(u), times, N(term.local[j])]);
+      return [...plus, ...(step.terms.length > 1 ? [paren(...each)] : each)];
+    }
+    return [...plus, N(term.upstream), times, N(term.local)];
+  });
+  const summed = step.terms.some((term) => Array.isArray(term.upstream) && !Array.isArray(term.product));
+  const sigma = summed ? [sub(mo("∑"), mi("i"))] : [];
+  const lines = [math(partial("L", node.label), eq, ...sigma, ...symbolic, eq, ...numbers, eq, N(step.grad))];
   for (const term of step.terms) {
     const child = byId.get(term.child);
     lines.push(localLine(graph, child, node, term.local));
@@ -156,11 +173,19 @@ export function chainLines(graph, chain) {
     return [...(i ? [mo("+")] : []), ...(paths.length > 1 ? [paren(...parts)] : parts)];
   });
   lines.push(math(partial("L", chain.param), eq, ...symbolic));
-  const numeric = paths.flatMap((p, i) => {
-    const parts = p.factors.flatMap((f, j) => [...(j ? [times] : []), N(f.value)]);
-    return [...(i ? [mo("+")] : []), ...(paths.length > 1 ? [paren(...parts)] : parts)];
-  });
-  lines.push(math(mo("="), ...numeric, eq, N(chain.grad)));
+  const batch = Array.isArray(paths[0].factors[0].value) ? paths[0].factors[0].value.length : 1;
+  const at = (v, i) => (Array.isArray(v) ? v[i] : v);
+  for (let i = 0; i < batch; i += 1) {
+    // one line per example: the product of its local derivatives along each path
+    const numeric = paths.flatMap((p, k) => {
+      const parts = p.factors.flatMap((f, j) => [...(j ? [times] : []), N(at(f.value, i))]);
+      return [...(k ? [mo("+")] : []), ...(paths.length > 1 ? [paren(...parts)] : parts)];
+    });
+    const total = paths.reduce((acc, p) => acc + at(p.per_example, i), 0);
+    const head = batch > 1 ? [sub(mi("ex"), mn(String(i + 1))), mo(":")] : [mo("=")];
+    lines.push(math(...head, ...numeric, eq, N(batch > 1 ? total : chain.grad)));
+  }
+  if (batch > 1) lines.push(math(partial("L", chain.param), eq, mo("∑"), mi("ex"), eq, N(chain.grad)));
   return lines;
 }
 

@@ -1,7 +1,7 @@
 // The backprop lab's text panels: the current step explained, a clicked node's rule, the
 // gradient check, and the table of editable starting numbers.
 
-import { fmt, PARAMS, stepsOf } from "../backprop-state.js";
+import { fmt, MAX_BATCH, PARAMS, stepsOf } from "../backprop-state.js";
 import { backwardLines, chainLines, forwardLine, localLine, updateLine } from "./backprop-math.js";
 import { opGlyph } from "../backprop-graph.js";
 
@@ -102,23 +102,34 @@ export function renderGradCheck(table, graph, t) {
   table.innerHTML = head + `<tbody>${rows.join("")}</tbody>`;
 }
 
-/** #bp-numbers: inputs, target, Learning Rate and every parameter; emits onChange(field, value). */
-export function renderNumbers(el, state, { t, onChange }) {
+/** #bp-numbers: the examples (x1, x2, y rows), Learning Rate and every parameter; emits
+ * onChange(key, value, input) for a field and onRows(count) for the add/remove buttons. */
+export function renderNumbers(el, state, { t, onChange, onRows }) {
   // Shown to 4 significant digits; the state keeps full precision until the field is edited.
-  const field = (key, label, value, attrs = "") => `<label class="bp-num"><span>${label}</span>`
-    + `<input type="number" step="0.1" data-key="${key}" value="${Number(Number(value).toPrecision(4))}" ${attrs}></label>`;
-  const cells = [
-    field("x1", "x<sub>1</sub>", state.x[0]),
-    field("x2", "x<sub>2</sub>", state.x[1]),
-    state.network === "softmax"
-      ? field("target", t("bp.class"), state.target, 'min="0" max="1" step="1"')
-      : field("target", "y", state.target),
-    field("lr", "η (lr)", state.lr, 'min="0.001" max="10" step="0.05"'),
-    ...PARAMS[state.network].map((k) => field(`p:${k}`, `<span class="kind-${KIND_OF_PARAM(k)}">${k}</span>`, state.params[k])),
-  ];
-  el.innerHTML = cells.join("");
+  const input = (key, value, attrs = "") => `<input type="number" step="0.1" data-key="${key}" `
+    + `value="${Number(Number(value).toPrecision(4))}" ${attrs}>`;
+  const field = (key, label, value, attrs = "") => `<label class="bp-num"><span>${label}</span>${input(key, value, attrs)}</label>`;
+  const soft = state.network === "softmax";
+  const yHead = soft ? t("bp.class") : "y";
+  const yAttrs = soft ? 'min="0" max="1" step="1"' : "";
+  const rows = state.examples.map((r, i) => `<tr><th scope="row">${i + 1}</th>`
+    + `<td>${input(`e:${i}:0`, r[0], `aria-label="x1 (${i + 1})"`)}</td>`
+    + `<td>${input(`e:${i}:1`, r[1], `aria-label="x2 (${i + 1})"`)}</td>`
+    + `<td>${input(`e:${i}:2`, r[2], `${yAttrs} aria-label="${yHead} (${i + 1})"`)}</td></tr>`);
+  const n = state.examples.length;
+  el.innerHTML = `<table class="bp-examples"><thead><tr><th></th><th>x<sub>1</sub></th><th>x<sub>2</sub></th>`
+    + `<th>${escape(yHead)}</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
+    + `<div class="bp-rows"><span class="note">${t("bp.examples", { n })}</span>`
+    + `<button type="button" class="button" data-rows="-1" ${n <= 1 ? "disabled" : ""} aria-label="${t("bp.remove_example")}">−</button>`
+    + `<button type="button" class="button" data-rows="1" ${n >= MAX_BATCH ? "disabled" : ""} aria-label="${t("bp.add_example")}">+</button></div>`
+    + `<div class="bp-grid">${[field("lr", "η (lr)", state.lr, 'min="0.001" max="10" step="0.05"'),
+      ...PARAMS[state.network].map((k) => field(`p:${k}`, `<span class="kind-${KIND_OF_PARAM(k)}">${k}</span>`, state.params[k]))].join("")}</div>`;
   el.onchange = (event) => {
-    const input = event.target.closest("input[data-key]");
-    if (input) onChange(input.dataset.key, input.value, input);
+    const box = event.target.closest("input[data-key]");
+    if (box) onChange(box.dataset.key, box.value, box);
+  };
+  el.onclick = (event) => {
+    const button = event.target.closest("button[data-rows]");
+    if (button) onRows(n + Number(button.dataset.rows));
   };
 }
