@@ -68,17 +68,15 @@ def catalog(settings: Any) -> dict[str, Any]:
     }
 
 
-_CATALOG: dict[int, dict[str, Any]] = {}
-
-
 @router.get("/datasets")
 async def datasets(request: Request) -> WireResponse:
     """Datasets with their default settings and stated accuracy, features, activations, limits."""
-    settings = request.app.state.settings
-    key = id(settings)
-    if key not in _CATALOG:
-        _CATALOG[key] = await asyncio.to_thread(catalog, settings)
-    return WireResponse(_CATALOG[key])
+    state = request.app.state
+    cached = getattr(state, "network_catalog", None)
+    if cached is None:
+        # Generating each dataset for its domain takes a few milliseconds: once per app.
+        cached = state.network_catalog = await asyncio.to_thread(catalog, state.settings)
+    return WireResponse(cached)
 
 
 def _vector(values: list[float], dim: int, field: str) -> np.ndarray:

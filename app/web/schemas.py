@@ -233,10 +233,11 @@ class RacerRun(BaseModel):
     steps: int
     points: list[Vector]
     losses: list[float | None]
-    grads: list[Vector]
-    updates: list[Vector]
-    velocity: list[Vector]
-    scale: list[Vector]
+    # Network runs leave these out (thousands of parameters per step); other labs send them.
+    grads: list[Vector] = []
+    updates: list[Vector] = []
+    velocity: list[Vector] = []
+    scale: list[Vector] = []
 
 
 class RunResponse(BaseModel):

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from app.problems.net_datasets import DATASET_IDS
+from app.web.schemas import RunResponse
 from tests.web.helpers import strict_json
 
 
@@ -65,6 +66,7 @@ def test_run_describes_the_network_and_its_data(run):
     assert len(prob["train"]["x"]) + len(prob["test"]["x"]) == 120
     assert set(prob["train"]["y"]) == {0, 1}
     assert prob["heatmap"] == {"n": 100, "every": 10}
+    RunResponse.model_validate(run)  # what the OpenAPI schema documents
     racer = run["runs"][0]
     assert len(racer["points"]) == 31 and len(racer["points"][0]) == prob["dim"]
     heat = [h for h in racer["heatmap"] if h is not None]
