@@ -153,6 +153,12 @@ def test_configuration_round_trips_through_the_url(page, live_server):
     assert "h=6%2C4%2C3%2C3" in page.url
     config = page.evaluate("() => window.__lereng.config()")
     assert page.evaluate("() => window.__lereng.decode(location.search)") == config
+    # The shared shortcuts drive this lab too: the right arrow steps exactly once.
+    page.wait_for_function("() => window.__lereng.heatmaps >= 1", timeout=WAIT)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.__lereng.step === 1", timeout=WAIT)
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__lereng.step") == 1
     assert_clean(page, watch)
 
 

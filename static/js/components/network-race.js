@@ -166,15 +166,8 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
     else run.showStatus("run.changed");
   });
 
-  // Space toggles play, S steps, R resets (not while typing in a field).
-  document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, select, textarea, button") || event.ctrlKey || event.metaKey || event.altKey) return;
-    const name = { " ": race && race.playing ? "pause" : "play", s: "step", r: "reset" }[event.key];
-    if (name) {
-      event.preventDefault();
-      document.dispatchEvent(new CustomEvent(name));
-    }
-  });
+  // Keys (space, arrow right, r) go through the shared shell (components/keyboard.js), which
+  // clicks the run buttons above.
 
   return {
     /** The configuration changed: drop the run and preview the new one. */
