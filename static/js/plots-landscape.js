@@ -39,7 +39,20 @@ export class LandView {
     this.land = null;
     this.batchLand = null;
     this.clicks3d = false;
+    this.hovered3d = null;
     divs.overlay.addEventListener("click", (event) => this.handleClick(event));
+    // A click (press and release without dragging) on the 3D surface picks the point under
+    // the cursor; a drag still turns the camera. Plotly's own 3D click event fires only when
+    // a render happens while the button is down, so it misses quick clicks.
+    let down = null;
+    divs.d3.addEventListener("pointerdown", (event) => {
+      down = [event.clientX, event.clientY];
+    });
+    divs.d3.addEventListener("pointerup", (event) => {
+      const still = down && Math.hypot(event.clientX - down[0], event.clientY - down[1]) < 5;
+      down = null;
+      if (still && this.hovered3d && this.land) this.pick(this.hovered3d[0], this.hovered3d[1]);
+    });
   }
 
   setLandscape(resp) {
@@ -178,15 +191,19 @@ export class LandView {
   async draw3d() {
     const f = this.figure3d();
     await Plotly().react(this.divs.d3, f.data, f.layout, CONFIG);
-    if (!this.clicks3d) {
-      // A click on the 3D surface picks the grid point under the cursor as the new start.
-      this.clicks3d = true;
-      this.divs.d3.on("plotly_click", (ev) => {
-        const pt = ev && ev.points && ev.points[0];
-        if (!pt || !this.land || pt.curveNumber !== 0) return;
-        this.pick(pt.x, pt.y);
-      });
-    }
+    if (!this.clicks3d) this.listen3d();
+  }
+
+  /** Plotly's hover tells which surface point is under the cursor (re-attached after a purge). */
+  listen3d() {
+    this.clicks3d = true;
+    this.divs.d3.on("plotly_hover", (ev) => {
+      const pt = ev && ev.points && ev.points[0];
+      this.hovered3d = pt && pt.curveNumber === 0 ? [pt.x, pt.y] : null;
+    });
+    this.divs.d3.on("plotly_unhover", () => {
+      this.hovered3d = null;
+    });
   }
 
   clear() {
@@ -194,6 +211,7 @@ export class LandView {
     this.batchLand = null;
     for (const div of Object.values(this.divs)) if (div.data) Plotly().purge(div);
     this.clicks3d = false;
+    this.hovered3d = null;
   }
 
   handleClick(event) {

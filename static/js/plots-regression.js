@@ -146,7 +146,8 @@ export class RegressionPlots {
         if (v > 0 && v > hi) hi = v;
       }
     }
-    const decades = hi > lo ? Math.log10(hi / lo) : 0;
+    // A difference of logs: hi / lo overflows to Infinity when a loss underflows near 5e-324.
+    const decades = hi > lo ? Math.log10(hi) - Math.log10(lo) : 0;
     if (decades <= 2) return { dtick: "D2" };
     return { dtick: Math.max(1, Math.ceil(decades / 6)) };
   }

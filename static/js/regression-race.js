@@ -2,7 +2,7 @@
 // frames folded into the page's record, plots redrawn at their own pace, the legend (with
 // epochs and iterations) and the formula kept current.
 
-import { raceStatusKey, statusText } from "./state.js";
+import { raceStatusKey } from "./state.js";
 import { applyDone, current, foldFrames, LOSS_OF_MODEL, newRecord } from "./regression-state.js";
 
 export function wireRace(ui, { stream, startMessage }) {
@@ -26,7 +26,8 @@ export function wireRace(ui, { stream, startMessage }) {
       const parts = [];
       if (r && r.iteration) parts.push(ui.t("reg.epoch_iter", { epoch: r.epoch, iteration: r.iteration }));
       const twin = losses && race ? race.record.racers[main + i] : null;
-      if (twin && twin.status !== "running") parts.push(`MSE: ${statusText(twin, ui.t)}`);
+      // Only an ending of its own (converged, diverged) is news; the budget ends both alike.
+      if (twin && (twin.status === "converged" || twin.status === "diverged")) parts.push(`MSE: ${ui.t(`status.${twin.status}`)} ${twin.stoppedAt}`);
       return parts.join(" · ");
     });
     return { names: names.slice(0, main), extras };

@@ -226,7 +226,9 @@ async function boot() {
   });
   on("move-start", ({ axes, values }) => {
     if (!dataset) return;
-    state.starts[startKey(state)] = scape.startFromPick(axes, values);
+    const start = scape.startFromPick(axes, values);
+    if (JSON.stringify(start) === JSON.stringify(state.starts[startKey(state)])) return;
+    state.starts[startKey(state)] = start;
     syncUrl();
     ui.setProblemInfo({ n: dataset.n, k: dataset.classes, model: modelOf(state), startLoss: startLoss() });
     ui.clearRace();

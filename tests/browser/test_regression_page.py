@@ -7,6 +7,7 @@ arrow functions because the page's CSP forbids string eval.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,190 @@ def test_race_screenshot(page, live_server, size):
     box = page.locator("#reset-button").bounding_box()
     assert box is not None and box["y"] + box["height"] <= height
     assert_clean(page, watch)
+
+
+def lines_of(div: str) -> str:
+    return f"""() => document.getElementById('{div}').data
+        .filter(t => t.mode === 'lines').map(t => t.x.length)"""
+
+
+def test_mse_twin_beside_the_cross_entropy_model(page, live_server):
+    watch = open_lab(page, live_server, "logistic")
+    assert page.locator("#land-cell-twin").is_hidden()
+    page.check("#twin-toggle")
+    page.wait_for_function("() => !document.getElementById('land-cell-twin').hidden")
+    page.wait_for_function(
+        "() => document.getElementById('land-base-twin').data"
+        " && document.getElementById('land-base-twin').data[0].type === 'contour'",
+        timeout=20_000,
+    )
+    # Three racers in the legend (twins wear their colours), six curves on the data view:
+    # three solid (cross-entropy) and three dashed (the MSE twins).
+    assert page.locator("#race-legend li").count() == 3
+    assert page.locator("#twin-key").is_visible()
+    dashes = page.evaluate(
+        "() => document.getElementById('data-plot').data"
+        ".filter(t => t.mode === 'lines').map(t => t.line.dash)"
+    )
+    assert dashes == ["solid"] * 3 + ["dash"] * 3
+    assert "MSE" in page.locator("#land-title-twin").inner_text()
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 40", timeout=20_000)
+    page.click("#play-button")
+    page.wait_for_function("() => document.getElementById('play-button').dataset.state === 'play'")
+    # Each landscape carries its own three paths.
+    page.wait_for_function(
+        f"() => ({lines_of('land-plot')})().length === 3"
+        f" && ({lines_of('land-plot-twin')})().length === 3"
+        f" && ({lines_of('land-plot-twin')})().every(n => n >= 20)",
+        timeout=10_000,
+    )
+    racers = page.evaluate("() => window.__lereng.race.racers.map(r => r.losses)")
+    assert len(racers) == 6
+    # From the default start, far on the wrong side, batch descent on cross-entropy gains much
+    # more than its MSE twin, which sits on MSE's flat region.
+    bce, mse = racers[0], racers[3]
+    k = min(len(bce), len(mse)) - 1
+    assert (bce[0] - bce[k]) / bce[0] > 3 * (mse[0] - mse[k]) / mse[0]
+    sent = page.evaluate("() => window.__lereng.lastStart.optimizers.map(o => o.loss)")
+    assert sent == ["bce"] * 3 + ["mse"] * 3
+    dashes = page.evaluate(
+        "() => document.getElementById('loss-plot').data"
+        ".filter(t => t.line.width > 1).map(t => t.line.dash)"
+    )
+    assert dashes == ["solid"] * 3 + ["dash"] * 3
+    assert_clean(page, watch)
+
+
+def test_click_on_the_landscape_moves_the_start(page, live_server):
+    watch = open_lab(page, live_server)
+    drag = page.locator("#land-plot .nsewdrag")
+    box = drag.bounding_box()
+    (x0, x1), (y0, y1) = page.evaluate("() => window.__lereng.plots.land.range")
+    page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + 0.75 * box["height"])
+    page.wait_for_function("() => /start=/.test(location.search)")
+    w, b = page.evaluate("() => window.__lereng.state.starts.linear")
+    assert w == pytest.approx(x0 + 0.25 * (x1 - x0), abs=0.01 * (x1 - x0))
+    assert b == pytest.approx(y1 - 0.75 * (y1 - y0), abs=0.01 * (y1 - y0))
+    # The start marker moved there, and every racer starts from it.
+    marker = page.evaluate(
+        "() => { const t = document.getElementById('land-plot').data[0]; return [t.x[0], t.y[0]]; }"
+    )
+    assert marker == [w, b]
+    page.click("#step-button")
+    page.wait_for_function("() => window.__lereng.step >= 1", timeout=10_000)
+    firsts = page.evaluate("() => window.__lereng.race.racers.map(r => r.points[0])")
+    assert firsts == [[w, b]] * 3
+    assert page.evaluate("() => window.__lereng.lastStart.start") == [w, b]
+    # On the 3D view a click on the surface picks the grid point under the cursor.
+    page.click("#land-toggle button[data-land='3d']")
+    page.wait_for_function(
+        "() => document.getElementById('land-3d').data"
+        " && document.getElementById('land-3d').data[0].type === 'surface'",
+        timeout=20_000,
+    )
+    page.wait_for_timeout(500)
+    box = page.locator("#land-3d").bounding_box()
+    before = page.evaluate("() => JSON.stringify(window.__lereng.state.starts.linear)")
+    # Hover first, as a hand does: the surface point under the cursor is what a click picks.
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55)
+    page.wait_for_timeout(400)
+    page.mouse.down()
+    page.mouse.up()
+    page.wait_for_function(
+        f"() => JSON.stringify(window.__lereng.state.starts.linear) !== {json.dumps(before)}",
+        timeout=10_000,
+    )
+    w3, b3 = page.evaluate("() => window.__lereng.state.starts.linear")
+    assert x0 <= w3 <= x1 and y0 <= b3 <= y1
+    assert_clean(page, watch)
+
+
+def _run_to_end(page) -> list:
+    page.click("#play-button")
+    page.wait_for_function(
+        "() => window.__lereng.race && window.__lereng.race.done", timeout=30_000
+    )
+    return page.evaluate("() => window.__lereng.race.racers.map(r => r.points)")
+
+
+def test_url_reproduces_the_run_bit_for_bit(page, live_server):
+    page.set_viewport_size({"width": 1024, "height": 768})  # the narrow view toggle shows
+    watch = open_lab(page, live_server, "logistic")
+    page.fill("#data-seed", "7")
+    page.dispatch_event("#data-seed", "change")
+    page.wait_for_function("() => window.__lereng.state.data.logistic.seed === 7")
+    page.wait_for_function(loaded("logistic"), timeout=20_000)
+    page.check("#twin-toggle")
+    page.wait_for_function("() => !document.getElementById('land-cell-twin').hidden")
+    page.wait_for_function(loaded("logistic"), timeout=20_000)
+    page.click("#view-toggle button[data-view='landscape']")
+    box = page.locator("#land-plot .nsewdrag").bounding_box()
+    page.mouse.click(box["x"] + 0.3 * box["width"], box["y"] + 0.2 * box["height"])
+    page.fill("#steps-input", "40")
+    page.dispatch_event("#steps-input", "change")
+    page.select_option(".racer-variant >> nth=2", "minibatch")
+    page.fill(".batch-size >> nth=2", "5")
+    page.dispatch_event(".batch-size >> nth=2", "change")
+    page.wait_for_function(
+        "() => /k%3D5/.test(location.search) && /steps=40/.test(location.search)"
+    )
+    first = _run_to_end(page)
+    sent = page.evaluate("() => window.__lereng.lastStart")
+    url = page.url
+    assert "twin=1" in url and "seed%3A7" in url
+    other = page.context.new_page()
+    other.set_viewport_size({"width": 1024, "height": 768})
+    watch2 = PageWatch(other, live_server.url)
+    other.goto(url)
+    other.wait_for_function(loaded("logistic"), timeout=20_000)
+    assert other.locator("#twin-toggle").is_checked()
+    assert other.input_value("#data-seed") == "7"
+    assert other.input_value("#steps-input") == "40"
+    assert other.locator(".batch-size >> nth=2").input_value() == "5"
+    assert other.locator(".plot-row").get_attribute("data-view") == "landscape"
+    second = _run_to_end(other)
+    assert other.evaluate("() => window.__lereng.lastStart") == sent
+    assert second == first  # every point of every racer, bit for bit
+    assert len(first) == 6 and len(first[0]) == 41
+    # Opening the link again writes the same link.
+    assert other.url == url
+    assert_clean(page, watch)
+    assert_clean(other, watch2)
+
+
+def test_csv_with_class_labels_runs_softmax(page, live_server, tmp_path):
+    rows = []
+    for i in range(45):
+        c = i % 3
+        rows.append(
+            (c * 2 + (i % 5) * 0.2, (c - 1) * 1.5 + (i % 7) * 0.15, ["cat", "dog", "eel"][c])
+        )
+    path = tmp_path / "pets.csv"
+    path.write_text("size,weight,pet\n" + "".join(f"{a:.2f},{b:.2f},{n}\n" for a, b, n in rows))
+    watch = open_lab(page, live_server, "csv")
+    page.set_input_files("#csv-input", str(path))
+    page.wait_for_function(loaded("csv"), timeout=20_000)
+    assert page.input_value("#csv-model") == "softmax"
+    assert page.locator("#csv-x2-field").is_visible()
+    names = page.evaluate(
+        "() => document.getElementById('data-plot').data"
+        ".filter(t => t.mode === 'markers' && t.name !== 'batch').map(t => t.name)"
+    )
+    assert names == ["cat", "dog", "eel"]
+    race_and_watch_data(page)
+    assert page.evaluate("() => window.__lereng.lastStart.data.y.slice(0, 3)") == [
+        "cat",
+        "dog",
+        "eel",
+    ]
+    # Too many classes for the chosen column: refused beside the file, naming the row.
+    bad = tmp_path / "many.csv"
+    bad.write_text("a,b,c\n" + "".join(f"{i},{i % 4},k{i}\n" for i in range(8)))
+    page.set_input_files("#csv-input", str(bad))
+    error = page.locator("#csv-error")
+    error.wait_for(state="visible")
+    assert "row 7" in error.inner_text() and "2 to 5 classes" in error.inner_text()
+    assert [e for e in watch.errors if "422" not in e] == []
+    assert watch.external == []
+    assert page.evaluate("() => window.__csp") == []
