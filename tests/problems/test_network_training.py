@@ -114,3 +114,27 @@ def test_minibatch_runs_and_collect_with_light_records():
     assert len(out["points"]) == 13 and len(out["test_acc"]) == 13
     assert out["batch_loss"][0] is None and out["batch_loss"][1] is not None
     assert [h is not None for h in out["heatmap"]] == [k % 5 == 0 or k == 12 for k in range(13)]
+
+
+def test_a_race_in_permuted_rows_matches_each_racer_alone():
+    """Racers of one optimizer kind share rows out of racer order; each racer's frames must
+    still equal those of the same racer run alone (metrics come from the right rows)."""
+    body = preset("moons")
+    configs = [
+        {"name": "adam", "lr": 0.03},
+        {"name": "sgd", "lr": 0.1},
+        {"name": "adam", "lr": 0.01},
+    ]
+    p = problem_of(body, every=3)
+    race = list(Run(p, make_racers(configs), p.initial_point(1), 6).records())
+    assert not Run(p, make_racers(configs), p.initial_point(1), 6)._identity
+    for i, cfg in enumerate(configs):
+        solo_p = problem_of(body, every=3)
+        solo = list(Run(solo_p, make_racers([cfg]), solo_p.initial_point(1), 6).records())
+        for a, b in zip(race, solo, strict=True):
+            np.testing.assert_allclose(a.points[i], b.points[0], rtol=1e-12)
+            for key in ("train_loss", "test_loss", "train_acc", "test_acc"):
+                assert a.extra[key][i] == pytest.approx(b.extra[key][0], rel=1e-10), key
+            assert ("heatmap" in a.extra) == ("heatmap" in b.extra)
+            if "heatmap" in b.extra:
+                assert a.extra["heatmap"][i] == b.extra["heatmap"][0]
