@@ -2,13 +2,14 @@
 // its forward pass, backward pass and update, trains N more steps, and draws the landscape.
 
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
+import { mountFrame } from "./components/backprop-frame.js";
 import {
   clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, fmt, fromQuery, MAX_BATCH, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
 } from "./backprop-state.js";
 import { drawGraph } from "./backprop-graph.js";
 import { mountExplain, mountNodePanel, renderGradCheck, renderNumbers } from "./components/backprop-panels.js";
 import { mountLandscape } from "./components/backprop-landscape.js";
-import { mountControlsToggle, mountLanguageToggle, mountProjectorToggle, projectorPreference, PROJECTOR_KEY } from "./components/topbar.js";
+import { projectorPreference } from "./components/topbar.js";
 
 const $ = (sel) => document.querySelector(sel);
 const config = JSON.parse($("#config").textContent);
@@ -247,18 +248,10 @@ function syncSelects() {
   $("#bp-loss option[value=ce]").hidden = !soft;
 }
 
-const controls = mountControlsToggle($("#controls-toggle"));
-
-function showControls(open) {
-  controls.show(open);
-  document.body.classList.toggle("controls-collapsed", !open);
-  requestAnimationFrame(() => landscape.resize());
-}
-
 function wire() {
   $("#bp-next").addEventListener("click", () => next());
   $("#bp-back").addEventListener("click", back);
-  $("#bp-reset").addEventListener("click", () => { stopPlay(); state.cursor = 0; render(); });
+  $("#bp-reset").addEventListener("click", () => { stopPlay(); state.cursor = 0; render(); }); // also the r key
   $("#bp-play").addEventListener("click", togglePlay);
   $("#bp-train").addEventListener("click", train);
   $("#bp-graph").addEventListener("click", (event) => {
@@ -290,52 +283,31 @@ function wire() {
       render();
     });
   }
-  // The shared keyboard module (components/keyboard.js) asks the lab first: we take the keys.
-  const actions = { step: next, play: togglePlay, back, reset: () => { state.cursor = 0; render(); } };
-  document.addEventListener("lereng:key", (event) => {
-    const run = actions[event.detail && event.detail.action];
-    if (!run) return;
-    event.preventDefault();
-    if (event.detail.action !== "play") stopPlay();
-    run();
-  });
-  const lang = mountLanguageToggle($("#language-toggle"));
-  document.addEventListener("select-language", async (event) => {
-    await loadLanguage(event.detail.lang, config.version);
-    applyTranslations();
-    lang.show(event.detail.lang);
-    numbers();
-    if (graph) renderGradCheck($("#bp-check"), graph, t);
-    render();
-  });
-  const projector = mountProjectorToggle($("#projector-toggle"));
-  document.addEventListener("toggle-projector", (event) => {
-    const on = Boolean(event.detail && event.detail.on);
-    try {
-      localStorage.setItem(PROJECTOR_KEY, on ? "1" : "0");
-    } catch {
-      // storage disabled: this page only
-    }
-    projector.show(on);
-    document.body.classList.toggle("projector", on);
-    showControls(!on); // presenting: the graph takes the whole width (☰ brings the column back)
-    render();
-  });
-  document.addEventListener("toggle-controls", (event) => showControls(event.detail.open));
+  const reset = () => { stopPlay(); state.cursor = 0; render(); };
+  const stepping = (fn) => () => { stopPlay(); fn(); };
   new ResizeObserver(() => landscape.resize()).observe($("#bp-landscape"));
-  return lang;
+  return mountFrame({
+    version: config.version,
+    keys: { step: stepping(next), back: stepping(back), reset, play: togglePlay },
+    onLanguage: () => {
+      numbers();
+      if (graph) renderGradCheck($("#bp-check"), graph, t);
+      render();
+    },
+    onProjector: render,
+    onResize: () => landscape.resize(),
+  });
 }
 
 async function boot() {
   const language = await loadLanguage(preferredLanguage(), config.version);
   applyTranslations();
-  const presenting = projectorPreference();
-  document.body.classList.toggle("projector", presenting);
-  if (presenting) showControls(false);
   syncSelects();
   fillAxes();
   numbers();
-  wire().show(language);
+  const frame = wire();
+  frame.showLanguage(language);
+  if (projectorPreference()) frame.showProjector(true);
   const cursor = state.cursor;
   await restart();
   state.cursor = cursor;

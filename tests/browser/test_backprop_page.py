@@ -181,3 +181,19 @@ def test_a_tiny_batch_shows_one_number_per_example(page, live_server):
     assert "∑" in text and fmt3(w1["grad"]) in text
     assert node_text(page, "w1", "grad") == f"∂ {fmt3(w1['grad'])}"
     assert_clean(page, watch)
+
+
+def test_the_url_holds_the_whole_setup(page, live_server):
+    query = (
+        "?net=neuron&act=tanh&loss=bce&lr=0.25&ex=1,2,0;0.5,-1,1&p=0.1,-0.3,0.2&axes=w1,b&step=5"
+    )
+    watch = open_lab(page, live_server, query)
+    state = page.evaluate("() => window.__lereng.state")
+    assert state["network"] == "neuron" and state["loss"] == "bce" and state["lr"] == 0.25
+    assert state["examples"] == [[1, 2, 0], [0.5, -1, 1]]
+    assert state["params"] == {"w1": 0.1, "w2": -0.3, "b": 0.2} and state["axes"] == ["w1", "b"]
+    assert page.evaluate("() => window.__lereng.cursor") == 5
+    graph = page.evaluate("() => window.__lereng.graph")
+    assert graph["lr"] == 0.25 and graph["loss_kind"] == "bce" and len(graph["examples"]) == 2
+    assert page.evaluate("() => location.search") == query.replace(",", "%2C").replace(";", "%3B")
+    assert_clean(page, watch)

@@ -23,6 +23,9 @@ const N = (v) => {
   return s.startsWith("−") ? paren(mn(s)) : mn(s);
 };
 
+/** A result after "=": no parentheses needed. */
+const R = (v) => (Array.isArray(v) ? N(v) : mn(fmt(v)));
+
 /** A node label as a symbol: w11 -> w with subscript 11, x1·w11 -> x1 · w11, [o1, o2] -> o. */
 export function sym(label) {
   if (label.startsWith("[")) return mi("o");
@@ -44,7 +47,7 @@ export function forwardLine(graph, node) {
   const ins = graph.edges.filter((e) => e.to === node.id).map((e) => byId.get(e.from));
   const [a, b] = ins;
   const lhs = sym(node.label);
-  const V = N(node.value);
+  const V = R(node.value);
   switch (node.op) {
     case "mul": // a product node is named by its own expression
       return math(sym(a.label), mo("·"), sym(b.label), eq, N(a.value), times, N(b.value), eq, V);
@@ -125,7 +128,7 @@ export function localLine(graph, child, parent, local) {
   const parts = [partial(child.label, parent.label), eq];
   if (child.op !== "add" && child.op !== "stack") parts.push(rule, eq);
   if (withNumbers && child.op !== "mul") parts.push(withNumbers, eq);
-  parts.push(N(local));
+  parts.push(R(local));
   return math(...parts);
 }
 
@@ -152,7 +155,8 @@ export function backwardLines(graph, step) {
   });
   const summed = step.terms.some((term) => Array.isArray(term.upstream) && !Array.isArray(term.product));
   const sigma = summed ? [sub(mo("∑"), mi("i"))] : [];
-  const lines = [math(partial("L", node.label), eq, ...sigma, ...symbolic, eq, ...numbers, eq, N(step.grad))];
+  // symbols on one line, numbers on the next: each fits the panel on a 1024-wide screen
+  const lines = [math(partial("L", node.label), eq, ...sigma, ...symbolic), math(eq, ...numbers, eq, R(step.grad))];
   for (const term of step.terms) {
     const child = byId.get(term.child);
     lines.push(localLine(graph, child, node, term.local));
@@ -174,22 +178,25 @@ export function chainLines(graph, chain) {
   });
   lines.push(math(partial("L", chain.param), eq, ...symbolic));
   const batch = Array.isArray(paths[0].factors[0].value) ? paths[0].factors[0].value.length : 1;
+  // A + node (or a stack) passes the gradient on unchanged: its factor 1 is left out of the
+  // numbers (the title says so), which keeps the product as short as the textbook's.
+  const passes = (f) => ["add", "stack"].includes(byId.get(f.of).op) && [f.value].flat().every((v) => v === 1);
   const at = (v, i) => (Array.isArray(v) ? v[i] : v);
   for (let i = 0; i < batch; i += 1) {
     // one line per example: the product of its local derivatives along each path
     const numeric = paths.flatMap((p, k) => {
-      const parts = p.factors.flatMap((f, j) => [...(j ? [times] : []), N(at(f.value, i))]);
+      const parts = p.factors.filter((f) => !passes(f)).flatMap((f, j) => [...(j ? [times] : []), N(at(f.value, i))]);
       return [...(k ? [mo("+")] : []), ...(paths.length > 1 ? [paren(...parts)] : parts)];
     });
     const total = paths.reduce((acc, p) => acc + at(p.per_example, i), 0);
     const head = batch > 1 ? [sub(mi("ex"), mn(String(i + 1))), mo(":")] : [mo("=")];
-    lines.push(math(...head, ...numeric, eq, N(batch > 1 ? total : chain.grad)));
+    lines.push(math(...head, ...numeric, eq, R(batch > 1 ? total : chain.grad)));
   }
-  if (batch > 1) lines.push(math(partial("L", chain.param), eq, mo("∑"), mi("ex"), eq, N(chain.grad)));
+  if (batch > 1) lines.push(math(partial("L", chain.param), eq, mo("∑"), mi("ex"), eq, R(chain.grad)));
   return lines;
 }
 
 /** w <- w - lr * dL/dw with the numbers, one parameter (the rule itself is in the title). */
 export function updateLine(u, lr) {
-  return math(sym(u.param), mo("←"), N(u.before), mo("−"), N(lr), times, N(u.grad), eq, N(u.after));
+  return math(sym(u.param), mo("←"), N(u.before), mo("−"), N(lr), times, N(u.grad), eq, R(u.after));
 }
