@@ -15,7 +15,7 @@ export function newRecord(problem) {
     steps: [], loss: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [],
     batchSteps: [], batchLoss: [],
     wNorms: Array.from({ length: layers }, () => []), gNorms: Array.from({ length: layers }, () => []),
-    point: null, heatmap: null, heatmaps: 0, epoch: 0, iteration: 0,
+    point: null, heatmap: null, heatmaps: 0, epoch: 0, iteration: 0, skipped: 0,
     trajectory: { steps: [], points: [], stride: 1 },
   };
 }

@@ -17,7 +17,7 @@ from tests.browser.test_surface_page import PageWatch, assert_clean
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-WAIT = 20_000
+WAIT = 30_000
 
 # A position-weighted sum of the drawn heatmap: differs whenever the boundary moves.
 HEAT_SUM = """() => {
@@ -28,6 +28,23 @@ HEAT_SUM = """() => {
   return s;
 }"""
 LOSS_POINTS = "() => document.getElementById('loss-plot').data[0].x.length"
+# The diagram's forward pass in the page, on the server's heatmap grid, against that heatmap:
+# [largest difference, share of cells off by more than 1e-3, heatmap step, current step].
+FORWARD_VS_SERVER = """async () => {
+  const m = await import('/static/js/components/network-neurons.js');
+  const L = window.__lereng;
+  const r = L.race;
+  const n = r.heatmap.shape[1];
+  const s = m.scores(L.problem, m.forwardGrid(L.problem, r.point, n).out);
+  let worst = 0;
+  let off = 0;
+  for (let i = 0; i < s.length; i += 1) {
+    const d = Math.abs(s[i] - r.heatmap.z[i]);
+    worst = Math.max(worst, d);
+    if (d > 1e-3) off += 1;
+  }
+  return [worst, off / s.length, r.heatmap.step, r.steps.at(-1)];
+}"""
 DONE = "() => window.__lereng.race && window.__lereng.race.done"
 LAND_READY = "() => window.__lereng.landscapes >= {n} && !window.__lereng.landscapeBusy"
 
@@ -79,12 +96,20 @@ def test_spiral_trains_and_ends_with_its_landscape(page, live_server):
     )
     # Every folded frame is drawn: train and test loss, train and test accuracy, and one
     # gradient-norm line per weight matrix (W1, W2, W3).
-    frames = page.evaluate("() => window.__lereng.race.steps.length")
-    assert frames > 250
+    frames, skipped = page.evaluate(
+        "() => [window.__lereng.race.steps.length, window.__lereng.race.skipped]"
+    )
+    # Steps 0 to 300: each one drawn, or dropped by the server for a lagging page (and counted).
+    assert frames + skipped == 301 and frames > 100
     assert curves[0][:2] == [frames, frames] and curves[1] == [frames, frames]
     assert curves[2] == [frames] * 3
     acc = page.evaluate("() => window.__lereng.race.testAcc.at(-1)")
     assert 0.5 <= acc <= 1
+    # Each unit's picture comes from the page's own forward pass: it reproduces the server's
+    # final heatmap (float32 there) from the final parameters.
+    worst, off, heat_step, step = page.evaluate(FORWARD_VS_SERVER)
+    assert heat_step == step == 300 and worst < 1e-4 and off == 0
+    assert page.locator("#net-diagram image").count() == 2 + 12 + 12 + 1
     widths1 = page.evaluate(
         "() => [...document.querySelectorAll('#net-diagram line')].map(l => l.getAttribute('stroke-width'))"
     )
@@ -183,6 +208,10 @@ def test_csv_file_trains_and_a_refused_one_says_why(page, live_server, tmp_path)
     page.wait_for_function(loaded("csv"), timeout=WAIT)
     assert error.is_hidden()
     assert page.evaluate("() => window.__lereng.problem.task") == "binary"
+    # The page standardises a CSV's columns as the server does: its forward pass at the start
+    # reproduces the server's step-0 heatmap.
+    worst, off, heat_step, step = page.evaluate(FORWARD_VS_SERVER)
+    assert heat_step == step == 0 and worst < 1e-4 and off == 0
     title = page.evaluate("() => document.getElementById('data-plot').layout.xaxis.title.text")
     assert title == "hours"
     # The refusal was an expected answer: only its 422 resource line reaches the console.

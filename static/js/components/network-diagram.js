@@ -1,14 +1,19 @@
 // #net-diagram: the network as an SVG graph. Columns of units (the input features, each hidden
-// layer, the output), one edge per weight: blue solid for positive, orange dashed for negative,
-// width and opacity by |weight| against the largest weight in the network. Units are filled by
-// their bias the same way. Edges are built once per architecture and restyled per update.
+// layer, the output), one edge per weight: blue solid for positive, vermillion dashed for
+// negative, width and opacity by |weight| against the largest weight in the network. Each unit
+// is a small picture of what it computes over the input plane (blue positive, vermillion
+// negative; the outputs in the classes' colours). Built once per architecture, restyled per update.
 
 import { biasesOf, weightsOf } from "../network-record.js";
 import { FEATURE_LABELS } from "../network-state.js";
+import { CLASS_COLOURS } from "./network-figures.js";
+import { byMagnitude, forwardGrid, scores, thumbnail } from "./network-neurons.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const POS = "#0072B2";
 const NEG = "#D55E00";
+const THUMB_N = 20; // grid points a side in each unit's picture
+const THUMB_MS = 300; // pictures redraw at most this often while training runs
 
 function el(tag, attrs = {}, text = null) {
   const node = document.createElementNS(NS, tag);
@@ -25,6 +30,7 @@ export function mountNetworkDiagram(box, { t }) {
   let arch = null;
   let projector = false;
   let lastPoint = null;
+  let lastThumbs = 0;
   // Drawn in the box's own pixels (not a scaled viewBox), so labels keep the page's type size.
   let W = 600;
   let H = 400;
@@ -63,9 +69,10 @@ export function mountNetworkDiagram(box, { t }) {
     const bottom = 8;
     const xs = cols.map((_, c) => left + ((W - left - right) * c) / Math.max(1, cols.length - 1));
     const most = Math.max(...cols);
-    const r = Math.max(4, Math.min(14 * big, ((H - top - bottom) / most) * 0.32));
+    // Units are squares of side 2r, as large as the tallest column allows.
+    const r = Math.max(5, Math.min(18 * big, ((H - top - bottom) / most) * 0.4));
     const ys = cols.map((m) => {
-      const gap = Math.min((H - top - bottom) / Math.max(1, m), 4 * r);
+      const gap = Math.min((H - top - bottom) / Math.max(1, m), 3.2 * r);
       const first = top + (H - top - bottom - gap * (m - 1)) / 2;
       return Array.from({ length: m }, (_, k) => first + k * gap);
     });
@@ -87,13 +94,13 @@ export function mountNetworkDiagram(box, { t }) {
     }
     cols.forEach((m, c) => {
       for (let k = 0; k < m; k += 1) {
-        const circle = el("circle", { cx: xs[c], cy: ys[c][k], r, fill: "#ffffff", stroke: "#1d2330", "stroke-width": 1.5 });
-        nodeLayer.append(circle);
-        if (c > 0) {
-          const title = el("title");
-          circle.append(title);
-          nodes.push({ circle, title, l: c, j: k });
-        }
+        const box = { x: xs[c] - r, y: ys[c][k] - r, width: 2 * r, height: 2 * r };
+        const image = el("image", { ...box, preserveAspectRatio: "none" });
+        const frame = el("rect", { ...box, fill: "none", stroke: "#1d2330", "stroke-width": 1.2, rx: 2 });
+        const title = el("title");
+        frame.append(title);
+        nodeLayer.append(image, frame);
+        nodes.push({ image, title, l: c, j: k });
       }
       const out = c === cols.length - 1;
       // Column titles in full when they fit between columns, else short (H1, H2, ...).
@@ -115,7 +122,51 @@ export function mountNetworkDiagram(box, { t }) {
     svg.replaceChildren(edgeLayer, nodeLayer, labelLayer);
   }
 
-  function update(point) {
+  /** Each unit's picture over an n x n grid of the input plane. */
+  function drawThumbs(point) {
+    const n = THUMB_N;
+    const grid = forwardGrid(arch, point, n);
+    const tanhLike = { tanh: (v) => v, sigmoid: (v) => 2 * v - 1 };
+    const out = grid.out;
+    const probs = arch.task === "regression" ? null : outputProbabilities(out);
+    for (const node of nodes) {
+      let url;
+      if (node.l === 0) {
+        const values = grid.inputs[node.j];
+        url = thumbnail(values, n, byMagnitude(values));
+      } else if (node.l <= grid.hidden.length) {
+        const values = grid.hidden[node.l - 1][node.j];
+        url = thumbnail(values, n, tanhLike[arch.activation] || byMagnitude(values));
+      } else if (!probs) {
+        url = thumbnail(out[node.j], n, byMagnitude(out[node.j]));
+      } else if (out.length === 1) {
+        // p(class 1): class 0's colour below one half, class 1's above, as in the big heatmap.
+        url = thumbnail(probs[0], n, (v) => 2 * v - 1, CLASS_COLOURS[1], CLASS_COLOURS[0]);
+      } else {
+        url = thumbnail(probs[node.j], n, (v) => v, CLASS_COLOURS[node.j % 3]);
+      }
+      node.image.setAttribute("href", url);
+    }
+  }
+
+  function outputProbabilities(out) {
+    if (out.length === 1) return [scores({ ...arch, task: "binary" }, out)];
+    const size = out[0].length;
+    const res = out.map(() => new Float64Array(size));
+    for (let p = 0; p < size; p += 1) {
+      const z = out.map((o) => o[p]);
+      if (arch.loss === "bce") z.forEach((v, k) => { res[k][p] = 1 / (1 + Math.exp(-v)); });
+      else {
+        const top = Math.max(...z);
+        const e = z.map((v) => Math.exp(v - top));
+        const sum = e.reduce((a, b) => a + b, 0);
+        e.forEach((v, k) => { res[k][p] = v / sum; });
+      }
+    }
+    return res;
+  }
+
+  function update(point, { force = true } = {}) {
     lastPoint = point;
     if (!arch || !point) return;
     const nLayers = columnsOf(arch).length - 1;
@@ -140,14 +191,14 @@ export function mountNetworkDiagram(box, { t }) {
       else e.line.removeAttribute("stroke-dasharray");
       e.title.textContent = `w${e.l}[${e.i + 1},${e.j + 1}] = ${v.toFixed(4)}`;
     }
-    let bmax = 0;
-    for (const b of biases) for (const v of b) bmax = Math.max(bmax, Math.abs(v));
     for (const n of nodes) {
-      const v = biases[n.l - 1][n.j] || 0;
-      const a = bmax > 0 ? Math.abs(v) / bmax : 0;
-      n.circle.setAttribute("fill", v >= 0 ? POS : NEG);
-      n.circle.setAttribute("fill-opacity", (0.08 + 0.7 * a).toFixed(2));
-      n.title.textContent = `b${n.l}[${n.j + 1}] = ${v.toFixed(4)}`;
+      if (n.l === 0) n.title.textContent = FEATURE_LABELS[arch.features[n.j]] || arch.features[n.j];
+      else n.title.textContent = `b${n.l}[${n.j + 1}] = ${(biases[n.l - 1][n.j] || 0).toFixed(4)}`;
+    }
+    const now = performance.now();
+    if (force || now - lastThumbs >= THUMB_MS) {
+      lastThumbs = now;
+      drawThumbs(point);
     }
     svg.dataset.max = String(most);
   }

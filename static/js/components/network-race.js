@@ -53,7 +53,7 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
       const now = performance.now();
       if (now - lastDiagram > 150 || race.done || !race.playing) {
         lastDiagram = now;
-        diagram.update(race.record.point);
+        diagram.update(race.record.point, { force: race.done || !race.playing });
       } else schedule();
       showStatus();
     }
@@ -82,6 +82,8 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
   });
   stream.addEventListener("frames", (event) => {
     if (!race || race.awaiting) return;
+    // Frames the server dropped for a lagging page (its backpressure rule) are counted, not drawn.
+    race.record.skipped += event.detail.skipped || 0;
     pending.push(...event.detail.frames);
     schedule();
   });
