@@ -6,7 +6,7 @@
 import { dataFigure, escapeHtml } from "./plots-data.js";
 import { LandView } from "./plots-landscape.js";
 import { axis, baseLayout, CONFIG, GRID, MUTED, scale } from "./plots-reg-style.js";
-import { current } from "./regression-state.js";
+import { current } from "./regression-record.js";
 import { racerStyle } from "./state.js";
 
 const Plotly = () => window.Plotly;

@@ -5,7 +5,8 @@
 
 import * as api from "./api.js";
 import { solve2, viewRanges } from "./regression-math.js";
-import { current, dataSpec, LOSS_OF_MODEL, modelOf, startOf, twinOn } from "./regression-state.js";
+import { current } from "./regression-record.js";
+import { dataSpec, LOSS_OF_MODEL, modelOf, startOf, twinOn } from "./regression-state.js";
 
 const $ = (sel) => document.querySelector(sel);
 

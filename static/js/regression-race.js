@@ -3,7 +3,8 @@
 // epochs and iterations) and the formula kept current.
 
 import { raceStatusKey } from "./state.js";
-import { applyDone, current, foldFrames, LOSS_OF_MODEL, newRecord } from "./regression-state.js";
+import { applyDone, current, foldFrames, newRecord } from "./regression-record.js";
+import { LOSS_OF_MODEL } from "./regression-state.js";
 
 export function wireRace(ui, { stream, startMessage }) {
   const { state, plots, legend, run, formula, labels, hook } = ui;
@@ -152,6 +153,7 @@ export function wireRace(ui, { stream, startMessage }) {
     foldFrames(race.record, frames);
     applyDone(race.record, event.detail);
     hook.step = race.record.step;
+    run.showCount(race.record.step, race.budget);
     race.done = true;
     setPlaying(false);
     showLegend();

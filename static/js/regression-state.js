@@ -1,6 +1,6 @@
 // Pure state logic for the regression lab: problems and their data settings, racers with a
 // descent variant (and, for logistic regression, their MSE twins), the start message, the
-// URL <-> state codec, and folding frames into per-racer histories. No DOM access here.
+// URL <-> state codec (frames fold into histories in regression-record.js). No DOM access.
 
 import { clampHyper, formatNumber, fullHyperparameters, makeRacer, optimizerPayload } from "./state.js";
 
@@ -158,9 +158,26 @@ export function descentLabel(racer, catalog, t, loss = null) {
   return loss === "mse" ? `MSE · ${label}` : label;
 }
 
+/** Columns for a freshly loaded file: softmax when there is a text (label) column and two
+ * numeric ones, logistic when the last column is 0/1, linear otherwise. */
+export function csvDefaults(resp, preferred) {
+  const text = new Set(resp.labels || []);
+  const nums = resp.columns.map((_, i) => i).filter((i) => !text.has(i));
+  const last = resp.columns.length - 1;
+  const ys = resp.table.map((r) => r[last]);
+  let model = "linear";
+  if (text.size && nums.length >= 2) model = "softmax";
+  else if (!text.has(last) && ys.every((v) => v === 0 || v === 1)) model = "logistic";
+  if (preferred === "softmax" && nums.length >= 2) model = "softmax";
+  const ycol = model === "softmax" ? (text.size ? [...text].pop() : last) : nums[nums.length - 1];
+  const xs = nums.filter((i) => i !== ycol);
+  return { model, xcol: xs[0] ?? 0, x2col: xs[1] ?? xs[0] ?? 0, ycol };
+}
+
 // ---------------------------------------------------------------------------------------------
 // URL <-> state, so a mentor can share the whole set-up (numbers in full: the same link gives
-// the same run, bit for bit). A CSV file's contents stay out of the link.
+// the same run, bit for bit). A CSV file's contents stay out of the link; its model and
+// column choices go in, and apply when the same file is loaded again.
 
 const num = (v) => String(v); // JavaScript's shortest round-trip form
 
@@ -168,7 +185,10 @@ export function encodeRegState(state) {
   const p = new URLSearchParams();
   p.set("p", state.problem);
   if (state.problem === "csv") {
-    if (state.csv) p.set("m", state.csv.model);
+    if (state.csv) {
+      p.set("m", state.csv.model);
+      p.set("c", [state.csv.xcol, state.csv.x2col, state.csv.ycol].join(","));
+    }
   } else {
     const d = state.data[state.problem];
     const fields = DATA_FIELDS[d.generator] || [];
@@ -207,6 +227,8 @@ export function decodeRegState(search, base, catalog, limits) {
   const state = { ...base, data: JSON.parse(JSON.stringify(base.data)), starts: JSON.parse(JSON.stringify(base.starts)) };
   if (PROBLEMS.includes(p.get("p"))) state.problem = p.get("p");
   if (state.problem === "csv" && CSV_MODELS.includes(p.get("m"))) state.csvModel = p.get("m");
+  const cols = numbers(p.get("c"));
+  if (state.problem === "csv" && cols.length === 3 && cols.every((c) => Number.isInteger(c) && c >= 0 && c < 64)) state.csvColumns = cols;
   if (state.problem !== "csv" && p.get("d")) {
     const d = { ...state.data[state.problem] };
     for (const kv of p.get("d").split(",")) {
@@ -271,65 +293,3 @@ export function decodeRegState(search, base, catalog, limits) {
   if (axes.length === 2 && axes.every((a) => Number.isInteger(a) && a >= 0 && a < 64) && axes[0] !== axes[1]) state.axes = axes;
   return state;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Frames -> per-racer histories (the page's model of the race)
-
-export function newRecord(labels) {
-  return {
-    step: 0,
-    done: false,
-    racers: labels.map((label, i) => ({
-      i, label, status: "running", reason: null, stoppedAt: null,
-      steps: [], points: [], losses: [], batchSteps: [], batchLosses: [],
-      epoch: 0, iteration: 0, batch: null,
-    })),
-  };
-}
-
-/** Fold frames into the record in place; returns the set of racers whose status changed. */
-export function foldFrames(record, frames) {
-  const changed = new Set();
-  for (const frame of frames) {
-    record.step = Math.max(record.step, frame.step);
-    for (const e of frame.racers) {
-      const r = record.racers[e.i];
-      if (!r) continue;
-      if (Array.isArray(e.point) && e.point.every(Number.isFinite)) {
-        r.steps.push(frame.step);
-        r.points.push(e.point);
-        r.losses.push(Number.isFinite(e.loss) ? e.loss : null);
-      }
-      if (Number.isFinite(e.batch_loss)) {
-        r.batchSteps.push(frame.step);
-        r.batchLosses.push(e.batch_loss);
-      }
-      if (Number.isInteger(e.epoch)) r.epoch = e.epoch;
-      if (Number.isInteger(e.iteration)) r.iteration = e.iteration;
-      if (e.batch !== undefined) r.batch = e.batch;
-      if (e.status && e.status !== r.status) {
-        r.status = e.status;
-        r.reason = e.reason || null;
-        r.stoppedAt = e.status === "running" ? null : frame.step;
-        changed.add(e.i);
-      }
-    }
-  }
-  return changed;
-}
-
-export function applyDone(record, msg) {
-  record.done = true;
-  for (const s of msg.runs || []) {
-    const r = record.racers[s.i];
-    if (!r) continue;
-    r.status = s.status;
-    r.reason = s.reason;
-    r.stoppedAt = s.stopped_at;
-  }
-}
-
-export function current(r) {
-  return r && r.points.length ? { point: r.points[r.points.length - 1], loss: r.losses[r.losses.length - 1] } : null;
-}
-

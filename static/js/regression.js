@@ -9,7 +9,7 @@ import { RegressionPlots } from "./plots-regression.js";
 import { fitRows, lossAt } from "./regression-math.js";
 import {
   dataSpec, decodeRegState, defaultState, descentLabel, encodeRegState, makeDescentRacer, modelOf, runRacers,
-  startKey, startMessage, startOf, twinOn,
+  csvDefaults, startKey, startMessage, startOf, twinOn,
 } from "./regression-state.js";
 import { wireLandscape } from "./regression-landscape.js";
 import { RaceStream } from "./stream.js";
@@ -38,22 +38,6 @@ function showMessage(text) {
   const el = $("#page-message");
   el.textContent = text || "";
   el.hidden = !text;
-}
-
-/** Columns for a freshly loaded file: softmax when there is a text (label) column and two
- * numeric ones, logistic when the last column is 0/1, linear otherwise. */
-function csvDefaults(resp, preferred) {
-  const text = new Set(resp.labels || []);
-  const nums = resp.columns.map((_, i) => i).filter((i) => !text.has(i));
-  const last = resp.columns.length - 1;
-  const ys = resp.table.map((r) => r[last]);
-  let model = "linear";
-  if (text.size && nums.length >= 2) model = "softmax";
-  else if (!text.has(last) && ys.every((v) => v === 0 || v === 1)) model = "logistic";
-  if (preferred === "softmax" && nums.length >= 2) model = "softmax";
-  const ycol = model === "softmax" ? (text.size ? [...text].pop() : last) : nums[nums.length - 1];
-  const xs = nums.filter((i) => i !== ycol);
-  return { model, xcol: xs[0] ?? 0, x2col: xs[1] ?? xs[0] ?? 0, ycol };
 }
 
 async function boot() {
@@ -213,6 +197,13 @@ async function boot() {
       const perRow = JSON.stringify(resp.table.slice(0, 50)).length / Math.min(50, resp.table.length);
       const { table, kept } = fitRows(resp.table, Math.max(2, Math.floor(MESSAGE_BUDGET / perRow)));
       state.csv = { columns: resp.columns, rows: resp.rows, table, kept, labels: resp.labels || [], ...csvDefaults(resp, state.csvModel) };
+      // A shared link's column choices apply to the file it was made with (when they fit).
+      const cols = state.csvColumns;
+      if (cols && cols.every((c) => c < resp.columns.length)) {
+        Object.assign(state.csv, { model: state.csvModel || state.csv.model, xcol: cols[0], x2col: cols[1], ycol: cols[2] });
+      }
+      state.csvColumns = null;
+      state.csvModel = null;
       loadProblem();
     } catch (err) {
       panel.showCsvError(err);

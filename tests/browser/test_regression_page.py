@@ -342,3 +342,35 @@ def test_csv_with_class_labels_runs_softmax(page, live_server, tmp_path):
     assert [e for e in watch.errors if "422" not in e] == []
     assert watch.external == []
     assert page.evaluate("() => window.__csp") == []
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "projector"), [((1280, 800), "en", False), ((1024, 768), "id", True)]
+)
+def test_twin_screenshot(page, live_server, size, lang, projector):
+    """The twin view from a shared link, in both languages and projector mode, for a look."""
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}');"
+        f"localStorage.setItem('lereng.projector', '{1 if projector else 0}');"
+    )
+    watch = PageWatch(page, live_server.url)
+    view = "landscape" if width < 1100 else "data"
+    page.goto(f"{live_server.url}/regression?p=logistic&twin=1&view={view}&sps=60")
+    page.wait_for_function(loaded("logistic"), timeout=20_000)
+    assert page.evaluate("() => document.documentElement.lang") == lang
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 80", timeout=20_000)
+    page.click("#play-button")
+    page.wait_for_function("() => document.getElementById('play-button').dataset.state === 'play'")
+    page.wait_for_timeout(400)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"regression-twin-{lang}-{width}x{height}.png"))
+    # Both landscapes keep a usable height even on a projector at 1024 x 768.
+    for div in ("land-plot", "land-plot-twin"):
+        box = page.locator(f"#{div}").bounding_box()
+        assert box is not None and box["height"] >= 150, (div, box)
+    box = page.locator("#reset-button").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height
+    assert_clean(page, watch)
