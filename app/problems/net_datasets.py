@@ -7,6 +7,7 @@ regression), so 0.5 blurs any boundary but keeps the shape recognisable.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ class NetData:
     # set's mean and standard deviation for CSV data, whose units can be anything.
     shift: tuple[float, float] = (0.0, 0.0)
     scale: tuple[float, float] = (1.0, 1.0)
+    # A CSV file's text class labels, in class order (class k is class_names[k]).
+    class_names: tuple[str, ...] | None = None
 
 
 def _spread(rng: np.random.Generator, x: np.ndarray, noise: float) -> np.ndarray:
@@ -230,4 +233,7 @@ def from_csv(
     else:
         kind, classes = "regression", 0
     _, split_rng = _streams(seed)
-    return split(x, y, kind, classes, test_fraction, split_rng, tuple(x_cols), standardise=True)
+    data = split(x, y, kind, classes, test_fraction, split_rng, tuple(x_cols), standardise=True)
+    if yi in table.labels:
+        data = dataclasses.replace(data, class_names=tuple(labels))
+    return data

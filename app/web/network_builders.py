@@ -98,6 +98,7 @@ def network_info(problem: NetworkProblem, spec: NetworkSpec) -> dict[str, Any]:
         "train": {"x": d.train.x.tolist(), "y": d.train.y.tolist()},
         "test": {"x": d.test.x.tolist(), "y": d.test.y.tolist()},
         "x_names": list(d.train.x_names),
+        "class_names": list(d.class_names) if d.class_names else None,
         "domain": [list(d.domain[0]), list(d.domain[1])],
         "heatmap": {"n": problem.heatmap_n, "every": problem.heatmap_every},
     }

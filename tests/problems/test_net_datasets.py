@@ -124,6 +124,7 @@ CSV = "a,b,label,value\n" + "\n".join(
 def test_csv_text_labels_regression_and_standardising():
     d = from_csv(CSV, ["a", "b"], "label", 0.25, 1, 100, 10_000)
     assert d.kind == "binary" and d.classes == 2 and d.train.x_names == ("a", "b")
+    assert d.class_names == ("no", "yes")
     x, y = _all(d)
     # Labels are sorted: "no" -> 0, "yes" -> 1, so odd a is class 1.
     np.testing.assert_array_equal(y, (x[:, 0] % 2).astype(int))

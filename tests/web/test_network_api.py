@@ -158,6 +158,15 @@ def test_run_refusals_name_the_field(client, change, field):
     assert out["detail"].startswith(field), out["detail"]
 
 
+def test_csv_network_with_text_labels(client):
+    rows = "\n".join(f"{i % 7},{i % 5},{'red' if (i % 7) > 3 else 'blue'}" for i in range(40))
+    csv = {"text": "u,v,colour\n" + rows, "x": ["u", "v"], "y": "colour"}
+    out = post(client, "/api/runs", json={**RUN, "network": {**NET, "dataset": "csv", "csv": csv}})
+    prob = out["problem"]
+    assert prob["task"] == "binary" and prob["class_names"] == ["blue", "red"]
+    assert prob["x_names"] == ["u", "v"] and len(prob["train"]["x"]) == 28
+
+
 def test_csv_errors_name_the_row(client):
     text = "a,b,c\n1,2,0\n3,x,1\n"
     csv = {"text": text, "x": ["a", "b"], "y": "c"}
