@@ -149,6 +149,9 @@ export function racerLabel(state, catalog, t) {
 // ---------------------------------------------------------------------------------------------
 // URL <-> state: the whole configuration (not the CSV's rows), so a set-up can be shared.
 
+/** The query keys this lab owns; any other (the shell's ?present=1) is left in the URL. */
+export const URL_KEYS = ["ds", "n", "noise", "test", "seed", "f", "h", "act", "loss", "l1", "l2", "opt", "bs", "hm", "steps", "sps", "dirs"];
+
 export function encodeState(state) {
   const p = new URLSearchParams();
   p.set("ds", state.dataset);

@@ -5,7 +5,9 @@ import * as api from "./api.js";
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady } from "./plots.js";
 import { DASHES, LAYER_COLOURS, NetworkPlots } from "./plots-network.js";
-import { applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, thinRows, trainRows } from "./network-state.js";
+import {
+  applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, thinRows, trainRows, URL_KEYS,
+} from "./network-state.js";
 import { formatNumber } from "./state.js";
 import { RaceStream } from "./stream.js";
 import { descentFields } from "./components/descent-fields.js";
@@ -109,7 +111,11 @@ async function boot() {
   $("#loss-log").checked = state.lossLog;
   $("#land-directions").value = state.directions;
 
-  const syncUrl = () => history.replaceState(null, "", `?${encodeState(state)}`);
+  const syncUrl = () => {
+    const q = new URLSearchParams(encodeState(state));
+    for (const [k, v] of new URLSearchParams(location.search)) if (!URL_KEYS.includes(k)) q.append(k, v);
+    history.replaceState(null, "", `?${q}`);
+  };
 
   function showClassKey(problem) {
     const key = $("#class-key");

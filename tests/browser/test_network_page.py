@@ -150,7 +150,7 @@ def test_configuration_round_trips_through_the_url(page, live_server):
     query = (
         "?ds=moons&n=300&noise=0.2&test=0.25&seed=7&f=x1,x2,x1x2,sin_x1&h=6,4,3&act=relu"
         "&loss=mse&l1=0.001&l2=0.01&opt=sgd:lr=0.1:momentum=0.9&bs=stochastic&hm=5"
-        "&steps=250&sps=80&dirs=pca"
+        "&steps=250&sps=80&dirs=pca&other=kept"
     )
     watch = open_lab(page, live_server, query, "moons")
     config = page.evaluate("() => window.__lereng.config()")
@@ -176,6 +176,7 @@ def test_configuration_round_trips_through_the_url(page, live_server):
         "() => window.__lereng.problem && window.__lereng.problem.hidden.length === 4", timeout=WAIT
     )
     assert "h=6%2C4%2C3%2C3" in page.url
+    assert "other=kept" in page.url  # keys of other code (the shell's present=1) stay
     config = page.evaluate("() => window.__lereng.config()")
     assert page.evaluate("() => window.__lereng.decode(location.search)") == config
     # The shared shortcuts drive this lab too: the right arrow steps exactly once.
