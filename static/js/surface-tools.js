@@ -57,10 +57,10 @@ export function mountSurfaceTools(deps) {
     step: () => deps.stepOnce(),
     mark: (marks) => plots.setMarks(marks),
   });
+  Object.defineProperty(hook, "predict", { get: () => predict.state, configurable: true });
   function stopPredict() {
     predict.stop();
     predictButton.setAttribute("aria-pressed", "false");
-    hook.predict = predict.state;
   }
   predictButton.addEventListener("click", () => {
     if (predict.active) {
@@ -70,7 +70,6 @@ export function mountSurfaceTools(deps) {
     deps.ensurePaused();
     predictButton.setAttribute("aria-pressed", "true");
     predict.start();
-    hook.predict = predict.state;
   });
   $("#predict-panel .predict-done").addEventListener("click", () => {
     stopPredict();
@@ -179,14 +178,12 @@ export function mountSurfaceTools(deps) {
     afterFrames() {
       showDiagnosis();
       predict.update();
-      hook.predict = predict.state;
     },
     done(msg) {
       if (log) log.finish(msg.runs);
       for (const s of msg.runs || []) if (diagnosers[s.i]) diagnosers[s.i].status = s.status;
       showDiagnosis();
       predict.stopped();
-      hook.predict = predict.state;
     },
     translate() {
       exportMenu.translate(exportItems());

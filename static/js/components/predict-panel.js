@@ -51,8 +51,10 @@ export function mountPredictPanel(el, { t, labels, entry, step, mark }) {
     el.dataset.phase = state.phase;
     next.hidden = state.phase !== "revealed";
     const e = entry(state.racer);
-    if (state.phase === "guess") {
-      prompt.textContent = e ? t("predict.prompt", { step: e.step + 1 }) : t("predict.waiting_start");
+    if (state.phase === "starting") {
+      prompt.textContent = t("predict.waiting_start");
+    } else if (state.phase === "guess") {
+      prompt.textContent = t("predict.prompt", { step: e.step + 1 });
     } else if (state.phase === "waiting") {
       prompt.textContent = t("predict.running");
     } else if (state.phase === "revealed") {
@@ -78,7 +80,8 @@ export function mountPredictPanel(el, { t, labels, entry, step, mark }) {
     state.distance = null;
     const e = entry(state.racer);
     state.base = e ? e.step : null;
-    state.phase = e && TERMINAL.has(e.status) ? "stopped" : "guess";
+    // "starting" until the run has sent the racer's current point: a guess needs a "from".
+    state.phase = !e ? "starting" : TERMINAL.has(e.status) ? "stopped" : "guess";
     mark(e ? { from: e.point } : null);
     show();
   }
@@ -122,7 +125,7 @@ export function mountPredictPanel(el, { t, labels, entry, step, mark }) {
     update() {
       if (!state.active) return;
       const e = entry(state.racer);
-      if (state.phase === "guess" && e && e.step !== state.base) {
+      if ((state.phase === "guess" || state.phase === "starting") && e && e.step !== state.base) {
         ready(); // the run moved without a guess (the step button): ask about the new point
         return;
       }
