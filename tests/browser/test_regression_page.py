@@ -374,3 +374,32 @@ def test_twin_screenshot(page, live_server, size, lang, projector):
     box = page.locator("#reset-button").bounding_box()
     assert box is not None and box["y"] + box["height"] <= height
     assert_clean(page, watch)
+
+
+def test_a_mangled_link_is_clamped_not_trusted(page, live_server):
+    """Every value from a link passes the same bounds as the page's own controls."""
+    watch = PageWatch(page, live_server.url)
+    query = (
+        "p=linear&d=n:1e99,seed:-5,slope:abc,noise:2.5,bogus:1&start=NaN,1"
+        "&r=nope:@v=batch;adam:@v=sideways:@k=-3:lr=999:betas=0.5/2;sgd:@v=minibatch:@k=12"
+        "&steps=-3&sps=1e9&twin=maybe&focus=99&axes=0,0"
+    )
+    page.goto(f"{live_server.url}/regression?{query}")
+    page.wait_for_function(loaded("linear"), timeout=20_000)
+    state = page.evaluate(
+        "() => { const s = window.__lereng.state; return {data: s.data.linear, start: s.starts.linear,"
+        " racers: s.racers.map(r => [r.name, r.variant, r.batchSize, r.hp]), steps: s.steps,"
+        " speed: s.speed, twin: s.twin, axes: s.axes}; }"
+    )
+    limits = page.evaluate("() => window.__lereng.config.limits")
+    assert state["data"]["n"] == 5000 and state["data"]["seed"] == 0
+    assert state["data"]["slope"] == 2 and state["data"]["noise"] == 2.5
+    assert state["start"] == [-2, -3]  # the default: NaN is no coordinate
+    # The unknown optimizer is dropped; Adam keeps the default variant, bounded lr and betas.
+    (adam, sgd) = state["racers"]
+    assert adam[0] == "adam" and adam[1] == "batch" and adam[3]["lr"] == 10
+    assert all(0 <= b < 1 for b in adam[3]["betas"])
+    assert sgd[1:3] == ["minibatch", 12]
+    assert state["steps"] == 300 and state["speed"] == limits["max_steps_per_second"]
+    assert state["twin"] is False and state["axes"] is None
+    assert_clean(page, watch)
