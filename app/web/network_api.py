@@ -142,16 +142,20 @@ def landscape(problem: NetworkProblem, body: LandscapeRequest) -> dict[str, Any]
     def loss32(pts: np.ndarray) -> np.ndarray:
         return problem.values(pts, np.float32)
 
-    z = plane_losses(loss32, center, d1, d2, a, a[start:stop])
     preview_axis = np.linspace(-span, span, PREVIEW_N)
-    preview = plane_losses(loss32, center, d1, d2, preview_axis, preview_axis)
+    # Far from the center float32 losses can overflow: a result (drawn as gaps), not a warning.
+    with np.errstate(all="ignore"):
+        z = plane_losses(loss32, center, d1, d2, a, a[start:stop])
+        preview = plane_losses(loss32, center, d1, d2, preview_axis, preview_axis)
+        center_loss = problem.values(center[None])[0]
+    z[~np.isfinite(z)] = np.nan
     return {
         "a": a.tolist(),
         "b": a.tolist(),
         "z": typed_array(z, "f4"),
         "rows": [start, stop],
         "span": span,
-        "center_loss": finite_or_none(problem.values(center[None])[0]),
+        "center_loss": finite_or_none(center_loss),
         "path": path.tolist(),
         "directions": body.directions,
         "label": label,

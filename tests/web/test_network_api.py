@@ -201,6 +201,17 @@ def test_landscape_work_is_bounded(client):
     assert out["detail"].startswith("rows: this network and data allow at most")
 
 
+def test_landscape_far_out_overflows_to_gaps(client):
+    net = {"dataset": "sine", "activation": "linear", "hidden": [16] * 6}
+    run = post(client, "/api/runs", json={**RUN, "network": net, "steps": 2})
+    center = run["runs"][0]["points"][-1]
+    body = {"network": net, "center": center, "n": 11, "span": 1000}
+    out = post(client, "/api/network/landscape", json=body)
+    z = decode(out["z"])
+    assert np.isnan(z).any() and not np.isinf(z).any()
+    assert out["center_loss"] == pytest.approx(run["runs"][0]["losses"][-1])
+
+
 def test_nan_in_center_is_refused(client, run):
     center = run["runs"][0]["points"][-1]
     raw = json.dumps({"network": NET, "center": center}).replace(str(center[0]), "NaN", 1)
