@@ -3,7 +3,7 @@
 // Loss Function (auto follows the task; the server's note on a mismatch), L1/L2, heatmap cadence.
 // Emits change-network {patch}, upload-csv {file}, choose-csv {x: [i, j], y}.
 
-import { defaultLoss, FEATURE_LABELS, FEATURES, UI_LIMITS } from "../network-state.js";
+import { defaultLoss, FEATURE_LABELS, FEATURES, taskOf, UI_LIMITS } from "../network-state.js";
 import { emit, h } from "./emit.js";
 
 export function mountNetworkControls(root, { t, limits }) {
@@ -102,6 +102,8 @@ export function mountNetworkControls(root, { t, limits }) {
       $("#net-seed").value = String(state.seed);
       $("#net-activation").value = state.activation;
       $("#net-loss").value = state.loss || "";
+      // Cross-entropy needs class labels: not offered for a regression target.
+      for (const o of $("#net-loss").options) o.disabled = taskOf(state) === "regression" && (o.value === "bce" || o.value === "ce");
       $("#net-loss-auto").textContent = t("net.loss_auto", { loss: t(`net.loss_short_${defaultLoss(state)}`) });
       $("#net-l1").value = String(state.l1);
       $("#net-l2").value = String(state.l2);
