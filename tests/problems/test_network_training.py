@@ -138,3 +138,26 @@ def test_a_race_in_permuted_rows_matches_each_racer_alone():
             assert ("heatmap" in a.extra) == ("heatmap" in b.extra)
             if "heatmap" in b.extra:
                 assert a.extra["heatmap"][i] == b.extra["heatmap"][0]
+
+
+class _Bowl:
+    """f(x) = |x|^2 with the Run's two optional hooks, to pin them down apart from networks."""
+
+    dim = 2
+    light_frames = True
+
+    def value_and_grad(self, points):
+        return (points * points).sum(axis=1), 2 * points
+
+    def frame_extras(self, rec):
+        return {"norm": [float(np.linalg.norm(p)) for p in rec.points]}
+
+
+def test_run_hooks_are_generic():
+    run = Run(_Bowl(), make_racers([{"name": "sgd", "lr": 0.25}]), [2.0, 0.0], 3)
+    frames = [frame_of(r) for r in run.records()]
+    # x halves every step: 2, 1, 0.5, 0.25.
+    assert [f["racers"][0]["norm"] for f in frames] == [2.0, 1.0, 0.5, 0.25]
+    assert set(frames[1]["racers"][0]) == {"i", "point", "loss", "status", "norm"}
+    out = collect(Run(_Bowl(), make_racers([{"name": "sgd", "lr": 0.25}]), [2.0, 0.0], 3))[0]
+    assert out["norm"] == [2.0, 1.0, 0.5, 0.25] and "velocity" not in out
