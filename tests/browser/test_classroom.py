@@ -400,3 +400,27 @@ def test_screenshots(browser, live_server, mode, size):
         assert page.evaluate(SIZES_JS)["clipped"] == []
         assert_clean(page, watch)
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "columns look separated by semicolons: use commas"),
+        ("id", "kolom tampaknya dipisah titik koma (;): gunakan koma"),
+    ],
+)
+def test_csv_refusal_in_the_page_language(browser, live_server, lang, expected):
+    context, page, watch = open_page(browser, live_server, "/regression", lang=lang)
+    page.wait_for_function(READY, timeout=20_000)
+    page.select_option("#problem-select", "csv")
+    page.set_input_files(
+        "#csv-input",
+        files=[{"name": "semi.csv", "mimeType": "text/csv", "buffer": b"a;b\n1;2\n3;4\n"}],
+    )
+    page.wait_for_selector("#csv-error:not([hidden])", timeout=20_000)
+    text = page.locator("#csv-error").inner_text()
+    assert text.startswith(CATALOGS[lang]["reg.csv_bad_row"].format(row=1))
+    assert text.endswith(expected)
+    watch.errors = [e for e in watch.errors if "422" not in e]
+    assert_clean(page, watch)
+    context.close()
