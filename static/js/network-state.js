@@ -183,7 +183,8 @@ function num(p, key, lo, hi, fallback, integer = false) {
   return x;
 }
 
-/** A state from a query string over the defaults; anything unknown or out of range is ignored. */
+/** A state from a query string over the defaults: unknown values are ignored, numbers are
+ * clamped to the ranges the controls offer (the server checks its own limits again). */
 export function decodeState(search, base, catalog, limits) {
   const p = new URLSearchParams(search);
   const s = { ...base, racer: { ...base.racer, hp: { ...base.racer.hp } } };

@@ -308,4 +308,15 @@ def test_state_logic(page, live_server):
     assert got["W1"] == [[0, 1, 2], [3, 4, 5]] and got["b1"] == [6, 7, 8]
     assert got["W2"] == [[9], [10], [11]]
     assert got["thin"] == {"table": [[0], [2], [5], [7]], "kept": 4}
+    # A hand-edited link: nonsense is ignored, numbers are clamped to what the controls offer.
+    plain = page.evaluate("() => window.__lereng.decode('')")
+    odd = page.evaluate(
+        "() => window.__lereng.decode('?h=99,2&act=evil&n=-5&f=&opt=nosuch:lr=1&bs=0"
+        "&steps=99999999&noise=7&test=0&hm=abc&dirs=up')"
+    )
+    max_steps = page.evaluate(
+        "() => JSON.parse(document.getElementById('config').textContent).limits.max_steps"
+    )
+    expected = {**plain, "n": 10, "steps": max_steps, "noise": 0.5, "testFraction": 0.1}
+    assert odd == expected
     assert_clean(page, watch)
