@@ -164,8 +164,9 @@ export class LandView {
     return {
       data: [{ type: "surface", x: L.x, y: L.y, z: L.rows, colorscale: "Viridis", showscale: false, opacity: 0.92, hovertemplate: `${L.names[0]} %{x:.3g}, ${L.names[1]} %{y:.3g}<extra>${escapeHtml(t("reg.click_start"))}</extra>` }, ...this.pathTraces(true)],
       layout: {
-        ...baseLayout(p), margin: { l: 0, r: 0, t: 0, b: 0 }, uirevision: "regression-3d",
-        scene: { xaxis: ax(L.names[0], L.range[0]), yaxis: ax(L.names[1], L.range[1]), zaxis: ax(L.log ? t("reg.colour_log") : "loss"), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: { x: -1.15, y: -1.25, z: 0.95 } } },
+        // Half-width cells (twin mode) need the camera further out to keep the box in view.
+        ...baseLayout(p), margin: { l: 0, r: 0, t: 0, b: 0 }, uirevision: this.host.twin ? "regression-3d-twin" : "regression-3d",
+        scene: { xaxis: ax(L.names[0], L.range[0]), yaxis: ax(L.names[1], L.range[1]), zaxis: ax(L.log ? t("reg.colour_log") : "loss"), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: this.host.twin ? { x: -1.45, y: -1.6, z: 1.15 } : { x: -1.15, y: -1.25, z: 0.95 } } },
       },
     };
   }
