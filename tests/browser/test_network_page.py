@@ -320,3 +320,21 @@ def test_state_logic(page, live_server):
     expected = {**plain, "n": 10, "steps": max_steps, "noise": 0.5, "testFraction": 0.1}
     assert odd == expected
     assert_clean(page, watch)
+
+
+def test_a_change_while_training_restarts_and_keeps_playing(page, live_server):
+    watch = open_lab(page, live_server, "?ds=circle&steps=2000&sps=60")
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 10", timeout=WAIT)
+    page.click("#layers-plus")
+    page.wait_for_function(
+        "() => window.__lereng.problem.hidden.length === 3 && window.__lereng.step >= 10",
+        timeout=WAIT,
+    )
+    assert page.evaluate("() => window.__lereng.race.steps[0]") == 0  # a fresh run
+    assert page.locator("#play-button").get_attribute("data-state") == "pause"
+    page.click("#play-button")
+    page.wait_for_function(
+        "() => document.getElementById('play-button').dataset.state === 'play'", timeout=WAIT
+    )
+    assert_clean(page, watch)

@@ -172,10 +172,12 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
   // clicks the run buttons above.
 
   return {
-    /** The configuration changed: drop the run and preview the new one. */
+    /** The configuration changed: drop the run and start the new one, playing if the old one
+     * was (as TensorFlow Playground does), else as a paused preview. */
     restart() {
+      const play = Boolean(race && race.playing && !race.done);
       if (race && !race.done) stream.stop();
-      start();
+      start({ play });
     },
     get race() {
       return race;
