@@ -67,6 +67,19 @@ export function hasKey(key) {
 }
 
 /**
+ * Text the server writes in English (a surface's note, a hyperparameter's description): the
+ * first of `keys` the current catalog has, else the English text itself. English pages always
+ * show the server's words, so the catalogs cannot drift from them unnoticed (the catalog test
+ * compares them).
+ */
+export function localText(english, ...keys) {
+  if (current === "en") return english;
+  const cat = catalogs[current] || {};
+  const key = keys.find((k) => k && k in cat);
+  return key ? cat[key] : english;
+}
+
+/**
  * A server refusal in the page's language. The server writes `message` (or `detail`) in English
  * and adds a stable `code` with its `params` (app/web/error_codes.py); English pages show the
  * server's sentence as is, other languages show `err.<code>` from their catalog, and any code

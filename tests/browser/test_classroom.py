@@ -329,6 +329,10 @@ def test_concept_hints_toggle_by_mouse_and_keyboard(browser, live_server):
     page.keyboard.press("Enter")
     assert lr.get_attribute("aria-expanded") == "false"
     assert page.locator(f"#{target}").is_hidden()
+    # Hyperparameter tooltips come from the server in English and show in Indonesian.
+    assert (
+        page.locator(".lr-row .hp-name").first.get_attribute("title") == CATALOGS["id"]["hpdesc.lr"]
+    )
     # The surface's own explanation beside the Loss Function picker.
     page.click("button[aria-controls='hint-surface']")
     assert page.locator("#hint-surface").inner_text() == CATALOGS["id"]["hint.surface"]

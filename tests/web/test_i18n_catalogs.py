@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.engine.optim.registry import OPTIMIZERS
 from app.main import create_app
 from app.problems.datasets import CsvError, read_csv
 from app.problems.expression import ExpressionError, parse_formula
@@ -240,3 +241,12 @@ def test_template_labels_and_tooltips_are_translated() -> None:
                 if set(_words(value[1])) - SAME_IN_BOTH - MATH_WORDS:
                     untranslated.append(f"{path.name}: {tag[:80]}")
     assert untranslated == []
+
+
+def test_every_hyperparameter_description_has_a_key() -> None:
+    """Tooltips of the optimizer cards: the English catalog text is the registry's own."""
+    for opt, spec in OPTIMIZERS.items():
+        for hp in spec.hyperparameters:
+            key = next(k for k in (f"hpdesc.{opt}.{hp.name}", f"hpdesc.{hp.name}") if k in EN)
+            assert EN[key] == hp.description, (opt, hp.name)
+            assert ID[key] != hp.description

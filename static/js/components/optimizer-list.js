@@ -9,6 +9,7 @@ import {
 } from "../state.js";
 import { emit, h } from "./emit.js";
 import { conceptHint } from "./help.js";
+import { localText } from "../i18n.js";
 
 const LR_MIN = 1e-5;
 // Hyperparameters with a "?" explanation (catalog hint.<name>); eps is explained with betas.
@@ -39,6 +40,9 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
     const last = list.lastElementChild && list.lastElementChild.querySelector("select");
     if (last) last.focus();
   });
+
+  /** The server's English description, or the catalog's (hpdesc.<optimizer>.<name>, hpdesc.<name>). */
+  const describe = (spec, hp) => localText(hp.description, `hpdesc.${spec.id}.${hp.name}`, `hpdesc.${hp.name}`);
 
   function bounds(hp) {
     const lo = hp.min === null || hp.min === undefined ? "" : `${hp.min_open ? ">" : "≥"} ${formatNumber(hp.min)}`;
@@ -123,7 +127,7 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
       rows.push(
         h("div", { class: "lr-row" },
           h("span", { class: "hp-name-row" },
-            h("span", { class: "hp-name", title: lrSpec.description, text: t("optimizers.lr") }),
+            h("span", { class: "hp-name", title: describe(spec, lrSpec), text: t("optimizers.lr") }),
             hint.button),
           slider,
           box),
@@ -132,7 +136,7 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
     }
     const others = spec.hyperparameters.filter((x) => x.name !== "lr");
     const fields = others.flatMap((hp) => {
-      const title = `${hp.description}${bounds(hp) ? ` (${bounds(hp)})` : ""}`;
+      const title = `${describe(spec, hp)}${bounds(hp) ? ` (${bounds(hp)})` : ""}`;
       if (!HINTED.has(hp.name)) return [field(hp, title)];
       const hint = conceptHint(hp.name, t);
       const el = field(hp, title, hint.button);

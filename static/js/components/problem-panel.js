@@ -1,4 +1,4 @@
-import { hasKey } from "../i18n.js";
+import { localText } from "../i18n.js";
 import { formatNumber } from "../state.js";
 import { emit, h } from "./emit.js";
 
@@ -24,8 +24,7 @@ export function mountProblemPanel(el, { functions, limits, t }) {
   /** The surface's note in the page's language (catalog note.<id>), else the server's English. */
   function showNote() {
     const info = shownInfo;
-    let text = info && info.note ? info.note : "";
-    if (text && info.note_key && hasKey(info.note_key)) text = t(info.note_key);
+    const text = info && info.note ? localText(info.note, info.note_key) : "";
     note.textContent = text;
     note.hidden = !text;
   }
