@@ -144,8 +144,8 @@ class LogisticRegression(DataProblem):
         super().__init__(data)
         self.loss_name = loss
         self.racer_losses = list(racer_losses) if racer_losses else None
-        # Which rows of value_and_grad's points use BCE, in the run's internal row order.
-        self._bce_rows: np.ndarray | None = None
+        # The rows of value_and_grad's points on each loss, in the run's internal row order.
+        self._rows: dict[str, np.ndarray] | None = None
 
     def bind_rows(self, order: np.ndarray) -> None:
         """Called by Run: internal row r holds racer order[r]."""
@@ -153,7 +153,8 @@ class LogisticRegression(DataProblem):
             return
         if len(order) != len(self.racer_losses):
             raise ValueError("give one loss per racer")
-        self._bce_rows = np.array([[self.racer_losses[i] == "bce"] for i in order], dtype=float)
+        own = np.array([self.racer_losses[i] for i in order])
+        self._rows = {name: np.flatnonzero(own == name) for name in self.LOSSES}
 
     def _logits(self, theta: Tensor) -> Tensor:
         return theta[:, 0:1] * self.data.x + theta[:, 1:2]
@@ -170,17 +171,21 @@ class LogisticRegression(DataProblem):
     def value_and_grad(
         self, points: np.ndarray, weights: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        mask = self._bce_rows
-        if mask is None or len(points) != len(mask):
+        rows = self._rows
+        if rows is None or sum(r.size for r in rows.values()) != len(points):
             return super().value_and_grad(points, weights)
-        theta = Tensor(points, requires_grad=True)
-        z = self._logits(theta)
-        # Both losses for every row, each kept where its racer uses it: the masks are exact
-        # 0s and 1s, so each row's value and gradient are those of its own loss alone.
-        per = self._loss("bce", z) * mask + self._loss("mse", z) * (1.0 - mask)
-        loss = self._reduce(per, weights)
-        loss.backward(np.ones(loss.shape))
-        return np.array(loss.data), np.array(theta.grad)
+        # Particles are independent: each loss's rows go through their own graph, so every
+        # racer's value and gradient are exactly those of its loss alone.
+        values, grads = np.empty(len(points)), np.empty(points.shape)
+        for name, idx in rows.items():
+            if idx.size == 0:
+                continue
+            theta = Tensor(points[idx], requires_grad=True)
+            per = self._loss(name, self._logits(theta))
+            loss = self._reduce(per, None if weights is None else weights[idx])
+            loss.backward(np.ones(loss.shape))
+            values[idx], grads[idx] = loss.data, theta.grad
+        return values, grads
 
 
 class SoftmaxRegression(DataProblem):
