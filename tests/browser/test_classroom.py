@@ -390,9 +390,9 @@ def test_axe_finds_no_serious_violation(browser, live_server, path, mode):
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1280, 800), (1920, 1080)], ids=str)
-@pytest.mark.parametrize("mode", ["en", "id", "projector-id"])
+@pytest.mark.parametrize("mode", ["en", "id", "projector-en", "projector-id"])
 def test_screenshots(browser, live_server, mode, size):
-    lang = "en" if mode == "en" else "id"
+    lang = "id" if mode.endswith("id") else "en"
     query = "?present=1" if mode.startswith("projector") else ""
     SCREENSHOTS.mkdir(exist_ok=True)
     for path in ("/", "/regression"):
