@@ -37,7 +37,7 @@ export function dataFigure(data, racers, { s, t, focus, batch, axis, baseLayout 
       const idx = data.y.map((v, i) => (v === c ? i : -1)).filter((i) => i >= 0);
       const name = data.class_names ? escapeHtml(data.class_names[c]) : `${t("reg.class")} ${c + 1}`;
       traces.push({
-        type: "scatter", mode: "markers", name,
+        type: "scatter", mode: "markers", name, showlegend: true,
         x: idx.map((i) => x1[i]), y: idx.map((i) => x2[i]),
         marker: { color: CLASS_COLOURS[c], symbol: CLASS_SYMBOLS[c], size: s.marker + 2, line: { color: "#fff", width: 1 } },
         hovertemplate: `${name}<br>x₁ %{x:.3f}, x₂ %{y:.3f}<extra></extra>`,
@@ -46,6 +46,10 @@ export function dataFigure(data, racers, { s, t, focus, batch, axis, baseLayout 
     if (batch) traces.push(batchRing(batch.map((i) => x1[i]), batch.map((i) => x2[i]), s));
     layout.xaxis = axis(data.x_names[0] || "x₁", rx);
     layout.yaxis = axis(data.x_names[1] || "x₂", ry);
+    // Which colour is which class (a CSV file's own labels): a one-line key above the plot.
+    layout.showlegend = true;
+    layout.legend = { orientation: "h", x: 0, xanchor: "left", y: 1, yanchor: "bottom", font: { size: s.small }, bgcolor: "rgba(0,0,0,0)" };
+    layout.margin = { ...s.margin, t: s.small + 16 };
     return { data: traces, layout };
   }
   const rx = extent(data.x);
@@ -78,7 +82,7 @@ export function dataFigure(data, racers, { s, t, focus, batch, axis, baseLayout 
 
 function batchRing(x, y, s) {
   return {
-    type: "scatter", mode: "markers", name: "batch", x, y, hoverinfo: "skip",
+    type: "scatter", mode: "markers", name: "batch", x, y, hoverinfo: "skip", showlegend: false,
     marker: { symbol: "circle-open", size: s.marker + 10, color: "#E69F00", line: { width: 2.5, color: "#E69F00" } },
   };
 }
@@ -97,7 +101,7 @@ function regions(theta, k, rx, ry) {
   }
   return {
     type: "heatmap", x: xs, y: ys, z, zmin: -0.5, zmax: k - 0.5, colorscale: scale,
-    opacity: 0.22, showscale: false, hoverinfo: "skip",
+    opacity: 0.22, showscale: false, hoverinfo: "skip", showlegend: false,
   };
 }
 
