@@ -1,5 +1,7 @@
 """The regression lab in real headless Chromium: every problem loads and races, the data view
-follows the run, the landscape shows every racer's path, CSV files load or are refused inline.
+follows the run, the landscape shows every racer's path, CSV files load (softmax on text class
+labels too) or are refused inline, the MSE twin races beside the cross-entropy model, a click
+on the landscape moves the start, and a link reproduces the whole run bit for bit.
 
 Waits go through page.wait_for_function on the page's hook (window.__lereng); predicates are
 arrow functions because the page's CSP forbids string eval.
