@@ -8,7 +8,7 @@ const INK = "#1d2330";
 export function markTraces(marks, { scale, t }) {
   if (!marks) return [];
   const out = [];
-  const text = (label) => ({ mode: "markers+text", text: [label], textposition: "top center", textfont: { size: scale.small + 1, color: "#ffffff" } });
+  const text = (label) => ({ mode: "markers+text", text: [label], textposition: "top center", textfont: { size: scale.small + 1, color: "#ffffff", shadow: "auto" } });
   if (marks.from && !marks.guess) {
     out.push({
       type: "scatter",

@@ -149,7 +149,8 @@ export function mountSurfaceTools(deps) {
       const opt = { ...body.optimizers[i] };
       delete opt.lr;
       const key = JSON.stringify(opt);
-      if (!seen.has(key)) seen.set(key, { opt, label: r.label.split(", lr")[0] });
+      // "SGD, lr 0.001, momentum 0.9" -> "SGD, momentum 0.9": the lr is the x axis now.
+      if (!seen.has(key)) seen.set(key, { opt, label: r.label.replace(/, lr [^,]+/, "") });
     });
     const list = [...seen.values()];
     sweep.open({ request: { ...body, optimizers: list.map((x) => x.opt) }, labels: list.map((x) => x.label) });

@@ -69,14 +69,16 @@ export function mountSweepPanel(el, { t, postSweep, projector }) {
         marker: { symbol: s.symbol, size: big ? 10 : 7, color: s.color },
         hovertemplate: `<b>${name}</b><br>lr %{x:.3g}<br>${t("sweep.final_loss")} %{y:.4g}<extra></extra>`,
       });
-      // Diverged rates: an x on the top edge, labelled in the hover, so they are not missed.
+      // Diverged rates: a row of x marks above the chart, one row per optimizer so none
+      // hides another, labelled in the legend and the hover.
       const div = result.lrs.filter((_, k) => c.status[k] === "diverged");
+      const row = result.curves.length > 1 ? 0.3 + (1.4 * i) / (result.curves.length - 1) : 1;
       data.push({
         type: "scatter",
         mode: "markers",
         name: `${name}: ${t("sweep.diverged")}`,
         x: div,
-        y: div.map(() => 1),
+        y: div.map(() => row),
         yaxis: "y2",
         showlegend: div.length > 0,
         marker: { symbol: "x-thin-open", size: big ? 16 : 12, color: s.color, line: { width: big ? 3 : 2, color: s.color } },
@@ -90,8 +92,8 @@ export function mountSweepPanel(el, { t, postSweep, projector }) {
         margin: { l: big ? 100 : 70, r: 20, t: 30, b: big ? 70 : 50 },
         paper_bgcolor: "rgba(0,0,0,0)",
         xaxis: { type: "log", title: { text: t("sweep.lr_axis") }, exponentformat: "power" },
-        yaxis: { type: "log", title: { text: t("sweep.loss_axis", { steps: result.steps }) }, exponentformat: "power", domain: [0, 0.9] },
-        yaxis2: { domain: [0.92, 1], range: [0, 2], showticklabels: false, showgrid: false, zeroline: false, fixedrange: true },
+        yaxis: { type: "log", title: { text: t("sweep.loss_axis", { steps: result.steps }) }, exponentformat: "power", domain: [0, 0.86] },
+        yaxis2: { domain: [0.88, 1], range: [0, 2], showticklabels: false, showgrid: false, zeroline: false, fixedrange: true },
         legend: { orientation: "h", y: -0.25, yanchor: "top", x: 0 },
         hovermode: "closest",
       },
