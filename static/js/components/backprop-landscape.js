@@ -5,7 +5,7 @@ import { decodeTyped } from "../plots.js";
 
 const Plotly = () => window.Plotly;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
-const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false, staticPlot: true };
+const CONFIG = { displaylogo: false, responsive: false, displayModeBar: false, scrollZoom: false, staticPlot: true };
 
 function sizes(projector) {
   return projector
@@ -51,7 +51,9 @@ export function mountLandscape(div) {
       }
       const axis = (title, range) => ({ title: { text: title, font: { size: s.font } }, range, tickfont: { size: s.font - 1 },
         zeroline: false, showgrid: false });
+      // sized from the box itself: the grid gives it its height, Plotly's default would not fit
       const layout = {
+        width: Math.max(120, div.clientWidth), height: Math.max(120, div.clientHeight),
         margin: s.margin, showlegend: false, font: { family: FONT, size: s.font }, annotations,
         xaxis: axis(land.axes[0], [land.x[0], land.x[land.x.length - 1]]),
         yaxis: axis(land.axes[1], [land.y[0], land.y[land.y.length - 1]]),
@@ -62,7 +64,9 @@ export function mountLandscape(div) {
       div.dataset.point = drawn.join(",");
     },
     resize() {
-      if (Plotly() && div.data) Plotly().Plots.resize(div);
+      if (Plotly() && div.data) {
+        Plotly().relayout(div, { width: Math.max(120, div.clientWidth), height: Math.max(120, div.clientHeight) });
+      }
     },
   };
 }
