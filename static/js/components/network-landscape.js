@@ -24,12 +24,22 @@ export function mountNetworkLandscape(panel, { plots, t, hook }) {
   let generation = 0;
   let shown = null; // {label, step, directions}
 
+  /** Which directions, in the page's language (the server's English label as a fallback). */
+  function directionsText(info) {
+    if (info.directions === "pca" && Array.isArray(info.explained)) {
+      const [a, b] = info.explained.map((v) => Math.round(100 * v));
+      return t("net.land_label_pca", { a, b });
+    }
+    if (info.directions === "random") return t(/bias/.test(info.label || "") ? "net.land_label_random_bias" : "net.land_label_random");
+    return info.label || "";
+  }
+
   function showTitle() {
     if (!shown) {
       title.textContent = t("net.land_empty");
       return;
     }
-    title.textContent = t("net.land_title", { label: shown.label, step: shown.step });
+    title.textContent = t("net.land_title", { label: directionsText(shown), step: shown.step });
   }
 
   function showError(message) {
@@ -67,7 +77,7 @@ export function mountNetworkLandscape(panel, { plots, t, hook }) {
         progress.value += 1;
       }
       const grid = landscapeGrid({ ...last, a: Array.from(decodeTyped(last.a)), b: Array.from(decodeTyped(last.b)), z });
-      shown = { label: last.label, step, directions: last.directions };
+      shown = { label: last.label, step, directions: last.directions, explained: last.explained };
       showTitle();
       plots.setLandscape(grid);
       hook.landscapes = (hook.landscapes || 0) + 1;
