@@ -72,8 +72,14 @@ function render() {
   $("#bp-back").disabled = state.cursor === 0 && passes.length === 0;
   $("#bp-next").querySelector("[data-i18n]").textContent = step.phase === "update" ? t("bp.next_pass") : t("bp.next");
   explain.show(graph, state.cursor);
-  if (selected) panel.show(graph, selected, show);
-  else panel.hide();
+  if (selected) {
+    panel.show(graph, selected, show);
+    // the panel sits on the side away from the clicked node, so the node stays in view
+    const node = $(`#bp-graph [data-id="${selected}"]`);
+    const box = $(".bp-graph-box").getBoundingClientRect();
+    const r = node ? node.getBoundingClientRect() : box;
+    $("#bp-node-panel").classList.toggle("on-left", r.left + r.width / 2 > box.left + box.width / 2);
+  } else panel.hide();
   drawLandscape(show.updated);
   history.replaceState(null, "", `${location.pathname}?${toQuery(state)}`);
 }
