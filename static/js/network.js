@@ -132,6 +132,13 @@ async function boot() {
     key.replaceChildren(...parts);
   }
 
+  /** The server's note on a loss that does not fit the task, in the page's language. */
+  function lossNote(problem) {
+    if (!problem.loss_note) return null;
+    const key = { mse: "net.note_mse", ce: "net.note_ce_binary", bce: "net.note_bce_multi" }[problem.loss];
+    return key ? t(key, { classes: problem.classes }) : problem.loss_note;
+  }
+
   const DASH_GLYPH = { solid: "━", dash: "╍", dot: "┈", dashdot: "━·", longdash: "━ ━", longdashdot: "━ ·" };
   /** Line keys over the curves: train / test (and the objective with L1/L2), one per layer. */
   function showCurveKeys(problem) {
@@ -172,7 +179,7 @@ async function boot() {
       showMessage("");
       $("#data-title").textContent = t(problem.task === "regression" ? "net.surface" : "net.boundary");
       $("#panel-acc").classList.toggle("is-muted", problem.task === "regression");
-      controls.showLossNote(problem.loss_note);
+      controls.showLossNote(lossNote(problem));
       showClassKey(problem);
       showCurveKeys(problem);
       const pretty = { x1: "x₁", x2: "x₂" };
@@ -256,6 +263,7 @@ async function boot() {
       $("#data-title").textContent = t(r.problem.task === "regression" ? "net.surface" : "net.boundary");
       showClassKey(r.problem);
       showCurveKeys(r.problem);
+      controls.showLossNote(lossNote(r.problem));
       showSummary(r.record, r.problem);
       diagram.translate(r.record && r.record.point);
     }

@@ -167,7 +167,8 @@ def test_configuration_round_trips_through_the_url(page, live_server):
     problem = page.evaluate("() => window.__lereng.problem")
     assert problem["hidden"] == [6, 4, 3] and problem["activation"] == "relu"
     assert problem["loss"] == "mse" and problem["loss_note"]
-    assert page.locator("#loss-note").is_visible()
+    # The server's note, shown in the page's language (here English: the same sentence).
+    assert page.locator("#loss-note").inner_text() == problem["loss_note"]
     assert page.locator("#layer-list li").count() == 3
     assert page.locator("#net-activation").input_value() == "relu"
     # A change through the controls reaches the URL, and the URL decodes to the new state.
