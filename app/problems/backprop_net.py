@@ -65,7 +65,7 @@ class NodeMeta:
     id: str
     label: str
     kind: str  # input | target | weight | bias | op | loss
-    row: float  # where it sits among the nodes of its column (the page spreads them evenly)
+    row: float  # its height in the drawing, in rows (the page keeps neighbours a row apart)
 
 
 @dataclass
