@@ -34,11 +34,12 @@ def loaded(problem: str) -> str:
 def open_lab(page, live_server, problem: str = "linear") -> PageWatch:
     watch = PageWatch(page, live_server.url)
     page.goto(f"{live_server.url}/regression")
-    page.wait_for_function(loaded("linear"), timeout=20_000)
+    # Generous: five helpers share two cores here, and a first load fetches Plotly's 4.8 MB.
+    page.wait_for_function(loaded("linear"), timeout=40_000)
     if problem != "linear":
         page.select_option("#problem-select", problem)
         # The CSV problem waits for its file.
-        page.wait_for_function(loaded("csv-empty" if problem == "csv" else problem), timeout=20_000)
+        page.wait_for_function(loaded("csv-empty" if problem == "csv" else problem), timeout=40_000)
     return watch
 
 
