@@ -9,16 +9,14 @@
 // The page model (what is drawn) lives here too, so a full rebuild (language, projector mode,
 // log toggle) can redraw everything from it.
 
-import { markTraces } from "./plots-marks.js";
+import { contourBaseFigure, overlayFigure } from "./plots-contour.js";
+import { lossFigure } from "./plots-loss.js";
+import { surfaceFigure } from "./plots-surface3d.js";
+import { BASE_CONFIG, FONT, INK, MUTED, scale } from "./plots-common.js";
 import { arrowEnds, inDomain, isFinitePoint, racerStyle, TERMINAL } from "./state.js";
 
 const Plotly = () => window.Plotly;
 
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
-const INK = "#1d2330";
-const MUTED = "#5b6478";
-const GRID = "#e3e7ef";
-const BASE_CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false };
 const PER_RACER_2D = 5; // path, head, gradient arrow, update arrow, divergence marker
 const FIXED_2D = 2; // minima, start
 const PER_RACER_3D = 2; // path, head
@@ -40,11 +38,6 @@ export function decodeTyped(value) {
   return new Ctor(bytes.buffer);
 }
 
-function scale(projector) {
-  return projector
-    ? { font: 22, small: 18, line: 4, head: 18, marker: 9, arrow: 3, arrowHead: 16, line3d: 9 }
-    : { font: 14, small: 12, line: 2, head: 12, marker: 6, arrow: 2, arrowHead: 11, line3d: 6 };
-}
 
 export class SurfacePlots {
   constructor(divs, { t, onPickStart }) {
@@ -196,388 +189,21 @@ export class SurfacePlots {
     };
   }
 
+  // Figures: built by plots-contour.js, plots-surface3d.js and plots-loss.js from this model.
   contourBaseFigure() {
-    const { land } = this;
-    const [[x0, x1], [y0, y1]] = land.domain;
-    const s = scale(this.projector);
-    const colorTitle = land.log ? this.t("plots.colour_log") : this.t("plots.colour_linear");
-    return {
-      data: [
-        {
-          type: "contour",
-          x: land.x,
-          y: land.y,
-          z: land.rows,
-          colorscale: "Viridis",
-          zmin: land.zlo,
-          zmax: land.zhi,
-          ncontours: 22,
-          contours: { coloring: "heatmap", showlines: true },
-          line: { width: this.projector ? 1.2 : 0.6, color: "rgba(255,255,255,0.45)" },
-          connectgaps: false,
-          hoverinfo: "skip",
-          colorbar: {
-            thickness: this.projector ? 18 : 12,
-            len: 1,
-            x: 1.02,
-            xanchor: "left",
-            outlinewidth: 0,
-            tickfont: { size: s.small },
-            title: { text: colorTitle, side: "right", font: { size: s.small } },
-          },
-        },
-      ],
-      layout: {
-        ...this.baseLayout(),
-        margin: this.margins(),
-        xaxis: this.axis("x", [x0, x1]),
-        yaxis: this.axis("y", [y0, y1]),
-        dragmode: false,
-      },
-    };
-  }
-
-  hoverTemplate(label) {
-    const t = this.t;
-    return (
-      `<b>${escapeHtml(label)}</b><br>${t("hover.step")} %{customdata[0]}<br>` +
-      "x %{x:.4f}, y %{y:.4f}<br>" +
-      `${t("hover.loss")} %{customdata[1]:.5g}<br>` +
-      "∇f (%{customdata[2]:.3g}, %{customdata[3]:.3g})<extra></extra>"
-    );
+    return contourBaseFigure(this);
   }
 
   overlayFigure() {
-    const { land } = this;
-    const [[x0, x1], [y0, y1]] = land.domain;
-    const s = scale(this.projector);
-    const minima = land.info.minima || [];
-    const data = [
-      {
-        type: "scatter",
-        mode: "markers",
-        name: this.t("plots.minimum"),
-        x: minima.map((m) => m[0]),
-        y: minima.map((m) => m[1]),
-        marker: { symbol: "star", size: s.head + 2, color: "#ffffff", line: { color: INK, width: 1.5 } },
-        hovertemplate: `${this.t("plots.minimum")}<br>x %{x:.4f}, y %{y:.4f}<extra></extra>`,
-        cliponaxis: false,
-      },
-      {
-        type: "scatter",
-        mode: "markers+text",
-        name: this.t("plots.start"),
-        x: this.start ? [this.start[0]] : [],
-        y: this.start ? [this.start[1]] : [],
-        text: [this.t("plots.start")],
-        textposition: this.start && this.start[1] > (y0 + y1) / 2 ? "bottom center" : "top center",
-        textfont: { color: "#ffffff", size: s.small },
-        marker: { symbol: "circle-open-dot", size: s.head + 8, color: "#ffffff", line: { width: s.line } },
-        hovertemplate: `${this.t("plots.start")}<br>x %{x:.4f}, y %{y:.4f}<extra></extra>`,
-        cliponaxis: false,
-      },
-    ];
-    for (const r of this.racers) {
-      const hover = this.hoverTemplate(r.label);
-      // A diverged path ends at its last finite point inside the view, where its marker is.
-      const pathEnd = r.status === "diverged" ? r.lastInViewIndex + 1 : r.xs.length;
-      const stopped = TERMINAL.has(r.status);
-      const head = r.status === "diverged" ? r.lastInView : r.head;
-      const arrows = stopped || !r.head || !this.showArrows
-        ? { grad: null, update: null }
-        : arrowEnds(r.head.point, r.head.grad, r.head.update, land.domain);
-      data.push(
-        {
-          type: "scatter",
-          mode: "lines",
-          name: r.label,
-          // Copies: Plotly keeps the arrays it is given, and extendTraces would then append
-          // onto the model's own arrays a second time.
-          x: r.xs.slice(0, pathEnd),
-          y: r.ys.slice(0, pathEnd),
-          customdata: r.custom.slice(0, pathEnd),
-          line: { color: r.color, width: s.line },
-          hovertemplate: hover,
-        },
-        {
-          type: "scatter",
-          mode: "markers",
-          name: r.label,
-          x: head ? [head.point[0]] : [],
-          y: head ? [head.point[1]] : [],
-          customdata: head ? [[head.step, head.loss, ...(head.grad || [null, null])]] : [],
-          marker: { symbol: r.symbol, size: s.head, color: r.color, line: { color: "#ffffff", width: 1.5 } },
-          hovertemplate: hover,
-          cliponaxis: false,
-        },
-        this.arrowTrace(r.head ? r.head.point : null, arrows.grad, INK, s.arrow * 0.75, s.arrowHead * 0.85),
-        this.arrowTrace(r.head ? r.head.point : null, arrows.update, r.color, s.arrow, s.arrowHead),
-        this.divergenceTrace(r),
-      );
-    }
-    // Marks go last: extendTraces addresses the racers' traces by index from the front.
-    data.push(...markTraces(this.marks, { scale: s, t: this.t }));
-    return {
-      data,
-      layout: {
-        ...this.baseLayout(),
-        margin: this.margins(),
-        xaxis: this.axis("", [x0, x1], { showticklabels: false, ticks: "", showline: false, mirror: false }),
-        yaxis: this.axis("", [y0, y1], { showticklabels: false, ticks: "", showline: false, mirror: false }),
-        dragmode: false,
-        hovermode: "closest",
-        hoverdistance: 12,
-        annotations: this.divergenceNotes(),
-      },
-    };
-  }
-
-  arrowTrace(from, to, color, width, headSize) {
-    const has = from && to;
-    return {
-      type: "scatter",
-      mode: "lines+markers",
-      x: has ? [from[0], to[0]] : [],
-      y: has ? [from[1], to[1]] : [],
-      customdata: has ? [null, null] : [], // extendTraces needs every extended attribute
-      line: { color, width },
-      // An arrowhead at the tip, pointing along the segment; no marker at the tail.
-      marker: { symbol: "arrow", angleref: "previous", size: [0, headSize], color, line: { width: 0 } },
-      hoverinfo: "skip",
-      cliponaxis: false,
-    };
-  }
-
-  divergenceTrace(r) {
-    const s = scale(this.projector);
-    const at = r.status === "diverged" ? r.lastInView || r.head : null;
-    const [[x0, x1], [y0, y1]] = this.land.domain;
-    let position = "top right";
-    if (at) {
-      const v = at.point[1] > (y0 + y1) / 2 ? "bottom" : "top";
-      const h = at.point[0] > (x0 + x1) / 2 ? "left" : "right";
-      position = `${v} ${h}`;
-    }
-    const text = at ? this.divergenceText(r) : "";
-    return {
-      type: "scatter",
-      mode: "markers",
-      x: at ? [at.point[0]] : [],
-      y: at ? [at.point[1]] : [],
-      text: at ? [text] : [], // shown by divergenceNotes() as a boxed label; here for hover
-      textposition: position,
-      marker: { symbol: "x-thin-open", size: s.head + 8, color: r.color, line: { width: s.line + 1, color: r.color } },
-      hovertemplate: `<b>${escapeHtml(r.label)}</b><br>${escapeHtml(text)}<extra></extra>`,
-      cliponaxis: false,
-    };
-  }
-
-  /** Boxed labels next to diverged racers' last points, kept inside the plot. */
-  divergenceNotes() {
-    const s = scale(this.projector);
-    const [[x0, x1], [y0, y1]] = this.land.domain;
-    const notes = [];
-    this.racers.forEach((r) => {
-      const at = r.status === "diverged" ? r.lastInView || r.head : null;
-      if (!at) return;
-      const right = at.point[0] < (x0 + x1) / 2;
-      const up = at.point[1] < (y0 + y1) / 2;
-      notes.push({
-        x: at.point[0],
-        y: at.point[1],
-        xref: "x",
-        yref: "y",
-        text: escapeHtml(this.divergenceShort(r)),
-        showarrow: true,
-        arrowhead: 0,
-        arrowwidth: 1.5,
-        arrowcolor: r.color,
-        ax: right ? 40 : -40,
-        ay: up ? -34 : 34,
-        xanchor: right ? "left" : "right",
-        font: { size: s.small + 1, color: INK },
-        bgcolor: "rgba(255,255,255,0.92)",
-        bordercolor: r.color,
-        borderwidth: 2,
-        borderpad: 3,
-      });
-    });
-    return notes;
-  }
-
-  /** On the plot the reason is kept when short ("loss overflow"); the legend has it all. */
-  divergenceShort(r) {
-    const reason = r.reason && r.reason.length <= 24 ? r.reason : "";
-    return this.t("plots.diverged_label", { step: r.stoppedAt ?? "?", reason }).replace(/: $/, "");
-  }
-
-  divergenceText(r) {
-    return this.t("plots.diverged_label", { step: r.stoppedAt ?? "?", reason: r.reason || "" }).replace(/: $/, "");
+    return overlayFigure(this);
   }
 
   surfaceFigure() {
-    const { land } = this;
-    const [[x0, x1], [y0, y1]] = land.domain;
-    const s = scale(this.projector);
-    const zTitle = land.log ? this.t("plots.z_log") : "f(x, y)";
-    const lift = () => this.z3(land.info.min_value ?? null);
-    const minima = land.info.minima || [];
-    const data = [
-      {
-        type: "surface",
-        x: land.mesh.x,
-        y: land.mesh.y,
-        z: land.mesh.rows,
-        colorscale: "Viridis",
-        cmin: land.zlo,
-        cmax: land.zhi,
-        showscale: false,
-        opacity: 0.85,
-        hoverinfo: "skip",
-        contours: { z: { show: false } },
-        lighting: { ambient: 0.75, diffuse: 0.6, specular: 0.1, roughness: 0.9 },
-      },
-      {
-        type: "scatter3d",
-        mode: "markers",
-        name: this.t("plots.minimum"),
-        x: minima.map((m) => m[0]),
-        y: minima.map((m) => m[1]),
-        z: minima.map(() => (Number.isFinite(land.info.min_value) ? lift() : land.zlo)),
-        marker: { symbol: "diamond", size: s.marker, color: "#ffffff", line: { color: INK, width: 1 } },
-        hovertemplate: `${this.t("plots.minimum")}<extra></extra>`,
-      },
-      {
-        type: "scatter3d",
-        mode: "markers",
-        name: this.t("plots.start"),
-        x: this.start ? [this.start[0]] : [],
-        y: this.start ? [this.start[1]] : [],
-        z: this.start ? [this.startZ()] : [],
-        marker: { symbol: "circle-open", size: s.head, color: "#ffffff", line: { color: "#ffffff", width: s.line } },
-        hovertemplate: `${this.t("plots.start")}<extra></extra>`,
-      },
-    ];
-    for (const r of this.racers) {
-      const head = r.status === "diverged" ? r.lastInView : r.head;
-      data.push(
-        {
-          type: "scatter3d",
-          mode: "lines",
-          name: r.label,
-          x: r.x3.slice(),
-          y: r.y3.slice(),
-          z: r.z3.slice(),
-          line: { color: r.color, width: s.line3d },
-          hoverinfo: "skip",
-          connectgaps: false,
-        },
-        {
-          type: "scatter3d",
-          mode: "markers",
-          name: r.label,
-          x: head && inDomain(head.point, land.domain) ? [head.point[0]] : [],
-          y: head && inDomain(head.point, land.domain) ? [head.point[1]] : [],
-          z: head && inDomain(head.point, land.domain) ? [this.z3(head.loss)] : [],
-          marker: { symbol: r.symbol, size: s.marker + 1, color: r.color, line: { color: "#ffffff", width: 1 } },
-          hovertemplate: `<b>${escapeHtml(r.label)}</b><extra></extra>`,
-        },
-      );
-    }
-    const axis3 = (title, range) => ({
-      title: { text: title, font: { size: s.small } },
-      range,
-      autorange: false,
-      tickfont: { size: s.small - 1 },
-      backgroundcolor: "#f4f6fa",
-      gridcolor: GRID,
-      showspikes: false,
-    });
-    return {
-      data,
-      layout: {
-        ...this.baseLayout(),
-        margin: { l: 0, r: 0, t: 0, b: 0 },
-        uirevision: "surface-lab", // the camera stays where the user left it
-        scene: {
-          xaxis: axis3("x", [x0, x1]),
-          yaxis: axis3("y", [y0, y1]),
-          zaxis: axis3(zTitle, [land.zlo, land.zhi + (land.zhi - land.zlo) * 0.03]),
-          aspectmode: "manual",
-          aspectratio: { x: 1, y: 1, z: 0.65 },
-          camera: { eye: { x: -1.05, y: -1.35, z: 1.45 } }, // high enough to see valley floors
-          dragmode: "orbit",
-        },
-      },
-    };
-  }
-
-  startZ() {
-    const { land } = this;
-    if (!this.start) return null;
-    // Nearest grid value under the start point.
-    const ix = nearest(land.x, this.start[0]);
-    const iy = nearest(land.y, this.start[1]);
-    const v = land.rows[iy] ? land.rows[iy][ix] : null;
-    return v === null || v === undefined ? land.zlo : v + (land.zhi - land.zlo) * 0.012;
+    return surfaceFigure(this);
   }
 
   lossFigure() {
-    const s = scale(this.projector);
-    const min = this.land && this.land.info.min_value;
-    const gapMode = this.lossLog && Number.isFinite(min);
-    const data = this.racers.map((r) => ({
-      type: "scatter",
-      mode: "lines",
-      name: r.label,
-      x: r.steps.slice(),
-      y: r.losses.map((v) => this.lossValue(v)),
-      customdata: r.losses.slice(),
-      line: { color: r.color, width: s.line },
-      hovertemplate: `<b>${escapeHtml(r.label)}</b><br>${this.t("hover.step")} %{x}<br>${this.t("hover.loss")} %{customdata:.5g}<extra></extra>`,
-    }));
-    const empty = this.racers.every((r) => r.steps.length === 0);
-    return {
-      data,
-      layout: {
-        ...this.baseLayout(),
-        margin: this.projector ? { l: 112, r: 24, t: 12, b: 62 } : { l: 70, r: 18, t: 8, b: 42 },
-        xaxis: {
-          title: { text: this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 },
-          rangemode: "tozero",
-          gridcolor: GRID,
-          zeroline: false,
-          tickfont: { size: s.small },
-          linecolor: MUTED,
-          fixedrange: true,
-        },
-        yaxis: {
-          // Projector type leaves no room for the long title; the checkbox says "log" anyway.
-          title: {
-            text: this.projector ? this.t("plots.loss_axis")
-              : gapMode ? this.t("plots.loss_gap_log") : this.lossLog ? this.t("plots.loss_log") : this.t("plots.loss_axis"),
-            font: { size: s.font },
-            standoff: 4,
-          },
-          type: this.lossLog ? "log" : "linear",
-          gridcolor: GRID,
-          zeroline: false,
-          tickfont: { size: s.small },
-          exponentformat: "power",
-          nticks: this.projector ? 5 : 7, // decades on a log axis, not every 2, 3, 4...
-          linecolor: MUTED,
-          fixedrange: true,
-        },
-        hovermode: "closest",
-        annotations: empty
-          ? [{
-            text: this.t("plots.loss_empty"),
-            xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false,
-            font: { size: s.font, color: MUTED },
-          }]
-          : [],
-      },
-    };
+    return lossFigure(this);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -873,15 +499,7 @@ export class SurfacePlots {
   }
 }
 
-function nearest(arr, v) {
-  let best = 0;
-  for (let i = 1; i < arr.length; i += 1) if (Math.abs(arr[i] - v) < Math.abs(arr[best] - v)) best = i;
-  return best;
-}
 
-function escapeHtml(text) {
-  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
-}
 
 export function isPoint(p) {
   return isFinitePoint(p);
