@@ -93,7 +93,9 @@ export function thinRows(table, maxRows) {
 /** The CSV as the server takes it: the kept rows as text, with the chosen columns. */
 export function csvSpec(csv) {
   const lines = [csv.columns.join(",")];
-  for (const row of csv.table) lines.push(row.join(","));
+  // Text labels go back quoted when they hold a comma or a quote (RFC 4180).
+  const cell = (v) => (typeof v === "string" && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  for (const row of csv.table) lines.push(row.map(cell).join(","));
   return { text: lines.join("\n"), x: csv.x.map((i) => csv.columns[i]), y: csv.columns[csv.y] };
 }
 

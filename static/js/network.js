@@ -39,6 +39,8 @@ function showMessage(text) {
 
 /** What the file's last chosen column looks like: classes 0/1, 0/1/2, or numbers. */
 function taskOfColumn(values) {
+  // Words are class labels (the server numbers them); two of them make a binary task.
+  if (values.some((v) => typeof v === "string")) return new Set(values).size === 2 ? "binary" : "multiclass";
   const ints = values.every((v) => Number.isInteger(v));
   const most = Math.max(...values);
   if (ints && Math.min(...values) >= 0 && most <= 1) return "binary";
@@ -117,6 +119,8 @@ async function boot() {
     history.replaceState(null, "", `?${q}`);
   };
 
+  const className = (problem, c) => (problem.class_names && problem.class_names[c]) || `${t("reg.class")} ${c}`;
+
   function showClassKey(problem) {
     const key = $("#class-key");
     if (!problem) return key.replaceChildren();
@@ -125,7 +129,7 @@ async function boot() {
     else {
       for (let c = 0; c < (problem.classes || 2); c += 1) {
         parts.push(h("span", { class: "class-item", style: `color: ${CLASS_COLOURS[c % 3]}`, text: `${CLASS_GLYPHS[c % 3]} ` }),
-          h("span", { text: `${t("reg.class")} ${c}  ` }));
+          h("span", { text: `${className(problem, c)}  ` }));
       }
     }
     parts.push(h("span", { class: "key-test", text: `· ${t("net.key_test")}` }));

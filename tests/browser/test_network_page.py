@@ -216,6 +216,23 @@ def test_csv_file_trains_and_a_refused_one_says_why(page, live_server, tmp_path)
     assert heat_step == step == 0 and worst < 1e-4 and off == 0
     title = page.evaluate("() => document.getElementById('data-plot').layout.xaxis.title.text")
     assert title == "hours"
+
+    # Words in the target column are class labels: the key and the hover use them.
+    words = tmp_path / "words.csv"
+    words.write_text(
+        "hours,sleep,result\n"
+        + "".join(f"{a:.3f},{b:.3f},{'pass' if a * b > 0 else 'fail'}\n" for a, b in rows)
+    )
+    page.set_input_files("#csv-input", str(words))
+    page.wait_for_function(
+        "() => window.__lereng.loaded === 'csv' && window.__lereng.heatmaps >= 1"
+        " && (window.__lereng.problem.class_names || []).length === 2",
+        timeout=WAIT,
+    )
+    assert sorted(page.evaluate("() => window.__lereng.problem.class_names")) == ["fail", "pass"]
+    key = page.locator("#class-key").inner_text()
+    assert "fail" in key and "pass" in key
+    assert not page.locator("#net-loss option[value='ce']").is_disabled()
     # The refusal was an expected answer: only its 422 resource line reaches the console.
     watch.errors = [e for e in watch.errors if "422" not in e]
     assert_clean(page, watch)

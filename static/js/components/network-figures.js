@@ -92,7 +92,7 @@ export function boundaryFigure(problem, record, ctx) {
         type: "scatter", mode: "markers", name: `${label} ${c}`,
         x: idx.map((i) => set.x[i][0]), y: idx.map((i) => set.x[i][1]),
         marker: { color: CLASS_COLOURS[c % 3], symbol: CLASS_SYMBOLS[c % 3], size: s.marker + grow, line: { color: outline, width } },
-        hovertemplate: `${label} · ${t("reg.class")} ${c}<br>${escapeHtml(names[0])} %{x:.3f}, ${escapeHtml(names[1])} %{y:.3f}<extra></extra>`,
+        hovertemplate: `${label} · ${escapeHtml((problem.class_names && problem.class_names[c]) || `${t("reg.class")} ${c}`)}<br>${escapeHtml(names[0])} %{x:.3f}, ${escapeHtml(names[1])} %{y:.3f}<extra></extra>`,
       });
     }
   }
