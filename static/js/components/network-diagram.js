@@ -60,6 +60,7 @@ export function mountNetworkDiagram(box, { t }) {
     W = Math.max(200, box.clientWidth || W);
     H = Math.max(150, box.clientHeight || H);
     svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    svg.setAttribute("aria-label", t("net.diagram_label", { layers: problem.hidden.join(" × ") || "0" }));
     const cols = columnsOf(problem);
     const big = projector ? 1.5 : 1;
     const font = 14 * big;
