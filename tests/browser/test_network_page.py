@@ -110,6 +110,24 @@ def test_spiral_trains_and_ends_with_its_landscape(page, live_server):
     worst, off, heat_step, step = page.evaluate(FORWARD_VS_SERVER)
     assert heat_step == step == 300 and worst < 1e-4 and off == 0
     assert page.locator("#net-diagram image").count() == 2 + 12 + 12 + 1
+    # Edge by edge, dashes mark exactly the negative weights and the widest edge is the
+    # largest |weight| (read straight from the final parameters and the layer slices).
+    edges = page.evaluate(
+        """() => {
+          const p = window.__lereng.problem;
+          const theta = window.__lereng.race.point;
+          const ws = p.layers.filter(x => x.kind === 'weight').sort((a, b) => a.layer - b.layer);
+          const values = ws.flatMap(w => theta.slice(w.offset, w.offset + w.shape[0] * w.shape[1]));
+          const lines = [...document.querySelectorAll('#net-diagram line')];
+          const drawn = lines.map(l => [l.hasAttribute('stroke-dasharray'), Number(l.getAttribute('stroke-width'))]);
+          return {values, drawn};
+        }"""
+    )
+    by_row = []  # the diagram draws layer by layer, input i by output j: W[i][j] in row-major order
+    for value, (dashed, width) in zip(edges["values"], edges["drawn"], strict=True):
+        assert dashed == (value < 0)
+        by_row.append((abs(value), width))
+    assert max(by_row)[1] == max(w for _, w in by_row)
     widths1 = page.evaluate(
         "() => [...document.querySelectorAll('#net-diagram line')].map(l => l.getAttribute('stroke-width'))"
     )
