@@ -43,6 +43,7 @@ export function mountRunControls(el, { limits, t }) {
   });
 
   let playing = false;
+  let statusVars = {}; // kept so a language switch re-renders "refused: {message}" in full
   const api = {
     showPlaying(on) {
       playing = on;
@@ -65,11 +66,12 @@ export function mountRunControls(el, { limits, t }) {
     },
     showStatus(key, vars) {
       status.dataset.key = key || "";
-      status.textContent = key ? t(key, vars) : "";
+      statusVars = vars || {};
+      status.textContent = key ? t(key, statusVars) : "";
     },
     translate() {
       api.showPlaying(playing);
-      if (status.dataset.key) status.textContent = t(status.dataset.key);
+      if (status.dataset.key) status.textContent = t(status.dataset.key, statusVars);
     },
   };
   return api;
