@@ -433,3 +433,15 @@ def test_csv_refusal_in_the_page_language(browser, live_server, lang, expected):
     watch.errors = [e for e in watch.errors if "422" not in e]
     assert_clean(page, watch)
     context.close()
+
+
+def test_first_tab_offers_a_skip_link(browser, live_server):
+    context, page, watch = surface(browser, live_server, lang="id")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").inner_text() == CATALOGS["id"]["a11y.skip"]
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # on screen while focused
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'lab'")
+    assert_clean(page, watch)
+    context.close()
