@@ -250,3 +250,12 @@ def test_every_hyperparameter_description_has_a_key() -> None:
             key = next(k for k in (f"hpdesc.{opt}.{hp.name}", f"hpdesc.{hp.name}") if k in EN)
             assert EN[key] == hp.description, (opt, hp.name)
             assert ID[key] != hp.description
+
+
+def test_every_hinted_hyperparameter_has_its_explanation() -> None:
+    source = (ROOT / "static" / "js" / "components" / "optimizer-list.js").read_text("utf-8")
+    hinted = re.search(r"const HINTED = new Set\(\[([^\]]*)\]\)", source)[1]
+    names = ["lr", *re.findall(r'"(\w+)"', hinted)]
+    assert {"momentum", "betas", "eps"} <= set(names)
+    for name in names:
+        assert f"hint.{name}" in EN and f"hint.{name}_q" in EN, name

@@ -12,8 +12,8 @@ import { conceptHint } from "./help.js";
 import { localText } from "../i18n.js";
 
 const LR_MIN = 1e-5;
-// Hyperparameters with a "?" explanation (catalog hint.<name>); eps is explained with betas.
-const HINTED = new Set(["momentum", "betas", "weight_decay"]);
+// Hyperparameters with a "?" explanation (catalog hint.<name>).
+const HINTED = new Set(["momentum", "betas", "eps", "weight_decay"]);
 
 /**
  * #optimizer-list: one card per racer (kind, Learning Rate on a log slider plus a number box,
