@@ -39,9 +39,12 @@ export function fileStem(...parts) {
 export async function plotPng(divs, { scale = 2 } = {}) {
   const layers = [].concat(divs).filter((d) => d && d.data);
   if (!layers.length) throw new Error("nothing to export: the plot is empty");
-  const { width, height } = layers[0].getBoundingClientRect();
-  const w = Math.max(1, Math.round(width));
-  const h = Math.max(1, Math.round(height));
+  const box = layers[0].getBoundingClientRect();
+  // A plot in a hidden panel (a narrow screen shows one view at a time) has no box: its last
+  // laid-out size stands in.
+  const full = layers[0]._fullLayout || {};
+  const w = Math.max(1, Math.round(box.width || full.width || 700));
+  const h = Math.max(1, Math.round(box.height || full.height || 450));
   const urls = [];
   for (const div of layers) urls.push(await window.Plotly.toImage(div, { format: "svg", width: w, height: h }));
   const canvas = document.createElement("canvas");
@@ -103,13 +106,21 @@ const scriptSafe = (text) => text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!
 
 /** Plotly slider steps and play/pause buttons for a figure's frames. */
 export function animationControls(frames, { label = (f) => f.name, prefix = "", play = "▶", pause = "❚❚", duration = 80 } = {}) {
-  const frameArgs = (d) => ({ mode: "immediate", frame: { duration: d, redraw: false }, transition: { duration: 0 } });
+  // redraw: every frame is drawn whole, so traces the frames do not name (a contour) stay
+  // as they are; the figures exported here are small enough for that at this pace.
+  const frameArgs = (d) => ({ mode: "immediate", frame: { duration: d, redraw: true }, transition: { duration: 0 } });
   return {
     sliders: [
       {
         active: 0,
-        pad: { t: 36, l: 70 },
-        currentvalue: { prefix, font: { size: 14 } },
+        x: 0.1,
+        len: 0.9,
+        pad: { t: 36 },
+        // One tick per frame, but no tick labels: the current value above says the step.
+        ticklen: 0,
+        minorticklen: 0,
+        font: { color: "rgba(0,0,0,0)" },
+        currentvalue: { prefix, font: { size: 14, color: "#1d2330" } },
         steps: frames.map((f) => ({ label: label(f), method: "animate", args: [[f.name], frameArgs(0)] })),
       },
     ],
@@ -121,7 +132,7 @@ export function animationControls(frames, { label = (f) => f.name, prefix = "", 
         y: 0,
         xanchor: "left",
         yanchor: "top",
-        pad: { t: 44, r: 8 },
+        pad: { t: 56, r: 8 },
         showactive: false,
         buttons: [
           { label: play, method: "animate", args: [null, { ...frameArgs(duration), fromcurrent: true }] },
@@ -177,6 +188,29 @@ export function interactiveHtml({ title, heading, note, figure, plotly, lang = "
 </body>
 </html>
 `;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Share
+
+/**
+ * Copy the page's link (which holds the whole set-up) and say so in `statusEl`; without
+ * clipboard access the link itself is shown to copy by hand. Resolves to the link.
+ */
+export async function shareLink(statusEl, t) {
+  const url = location.href;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(url);
+    copied = true;
+  } catch {
+    // no clipboard permission (or an insecure origin): show the link to copy by hand
+  }
+  statusEl.textContent = copied ? t("share.copied") : t("share.manual", { url });
+  statusEl.hidden = false;
+  clearTimeout(statusEl.shareTimer);
+  statusEl.shareTimer = setTimeout(() => { statusEl.hidden = true; }, copied ? 3000 : 15000);
+  return url;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,9 +18,10 @@ export function thin(n, max) {
 
 /**
  * land: the plots' landscape model ({x, y, rows, domain, log, zlo, zhi, info});
- * log: a RunLog; t: i18n lookup. Returns {data, layout, frames}.
+ * log: a RunLog; t: i18n lookup. Returns {data, layout, frames} (the page around it
+ * carries the title).
  */
-export function animatedFigure(land, log, { t, title }) {
+export function animatedFigure(land, log, { t }) {
   const [[x0, x1], [y0, y1]] = land.domain;
   const racers = log.racers.map((r, i) => {
     // Only finite points inside a generous margin: a diverging path breaks off the map.
@@ -69,7 +70,8 @@ export function animatedFigure(land, log, { t, title }) {
     zmin: land.zlo,
     zmax: land.zhi,
     ncontours: 22,
-    contours: { coloring: "heatmap", showlines: true },
+    // Filled bands, not a heatmap image: plotly.js drops the heatmap image while animating.
+    contours: { coloring: "fill", showlines: true },
     line: { width: 0.6, color: "rgba(255,255,255,0.45)" },
     hoverinfo: "skip",
     showscale: true,
@@ -90,11 +92,10 @@ export function animatedFigure(land, log, { t, title }) {
     data: [contour, ...dynamic(stepsShown[0] ?? 0), stars],
     frames,
     layout: {
-      title: { text: title, font: { size: 16 } },
-      xaxis: { title: { text: "x" }, range: [x0, x1], constrain: "domain" },
-      yaxis: { title: { text: "y" }, range: [y0, y1] },
+      xaxis: { title: { text: "x" }, range: [x0, x1], zeroline: false },
+      yaxis: { title: { text: "y" }, range: [y0, y1], zeroline: false },
       legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
-      margin: { l: 60, r: 30, t: 70, b: 120 },
+      margin: { l: 60, r: 30, t: 40, b: 120 },
       ...controls,
     },
   };

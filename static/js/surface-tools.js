@@ -114,10 +114,10 @@ export function mountSurfaceTools(deps) {
   async function exportHtml() {
     const run = needRun();
     const title = `Lereng · ${plots.land.info.name}`;
-    const figure = animatedFigure(plots.land, run, { t, title: `${plots.land.info.name}: ${plots.land.info.formula}` });
+    const figure = animatedFigure(plots.land, run, { t });
     const html = interactiveHtml({
       title,
-      heading: title,
+      heading: `${title}: f(x, y) = ${plots.land.info.formula}`,
       note: t("export.html_note", { steps: run.steps }),
       figure,
       plotly: await plotlySource(),
