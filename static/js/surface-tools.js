@@ -7,7 +7,7 @@ import { Diagnoser, landscapeContext } from "./components/diagnosis-rules.js";
 import { mountDiagnosisPanel } from "./components/diagnosis-panel.js";
 import { mountPredictPanel } from "./components/predict-panel.js";
 import { mountSweepPanel } from "./components/sweep-panel.js";
-import { download, downloadPng, fileStem, interactiveHtml, mountExportMenu, plotlySource, toCsv, toJson } from "./export.js";
+import { download, downloadPng, fileStem, interactiveHtml, mountExportMenu, plotlySource, shareLink, toCsv, toJson } from "./export.js";
 import { language } from "./i18n.js";
 import { animatedFigure } from "./plots-animation.js";
 import { CSV_COLUMNS, RunLog } from "./run-log.js";
@@ -76,24 +76,10 @@ export function mountSurfaceTools(deps) {
     predictButton.focus();
   });
 
-  // ---- share -----------------------------------------------------------------------------------
-  const shareStatus = $("#share-status");
-  let shareTimer = null;
-  async function share() {
-    const url = location.href;
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(url);
-      copied = true;
-    } catch {
-      // no clipboard permission (or an insecure origin): show the link to copy by hand
-    }
-    shareStatus.textContent = copied ? t("share.copied") : t("share.manual", { url });
-    shareStatus.hidden = false;
-    hook.shared = url;
-    clearTimeout(shareTimer);
-    shareTimer = setTimeout(() => { shareStatus.hidden = true; }, copied ? 3000 : 15000);
-  }
+  // ---- share: the page's own link holds the whole set-up (state.js encodeState) ---------------
+  const share = async () => {
+    hook.shared = await shareLink($("#share-status"), t);
+  };
 
   // ---- exports ---------------------------------------------------------------------------------
   const surfaceName = () => state.surface.function || "formula";

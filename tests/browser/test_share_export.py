@@ -267,3 +267,27 @@ def test_interactive_html_opens_offline_and_animates(page, browser, live_server,
     assert blocked == []  # nothing even tried to leave the file
     assert errors == []
     offline.close()
+
+
+def test_copy_link_reopens_the_same_setup(page, context, live_server):
+    watch = open_lab(page, live_server, "?f=beale")
+    # Change things through the page itself: a click moves the start, log scale off.
+    box = page.locator("#contour-plot .nsewdrag").bounding_box()
+    page.mouse.click(box["x"] + 0.3 * box["width"], box["y"] + 0.6 * box["height"])
+    page.wait_for_function("() => window.__lereng.state.start[0] !== 1")
+    page.click("#loss-log")
+    page.click("#export-menu summary")
+    page.click("#export-share")
+    page.wait_for_function("() => typeof window.__lereng.shared === 'string'", timeout=20_000)
+    assert page.locator("#share-status").is_visible()
+    link = page.evaluate("() => window.__lereng.shared")
+    want = page.evaluate("() => [window.__lereng.state.start, window.__lereng.state.lossLog]")
+    other = context.new_page()
+    other_watch = open_lab(other, live_server, link.split("/", 3)[3])
+    assert (
+        other.evaluate("() => [window.__lereng.state.start, window.__lereng.state.lossLog]") == want
+    )
+    assert other.evaluate("() => window.__lereng.state.surface") == {"function": "beale"}
+    assert other.is_checked("#loss-log") is False
+    assert_clean(page, watch)
+    assert_clean(other, other_watch)
