@@ -46,7 +46,7 @@ export function defaultState(config, functions) {
     speed: 30,
     racers: DEFAULT_RACERS.map(([n, hp]) => makeRacer(n, hp)),
     lossLog: true,
-    view: "contour",
+    view: "both",
     arrows: true,
     diagnosis: true,
   };
@@ -142,7 +142,7 @@ export function clampHyper(h, value) {
 // Numbers travel as String(v), the shortest text that parses back to the same double, so a
 // shared link reproduces the run bit for bit.
 const num = (v) => String(v);
-const VIEWS = ["contour", "surface"];
+const VIEWS = ["contour", "surface", "both"];
 
 export function encodeState(state) {
   const p = new URLSearchParams();
@@ -157,7 +157,7 @@ export function encodeState(state) {
       .map((r) => [r.name, ...Object.entries(r.hp).map(([k, v]) => `${k}=${[].concat(v).map(num).join("/")}`)].join(":"))
       .join(";"),
   );
-  p.set("view", state.view || "contour");
+  p.set("view", state.view || "both");
   p.set("log", state.lossLog ? "1" : "0");
   p.set("arrows", state.arrows === false ? "0" : "1");
   p.set("diag", state.diagnosis === false ? "0" : "1");
@@ -174,7 +174,7 @@ export function shareable(state) {
     steps: state.steps,
     speed: state.speed,
     racers: state.racers.map((r) => ({ name: r.name, hp: r.hp })),
-    view: state.view || "contour",
+    view: state.view || "both",
     lossLog: Boolean(state.lossLog),
     arrows: state.arrows !== false,
     diagnosis: state.diagnosis !== false,
@@ -183,7 +183,7 @@ export function shareable(state) {
 
 export function decodeState(search, base, functions, catalog, limits) {
   const p = new URLSearchParams(search);
-  const state = { view: "contour", arrows: true, diagnosis: true, ...base, racers: base.racers };
+  const state = { view: "both", arrows: true, diagnosis: true, ...base, racers: base.racers };
   if (p.has("f") && functions.some((f) => f.id === p.get("f"))) {
     const f = functions.find((x) => x.id === p.get("f"));
     state.surface = { function: f.id };
