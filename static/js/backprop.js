@@ -6,6 +6,7 @@ import { mountFrame } from "./components/backprop-frame.js";
 import {
   clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, fmt, fromQuery, MAX_BATCH, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
 } from "./backprop-state.js";
+import { mountBackpropExport } from "./backprop-export.js";
 import { drawGraph } from "./backprop-graph.js";
 import { mountExplain, mountNodePanel, renderGradCheck, renderNumbers } from "./components/backprop-panels.js";
 import { mountLandscape } from "./components/backprop-landscape.js";
@@ -26,6 +27,7 @@ let selected = null;
 let timer = null;
 const passes = []; // earlier passes (params and graph), so ← at a pass's start goes back into the last one
 let trail = [];
+let trained = null; // after training: {losses, params: {name: [...]}}, one entry per update from then on
 
 async function post(url, body) {
   hook.busy += 1;
@@ -46,6 +48,12 @@ function showError(text) {
   el.textContent = text || "";
   el.hidden = !text;
   if (text) hook.errors.push(text);
+}
+
+function showMessage(text) {
+  const el = $("#page-message");
+  el.textContent = text || "";
+  el.hidden = !text;
 }
 
 const explain = mountExplain($("#bp-explain"), { t });
@@ -81,7 +89,7 @@ function render() {
     $("#bp-node-panel").classList.toggle("on-left", r.left + r.width / 2 > box.left + box.width / 2);
   } else panel.hide();
   drawLandscape(show.updated);
-  history.replaceState(null, "", `${location.pathname}?${toQuery(state)}`);
+  window.history.replaceState(null, "", `${location.pathname}?${toQuery(state)}`);
 }
 
 function currentPoint() {
@@ -130,6 +138,8 @@ async function restart({ recentre = true } = {}) {
   stopPlay();
   passes.length = 0;
   trail = [currentPoint()];
+  trained = null;
+  hook.history = null;
   state.cursor = 0;
   await Promise.all([loadGraph(), loadLandscape(recentre)]);
   render();
@@ -149,8 +159,18 @@ async function next() {
   trail.push(currentPoint());
   state.cursor = 0;
   await Promise.all([loadGraph(), loadLandscape()]);
+  if (trained && graph) record([{ ...state.params }], [graph.loss]);
   numbers();
   render();
+}
+
+/** Weights and losses of further updates join the training history. */
+function record(params, losses) {
+  losses.forEach((loss, k) => {
+    trained.losses.push(loss);
+    for (const name of Object.keys(trained.params)) trained.params[name].push(params[k][name]);
+  });
+  hook.history = trained;
 }
 
 function back() {
@@ -161,6 +181,11 @@ function back() {
   }
   const prev = passes.pop();
   if (!prev) return;
+  // Passes after training went into its history: stepping back takes them out again.
+  if (trained && trained.losses.length > 1) {
+    trained.losses.pop();
+    for (const list of Object.values(trained.params)) list.pop();
+  }
   state.params = prev.params;
   graph = hook.graph = prev.graph;
   trail.pop();
@@ -195,6 +220,12 @@ async function train() {
     const [a, b] = state.axes;
     trail.push(...out.history[a].slice(1).map((v, i) => [v, out.history[b][i + 1]]));
     passes.length = 0;
+    const names = Object.keys(out.history);
+    const rows = out.losses.map((_, k) => Object.fromEntries(names.map((n) => [n, out.history[n][k]])));
+    if (!trained) {
+      trained = { losses: [], params: Object.fromEntries(names.map((n) => [n, []])) };
+      record(rows, out.losses);
+    } else record(rows.slice(1), out.losses.slice(1));
     state.params = out.params;
     graph = hook.graph = out.graph;
     state.cursor = graph.forward.length + graph.backward.length; // every value and gradient shown
@@ -293,10 +324,14 @@ function wire() {
   const reset = () => { stopPlay(); state.cursor = 0; render(); };
   const stepping = (fn) => () => { stopPlay(); fn(); };
   new ResizeObserver(() => landscape.resize()).observe($("#bp-landscape"));
+  const exports = mountBackpropExport($("#export-menu"), $("#share-status"), {
+    t, hook, state, graph: () => graph, history: () => trained, svg: $("#bp-graph"), landscape: $("#bp-landscape"), message: showMessage,
+  });
   return mountFrame({
     version: config.version,
     keys: { step: stepping(next), back: stepping(back), reset, play: togglePlay },
     onLanguage: () => {
+      exports.translate();
       numbers();
       if (graph) renderGradCheck($("#bp-check"), graph, t);
       render();

@@ -9,6 +9,7 @@ export function newRecord(labels) {
       i, label, status: "running", reason: null, stoppedAt: null,
       steps: [], points: [], losses: [], batchSteps: [], batchLosses: [],
       epoch: 0, iteration: 0, batch: null,
+      log: [], // every frame entry as sent, non-finite points too: the exports' rows
     })),
   };
 }
@@ -21,6 +22,10 @@ export function foldFrames(record, frames) {
     for (const e of frame.racers) {
       const r = record.racers[e.i];
       if (!r) continue;
+      r.log.push({
+        step: frame.step, point: e.point, loss: e.loss, batchLoss: e.batch_loss ?? null,
+        epoch: e.epoch ?? null, iteration: e.iteration ?? null, status: e.status || null,
+      });
       if (Array.isArray(e.point) && e.point.every(Number.isFinite)) {
         r.steps.push(frame.step);
         r.points.push(e.point);

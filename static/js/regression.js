@@ -11,6 +11,7 @@ import {
   dataSpec, decodeRegState, defaultState, descentLabel, encodeRegState, makeDescentRacer, modelOf, runRacers,
   csvDefaults, startKey, startMessage, startOf, twinOn,
 } from "./regression-state.js";
+import { mountRegressionExport } from "./regression-export.js";
 import { wireLandscape } from "./regression-landscape.js";
 import { RaceStream } from "./stream.js";
 import { mountDataPanel } from "./components/data-panel.js";
@@ -169,6 +170,14 @@ async function boot() {
     startMessage: () => startMessage(state, catalog, dataset ? dataset.n : 0, limits.max_optimizers),
   });
 
+  const exports = mountRegressionExport($("#export-menu"), $("#share-status"), {
+    t, plots, hook, catalog,
+    race: () => ui.race,
+    sent: () => hook.lastStart,
+    problem: () => (state.problem === "csv" ? "csv" : state.problem),
+    message: showMessage,
+  });
+
   // ---- events ----------------------------------------------------------------------------------
   const on = (name, fn) => document.addEventListener(name, (event) => fn(event.detail || {}, event));
   on("select-problem", ({ problem }) => {
@@ -243,6 +252,7 @@ async function boot() {
     run.translate();
     scape.showCaption();
     race.relabel();
+    exports.translate();
     await plots.render();
   });
   wireFrameToggles(on, { state, plots, projectorToggle, controlsToggle, viewToggle });

@@ -1,0 +1,106 @@
+// The backprop lab's Export menu: the link, the computational graph and the landscape as PNG,
+// and the current pass as CSV (one row per node: value and gradient; the update; every trained
+// step's weights and loss) and JSON (the settings, the graph's numbers, the training history).
+
+import { download, downloadPng, fileStem, mountExportMenu, shareLink, toCsv, toJson } from "./export.js";
+import { requestBody } from "./backprop-state.js";
+
+export const CSV_COLUMNS = ["section", "step", "node", "label", "kind", "op", "value", "grad"];
+
+// A batch gives a node one number per example: such a cell holds the list as JSON.
+const cell = (v) => (v === null || v === undefined || typeof v === "number" ? v ?? null : JSON.stringify(v));
+
+/** history: {losses: [], params: {name: []}} or null. */
+export function backpropCsvRows(graph, history) {
+  const rows = graph.nodes.map((n) => ["node", 0, n.id, n.label, n.kind, n.op, cell(n.value), cell(n.grad)]);
+  for (const u of graph.update) rows.push(["update", 1, u.param, u.param, "weight", null, u.after, u.grad]);
+  if (history) {
+    const names = Object.keys(history.params);
+    history.losses.forEach((loss, k) => {
+      for (const name of names) rows.push(["history", k, name, name, "weight", null, history.params[name][k], null]);
+      rows.push(["history", k, "L", "L", "loss", null, loss, null]);
+    });
+  }
+  return rows;
+}
+
+export function backpropJson(state, graph, history, link) {
+  return {
+    app: "lereng",
+    kind: "backprop-pass",
+    config: { ...requestBody(state), axes: state.axes, cursor: state.cursor, link },
+    loss: graph.loss,
+    loss_after: graph.loss_after,
+    nodes: graph.nodes.map(({ id, label, kind, op, shape, value, grad }) => ({ id, label, kind, op, shape, value, grad })),
+    edges: graph.edges,
+    forward: graph.forward,
+    backward: graph.backward,
+    update: graph.update,
+    history: history ? { steps: history.losses.map((_, k) => k), losses: history.losses, params: history.params } : null,
+  };
+}
+
+// What the page's stylesheet gives the graph, copied onto each element so the image stands alone.
+const STYLE_PROPS = [
+  "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "opacity", "paint-order",
+  "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline", "visibility", "display",
+];
+
+/** The graph's SVG as a PNG Blob (at `scale`, on white), its CSS inlined. */
+export async function svgPng(svg, { scale = 2 } = {}) {
+  const box = svg.getBoundingClientRect();
+  const w = Math.max(1, Math.round(box.width));
+  const h = Math.max(1, Math.round(box.height));
+  const copy = svg.cloneNode(true);
+  const from = [svg, ...svg.querySelectorAll("*")];
+  const to = [copy, ...copy.querySelectorAll("*")];
+  from.forEach((node, i) => {
+    const cs = getComputedStyle(node);
+    to[i].setAttribute("style", STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(";"));
+  });
+  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  copy.setAttribute("width", String(w));
+  copy.setAttribute("height", String(h));
+  const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(copy))}`;
+  const img = await new Promise((resolve, reject) => {
+    const im = new Image();
+    im.onload = () => resolve(im);
+    im.onerror = () => reject(new Error("could not draw the graph image"));
+    im.src = url;
+  });
+  const canvas = document.createElement("canvas");
+  canvas.width = w * scale;
+  canvas.height = h * scale;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+}
+
+/** deps: {t, hook, state, graph(), history(), svg, landscape (div), message(text)}. */
+export function mountBackpropExport(el, statusEl, deps) {
+  const { t, hook, state } = deps;
+  const stem = (part) => fileStem("backprop", state.network, part);
+  const need = () => {
+    const graph = deps.graph();
+    if (!graph) throw new Error(t("export.no_run"));
+    return graph;
+  };
+  const items = () => [
+    { id: "share", label: t("export.share"), run: async () => { hook.shared = await shareLink(statusEl, t); } },
+    { id: "png-graph", label: t("export.png_graph"), run: async () => download(`${stem("graph")}.png`, await svgPng(deps.svg)) },
+    { id: "png-landscape", label: t("export.png_landscape"), run: () => downloadPng(deps.landscape, `${stem("landscape")}.png`) },
+    { id: "csv", label: t("export.bp_csv"), run: () => download(`${stem("pass")}.csv`, toCsv(CSV_COLUMNS, backpropCsvRows(need(), deps.history())), "text/csv") },
+    { id: "json", label: t("export.bp_json"), run: () => download(`${stem("pass")}.json`, toJson(backpropJson(state, need(), deps.history(), location.href)), "application/json") },
+  ];
+  const menu = mountExportMenu(el, {
+    items: items(),
+    onError: (err) => {
+      hook.errors.push(`export: ${err.message}`);
+      deps.message(err.message);
+      setTimeout(() => deps.message(""), 4000);
+    },
+  });
+  return { translate: () => menu.translate(items()) };
+}

@@ -1,0 +1,305 @@
+"""Exports of the regression and backprop labs, in real headless Chromium.
+
+Regression: the CSV (one row per racer-step) and the JSON hold the run's numbers exactly as the
+page's record holds them and as POST /api/runs computes them for the same start message; the
+PNGs are real images of the plots; the interactive HTML opens from file:// with every network
+request refused and animates. Backprop: the CSV and JSON hold every node's value and gradient
+as the server computes them for the page's weights, and the training history equals
+POST /api/backprop/train; the graph and landscape PNGs are real images.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.browser.test_share_export import png_size
+from tests.browser.test_surface_page import PageWatch, assert_clean
+
+pytestmark = pytest.mark.browser
+
+WAIT = 40_000  # five helpers share two cores: page loads can take long
+
+
+def export(page, item):
+    page.click("#export-menu summary")
+    with page.expect_download(timeout=WAIT) as info:
+        page.click(f"#export-{item}")
+    return info.value
+
+
+def num(cell: str):
+    return None if cell == "" else float(cell)
+
+
+# ---- regression --------------------------------------------------------------------------------
+
+LINEAR = "?p=linear&steps=40&sps=2000"
+TWIN = "?p=logistic&steps=30&sps=2000&twin=1"
+
+
+def open_regression(page, live_server, query: str) -> PageWatch:
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression{query}")
+    problem = "logistic" if "p=logistic" in query else "linear"
+    page.wait_for_function(
+        f"() => window.__lereng && window.__lereng.loaded === '{problem}'", timeout=WAIT
+    )
+    return watch
+
+
+def run_regression(page) -> None:
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.race && window.__lereng.race.done", timeout=WAIT)
+
+
+def server_reference(page, live_server):
+    sent = page.evaluate("() => window.__lereng.lastStart")
+    body = {k: v for k, v in sent.items() if k not in ("type", "steps_per_second")}
+    got = page.request.post(f"{live_server.url}/api/runs", data=body)
+    assert got.ok, got.text()
+    return sent, got.json()["runs"]
+
+
+@pytest.mark.parametrize("query", [LINEAR, TWIN])
+def test_regression_csv_and_json_hold_the_run(page, live_server, query):
+    watch = open_regression(page, live_server, query)
+    run_regression(page)
+    sent, ref = server_reference(page, live_server)
+    shown = page.evaluate(
+        "() => window.__lereng.race.racers.map(r => ({points: r.points, losses: r.losses, label: r.label}))"
+    )
+    twin = "twin=1" in query
+    assert len(ref) == (6 if twin else 3)
+
+    dl = export(page, "csv")
+    assert dl.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(dl.path().read_text())))
+    assert list(rows[0]) == [
+        "step", "racer", "variant", "batch_size", "optimizer", "lr", "loss_function", "loss",
+        "w", "b", "batch_loss", "epoch", "iteration", "status",
+    ]  # fmt: skip
+    assert len(rows) == sum(r["steps"] + 1 for r in ref)
+    steps = [int(r["step"]) for r in rows]
+    assert steps == sorted(steps)
+    by_racer: dict[str, list] = {}
+    for row in rows:
+        by_racer.setdefault(row["racer"], []).append(row)
+    assert list(by_racer) == [s["label"] for s in shown]
+    for i, (want, got, page_racer) in enumerate(zip(ref, by_racer.values(), shown, strict=True)):
+        opt = sent["optimizers"][i]
+        pts = [[float(r["w"]), float(r["b"])] for r in got]
+        assert pts == want["points"]  # exact: the shortest round-trip decimal of each double
+        assert pts == page_racer["points"]  # what the page drew
+        assert [float(r["loss"]) for r in got] == want["losses"] == page_racer["losses"]
+        assert [num(r["batch_loss"]) for r in got] == want["batch_loss"]
+        assert [num(r["epoch"]) for r in got] == want["epoch"]
+        assert [num(r["iteration"]) for r in got] == want["iteration"]
+        assert {r["variant"] for r in got} == {opt["variant"]}
+        assert {r["optimizer"] for r in got} == {want["optimizer"]["name"]}
+        assert {float(r["lr"]) for r in got} == {want["optimizer"]["lr"]}
+        want_loss = opt.get("loss", "mse" if "linear" in query else "bce")
+        assert {r["loss_function"] for r in got} == {want_loss}
+        if opt["variant"] == "minibatch":
+            assert {int(r["batch_size"]) for r in got} == {opt["batch_size"]}
+        assert got[-1]["status"] == want["status"]
+    if twin:
+        assert [r.get("loss") for r in sent["optimizers"]] == ["bce"] * 3 + ["mse"] * 3
+
+    data = json.loads(export(page, "json").path().read_text())
+    assert data["kind"] == "regression-run"
+    assert data["param_names"] == ["w", "b"]
+    assert data["config"]["data"] == sent["data"] and data["config"]["steps"] == sent["steps"]
+    assert data["config"]["optimizers"] == sent["optimizers"]
+    for want, got in zip(ref, data["racers"], strict=True):
+        assert got["points"] == want["points"]
+        assert got["losses"] == want["losses"]
+        assert got["batch_losses"] == want["batch_loss"]
+        assert got["epochs"] == want["epoch"]
+        assert got["status"] == want["status"]
+        assert got["optimizer"] == want["optimizer"]  # every hyperparameter, as the server used
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize(
+    "item,divs",
+    [("png-data", "data-plot"), ("png-landscape", "land-base"), ("png-loss", "loss-plot")],
+)
+def test_regression_pngs_are_images_of_the_plots(page, live_server, item, divs):
+    watch = open_regression(page, live_server, LINEAR)
+    run_regression(page)
+    raw = export(page, item).path().read_bytes()
+    box = page.locator(f"#{divs}").bounding_box()
+    assert png_size(raw) == (round(box["width"]) * 2, round(box["height"]) * 2)
+    assert len(raw) > 5_000  # not a blank canvas
+    assert_clean(page, watch)
+
+
+def test_regression_export_before_a_run_says_what_to_do(page, live_server):
+    watch = open_regression(page, live_server, LINEAR)
+    page.click("#export-menu summary")
+    page.click("#export-csv")
+    page.wait_for_function(
+        "() => document.getElementById('page-message').textContent.includes('Run the race first')",
+        timeout=WAIT,
+    )
+    assert watch.errors == []
+
+
+def test_regression_html_opens_offline_and_animates(page, browser, live_server, tmp_path):
+    watch = open_regression(page, live_server, "?p=linear&steps=80&sps=2000")
+    run_regression(page)
+    path = tmp_path / "run.html"
+    export(page, "html").save_as(path)
+    text = path.read_text()
+    assert "<script src" not in text and "<link" not in text
+    assert text.count("<script") == 3  # the figure (JSON), plotly.js, the boot script
+    assert_clean(page, watch)
+
+    offline = browser.new_context()
+    blocked: list[str] = []
+
+    def refuse(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    offline.route("**/*", refuse)
+    view = offline.new_page()
+    errors: list[str] = []
+    view.on("pageerror", lambda e: errors.append(str(e)))
+    view.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    view.goto(path.as_uri())
+    view.wait_for_function("() => window.__exported && window.__exported.ready", timeout=WAIT)
+    plot = "document.getElementById('plot')"
+    assert view.evaluate(f"() => {plot}.data[0].type") == "contour"
+    # Three racers: a path and a head each on the landscape, and a loss curve each.
+    assert view.evaluate(f"() => {plot}.data.filter(t => t.xaxis === 'x2').length") == 3
+    assert view.locator(".slider-container").count() == 1
+    heads = f"() => {plot}.data.filter(t => t.mode === 'markers' && t.hoverinfo === 'text').map(t => [t.x[0], t.y[0]])"
+    curves = f"() => {plot}.data.filter(t => t.xaxis === 'x2').map(t => t.x.length)"
+    before, lengths = view.evaluate(heads), view.evaluate(curves)
+    assert len(before) == 3 and lengths == [1, 1, 1]  # the first frame: the start only
+    view.locator(".updatemenu-button").first.click()
+    view.wait_for_function("() => window.__exported.frames >= 5", timeout=WAIT)
+    view.wait_for_function(f"() => {plot}.layout.sliders[0].active > 0", timeout=WAIT)
+    assert view.evaluate(heads) != before
+    assert all(n > 1 for n in view.evaluate(curves))
+    # The landscape is still drawn under the paths once frames have replaced them.
+    assert view.evaluate(f"() => {plot}.querySelectorAll('.contourlayer path').length") > 10
+    assert blocked == [] and errors == []
+    offline.close()
+
+
+# ---- backprop ----------------------------------------------------------------------------------
+
+READY = "() => window.__lereng && window.__lereng.ready === true && window.__lereng.busy === 0"
+
+
+def open_backprop(page, live_server, query: str = "") -> PageWatch:
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/backprop{query}")
+    page.wait_for_function(READY, timeout=WAIT)
+    return watch
+
+
+def body_of(state: dict) -> dict:
+    keys = ("network", "activation", "loss", "examples", "params", "lr")
+    return {k: state[k] for k in keys}
+
+
+def test_backprop_csv_and_json_hold_nodes_and_training(page, live_server):
+    watch = open_backprop(page, live_server, "?net=neuron&ex=0.5,1,1;-0.2,0.3,0")
+    start = body_of(page.evaluate("() => window.__lereng.state"))
+    page.fill("#bp-train-steps", "6")
+    page.click("#bp-train")
+    page.wait_for_function(
+        "() => window.__lereng.history && window.__lereng.history.losses.length === 7"
+        " && window.__lereng.busy === 0",
+        timeout=WAIT,
+    )
+    trained = page.request.post(
+        f"{live_server.url}/api/backprop/train", data={**start, "steps": 6}
+    ).json()
+    state = page.evaluate("() => window.__lereng.state")
+    assert state["params"] == trained["params"]
+    # Independent of the page's graph: the server's graph at the trained weights.
+    graph = page.request.post(f"{live_server.url}/api/backprop/graph", data=body_of(state)).json()
+
+    rows = list(csv.DictReader(io.StringIO(export(page, "csv").path().read_text())))
+    assert list(rows[0]) == ["section", "step", "node", "label", "kind", "op", "value", "grad"]
+    nodes = [r for r in rows if r["section"] == "node"]
+    assert [r["node"] for r in nodes] == [n["id"] for n in graph["nodes"]]
+    for row, n in zip(nodes, graph["nodes"], strict=True):
+        # Two examples: each node's value is one number per example (a JSON list in the cell).
+        value = json.loads(row["value"])
+        assert value == n["value"]
+        assert (json.loads(row["grad"]) if row["grad"] else None) == n["grad"]
+    update = {r["node"]: float(r["value"]) for r in rows if r["section"] == "update"}
+    assert update == {u["param"]: u["after"] for u in graph["update"]}
+    hist = [r for r in rows if r["section"] == "history"]
+    losses = [float(r["value"]) for r in hist if r["node"] == "L"]
+    assert losses == trained["losses"]
+    for name, values in trained["history"].items():
+        assert [float(r["value"]) for r in hist if r["node"] == name] == values
+    # The loss the page shows is the CSV's loss node.
+    shown = page.locator("#bp-loss-value").inner_text()
+    loss_row = next(r for r in nodes if r["node"] == "L")
+    loss = float(loss_row["value"])
+    assert shown == f"L = {float(f'{loss:.3g}'):g}".replace("-", "−")
+
+    data = json.loads(export(page, "json").path().read_text())
+    assert data["kind"] == "backprop-pass"
+    assert {k: data["config"][k] for k in start} == body_of(state)
+    assert data["nodes"] == [
+        {k: n[k] for k in ("id", "label", "kind", "op", "shape", "value", "grad")}
+        for n in graph["nodes"]
+    ]
+    assert data["history"]["losses"] == trained["losses"]
+    assert data["history"]["params"] == trained["history"]
+    assert_clean(page, watch)
+
+
+def test_backprop_a_manual_pass_after_training_joins_the_history(page, live_server):
+    watch = open_backprop(page, live_server, "?net=neuron")
+    page.fill("#bp-train-steps", "2")
+    page.click("#bp-train")
+    page.wait_for_function(
+        "() => window.__lereng.history && window.__lereng.history.losses.length === 3"
+        " && window.__lereng.busy === 0",
+        timeout=WAIT,
+    )
+    before = page.evaluate("() => window.__lereng.graph")
+    # Training leaves every value and gradient shown: one step to the update, one more to
+    # the next pass, with the new weights.
+    cursor = page.evaluate("() => window.__lereng.cursor")
+    page.locator("#bp-next").click()
+    page.wait_for_function(f"() => window.__lereng.cursor === {cursor + 1}", timeout=WAIT)
+    page.locator("#bp-next").click()
+    page.wait_for_function(
+        "() => window.__lereng.history.losses.length === 4 && window.__lereng.busy === 0",
+        timeout=WAIT,
+    )
+    data = json.loads(export(page, "json").path().read_text())
+    assert data["history"]["losses"][-1] == before["loss_after"]
+    assert {k: v[-1] for k, v in data["history"]["params"].items()} == {
+        u["param"]: u["after"] for u in before["update"]
+    }
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize(
+    "item,target", [("png-graph", "bp-graph"), ("png-landscape", "bp-landscape")]
+)
+def test_backprop_pngs_are_images(page, live_server, item, target):
+    watch = open_backprop(page, live_server)
+    raw = export(page, item).path().read_bytes()
+    box = page.locator(f"#{target}").bounding_box()
+    assert png_size(raw) == (round(box["width"]) * 2, round(box["height"]) * 2)
+    assert len(raw) > 5_000
+    assert_clean(page, watch)
