@@ -7,16 +7,14 @@ import { plotlyReady, SurfacePlots } from "./plots.js";
 import {
   raceStatusKey,
   applyDone,
-  decodeState,
   defaultState,
-  encodeState,
   foldFrames,
   fullHyperparameters,
   newRace,
   racerLabel,
-  shareable,
   startMessage,
 } from "./state.js";
+import { decodeState, encodeState, shareable } from "./surface-url.js";
 import { RaceStream } from "./stream.js";
 import { mountSurfaceTools } from "./surface-tools.js";
 import { mountOptimizerList } from "./components/optimizer-list.js";

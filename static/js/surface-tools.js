@@ -76,7 +76,7 @@ export function mountSurfaceTools(deps) {
     predictButton.focus();
   });
 
-  // ---- share: the page's own link holds the whole set-up (state.js encodeState) ---------------
+  // ---- share: the page's own link holds the whole set-up (surface-url.js) ---------------
   const share = async () => {
     hook.shared = await shareLink($("#share-status"), t);
   };

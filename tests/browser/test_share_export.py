@@ -22,10 +22,11 @@ from tests.browser.test_surface_page import assert_clean, open_lab
 pytestmark = pytest.mark.browser
 
 STATE = "/static/js/state.js"
+URL_STATE = "/static/js/surface-url.js"
 
 # Pure round trip, inside the page (there is no node here): decode(encode(s)) == s.
-ROUND_TRIP = """async ([url, states]) => {
-  const m = await import(url);
+ROUND_TRIP = """async ([url, urlState, states]) => {
+  const m = { ...(await import(url)), ...(await import(urlState)) };
   const h = window.__lereng;
   const functions = await (await fetch('/api/functions')).json();
   const catalog = await (await fetch('/api/optimizers')).json();
@@ -59,7 +60,7 @@ STATES = [
         "steps": 1,
         "speed": 1,
         "racers": [["adagrad", {"lr": 0.3}]],
-        "view": "contour",
+        "view": "both",
         "lossLog": True,
         "arrows": True,
         "diagnosis": True,
@@ -69,7 +70,9 @@ STATES = [
 
 def test_state_url_state_is_the_identity(page, live_server):
     watch = open_lab(page, live_server)
-    for before, after in page.evaluate(ROUND_TRIP, [f"{live_server.url}{STATE}", STATES]):
+    for before, after in page.evaluate(
+        ROUND_TRIP, [f"{live_server.url}{STATE}", f"{live_server.url}{URL_STATE}", STATES]
+    ):
         assert after == before
     assert_clean(page, watch)
 
