@@ -1,6 +1,6 @@
 // Pure state logic for the surface lab: defaults, racer styles, and folding streamed frames
-// into per-racer path updates (the link's part is in surface-url.js). No DOM access here, so it can be reasoned
-// about (and tested) on its own.
+// into per-racer path updates (the link's part is in surface-url.js). No DOM access here, so
+// it can be reasoned about (and tested) on its own.
 
 // Okabe-Ito, in DESIGN.md §7 order: one colour per racer slot.
 export const PALETTE = [
