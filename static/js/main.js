@@ -137,11 +137,10 @@ async function boot() {
     plots,
     hook,
     racers: () => state.racers.map((r) => ({ label: racerLabel(r, catalog), name: r.name, hp: fullHyperparameters(r, catalog) })),
+    // The run as POST /api/runs takes it (the WebSocket start message minus its pacing).
     request: () => {
-      const { type, steps_per_second: sps, ...body } = startMessage(state, catalog);
-      void type;
-      void sps;
-      return body;
+      const m = startMessage(state, catalog);
+      return { surface: m.surface, start: m.start, steps: m.steps, optimizers: m.optimizers };
     },
     race: () => race,
     shareable: () => shareable(state),
