@@ -222,3 +222,29 @@ def test_predict_with_the_keyboard_only(page, live_server):
     assert page.evaluate("() => window.__lereng.predict.distance") < 1e-12
     assert page.evaluate("() => window.__lereng.step") == 2  # the run waited for each guess
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_tools_open_pass_an_accessibility_scan(page, live_server, lang):
+    from tests.browser.test_classroom import axe_violations
+
+    watch = open_lab(page, live_server, "?f=quadratic&steps=40&opt=sgd:lr=0.95;adam:lr=0.1")
+    if lang == "id":
+        page.click("#language-toggle button[data-lang='id']")
+        page.wait_for_function("() => document.documentElement.lang === 'id'")
+    for k in range(1, 9):
+        page.click("#step-button")
+        page.wait_for_function(f"() => window.__lereng.step === {k}", timeout=20_000)
+    page.wait_for_function("() => !document.getElementById('diagnosis').hidden", timeout=20_000)
+    page.click("#predict-button")
+    page.wait_for_function("() => window.__lereng.predict.phase === 'guess'", timeout=20_000)
+    page.click("#export-menu summary")
+    # Diagnosis labels, the predict panel and the export menu, all at once.
+    assert axe_violations(page) == []
+    page.keyboard.press("Escape")
+    page.click("#sweep-button")
+    page.wait_for_function(
+        "() => document.getElementById('sweep-dialog').dataset.state === 'done'", timeout=30_000
+    )
+    assert axe_violations(page) == []
+    assert_clean(page, watch)
