@@ -7,6 +7,7 @@ import { decodeTyped } from "./plots.js";
 
 export const TRAJECTORY_KEEP = 600; // thinned history of parameters, for the landscape's path
 export const TRAJECTORY_SEND = 300; // the contract's most trajectory points per request
+export const HEAT_KEEP = 120; // heatmaps kept for the animated export (thinned as a run grows)
 
 export function newRecord(problem) {
   const layers = problem ? layerCount(problem) : 0;
@@ -15,7 +16,7 @@ export function newRecord(problem) {
     steps: [], loss: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [],
     batchSteps: [], batchLoss: [],
     wNorms: Array.from({ length: layers }, () => []), gNorms: Array.from({ length: layers }, () => []),
-    point: null, heatmap: null, heatmaps: 0, epoch: 0, iteration: 0, skipped: 0,
+    point: null, heatmap: null, heatmaps: 0, heatHistory: [], epoch: 0, iteration: 0, skipped: 0,
     trajectory: { steps: [], points: [], stride: 1 },
   };
 }
@@ -36,6 +37,16 @@ function keepTrajectory(tr, step, point) {
     const keep = (_, k) => tr.steps[k] % tr.stride === 0;
     tr.points = tr.points.filter(keep);
     tr.steps = tr.steps.filter((s) => s % tr.stride === 0);
+  }
+}
+
+/** Keep a heatmap for the export; past HEAT_KEEP, every other one goes (first and last stay). */
+function keepHeatmap(history, heat) {
+  history.push(heat);
+  if (history.length > HEAT_KEEP) {
+    const last = history.length - 1;
+    const kept = history.filter((_, k) => k % 2 === 0 || k === last);
+    history.splice(0, history.length, ...kept);
   }
 }
 
@@ -61,16 +72,17 @@ export function foldFrames(record, frames) {
       record.batchSteps.push(frame.step);
       record.batchLoss.push(e.batch_loss);
     }
-    if (e.layer_norms) {
-      const { weight = [], grad = [] } = e.layer_norms;
-      weight.forEach((v, l) => record.wNorms[l] && record.wNorms[l].push(finiteOrNull(v)));
-      grad.forEach((v, l) => record.gNorms[l] && record.gNorms[l].push(finiteOrNull(v)));
-    }
+    // One entry per step in every layer (null when a frame has none, as after divergence),
+    // so norms line up with record.steps for the curves and the CSV.
+    const { weight = [], grad = [] } = e.layer_norms || {};
+    record.wNorms.forEach((ys, l) => ys.push(finiteOrNull(weight[l])));
+    record.gNorms.forEach((ys, l) => ys.push(finiteOrNull(grad[l])));
     if (e.heatmap) {
       const z = decodeTyped(e.heatmap);
       const shape = e.heatmap.shape || [Math.sqrt(z.length), Math.sqrt(z.length)];
       record.heatmap = { z, shape, step: frame.step };
       record.heatmaps += 1;
+      keepHeatmap(record.heatHistory, record.heatmap);
       heat = true;
     }
     if (Number.isInteger(e.epoch)) record.epoch = e.epoch;

@@ -8,6 +8,7 @@ import { DASHES, LAYER_COLOURS, NetworkPlots } from "./plots-network.js";
 import {
   applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, thinRows, trainRows, URL_KEYS,
 } from "./network-state.js";
+import { mountNetworkExport } from "./network-export.js";
 import { formatNumber } from "./state.js";
 import { RaceStream } from "./stream.js";
 import { descentFields } from "./components/descent-fields.js";
@@ -211,6 +212,18 @@ async function boot() {
 
   const race = wireNetworkRace(ui, { stream: new RaceStream(), startMessage: () => startMessage(state, catalog) });
   hook.raceControl = race;
+  const exporter = mountNetworkExport({
+    t, plots, hook,
+    race: () => race.race,
+    request: () => {
+      const { type, steps_per_second: sps, ...body } = startMessage(state, catalog);
+      void type;
+      void sps;
+      return body;
+    },
+    label: () => racerLabel(state, catalog, t),
+    message: showMessage,
+  });
 
   function configure(patch) {
     Object.assign(state, patch);
@@ -262,6 +275,7 @@ async function boot() {
     optimizers.translate();
     run.translate();
     landscape.translate();
+    exporter.translate();
     const r = race.race;
     if (r && r.problem) {
       $("#data-title").textContent = t(r.problem.task === "regression" ? "net.surface" : "net.boundary");

@@ -22,6 +22,19 @@ export function scale(projector) {
     : { font: 13, small: 11, line: 2, marker: 6, margin: { l: 50, r: 10, t: 6, b: 38 } };
 }
 
+function baseLayout(s) {
+  return {
+    font: { family: FONT, size: s.font, color: INK }, paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)", showlegend: false, hoverlabel: { font: { family: FONT, size: s.small + 1 } },
+  };
+}
+
+/** What the figure builders in network-figures.js draw with (also the exported HTML's figure). */
+export function figureContext(t, names = null, projector = false) {
+  const s = scale(projector);
+  return { s, t, font: FONT, ink: INK, muted: MUTED, grid: GRID, base: baseLayout(s), names };
+}
+
 /** Log-axis ticks that stay legible: 2 and 5 within two and a half decades, whole decades beyond. */
 function logTicks(values) {
   let lo = Infinity;
@@ -52,15 +65,11 @@ export class NetworkPlots {
   }
 
   ctx() {
-    const s = scale(this.projector);
-    return { s, t: this.t, font: FONT, ink: INK, muted: MUTED, grid: GRID, base: this.baseLayout(s), names: this.names };
+    return figureContext(this.t, this.names, this.projector);
   }
 
   baseLayout(s = scale(this.projector)) {
-    return {
-      font: { family: FONT, size: s.font, color: INK }, paper_bgcolor: "rgba(0,0,0,0)",
-      plot_bgcolor: "rgba(0,0,0,0)", showlegend: false, hoverlabel: { font: { family: FONT, size: s.small + 1 } },
-    };
+    return baseLayout(s);
   }
 
   setProblem(problem, record) {

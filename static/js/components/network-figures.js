@@ -88,11 +88,12 @@ export function boundaryFigure(problem, record, ctx) {
     for (let c = 0; c < k; c += 1) {
       const idx = [];
       set.y.forEach((v, i) => v === c && idx.push(i));
+      const name = (problem.class_names && problem.class_names[c]) || `${t("reg.class")} ${c}`;
       traces.push({
-        type: "scatter", mode: "markers", name: `${label} ${c}`,
+        type: "scatter", mode: "markers", name: `${escapeHtml(name)} · ${label}`,
         x: idx.map((i) => set.x[i][0]), y: idx.map((i) => set.x[i][1]),
         marker: { color: CLASS_COLOURS[c % 3], symbol: CLASS_SYMBOLS[c % 3], size: s.marker + grow, line: { color: outline, width } },
-        hovertemplate: `${label} · ${escapeHtml((problem.class_names && problem.class_names[c]) || `${t("reg.class")} ${c}`)}<br>${escapeHtml(names[0])} %{x:.3f}, ${escapeHtml(names[1])} %{y:.3f}<extra></extra>`,
+        hovertemplate: `${label} · ${escapeHtml(name)}<br>${escapeHtml(names[0])} %{x:.3f}, ${escapeHtml(names[1])} %{y:.3f}<extra></extra>`,
       });
     }
   }
