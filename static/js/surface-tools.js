@@ -125,6 +125,7 @@ export function mountSurfaceTools(deps) {
     t,
     postSweep,
     projector: () => Boolean(state.projector),
+    savePng: (div) => downloadPng(div, `${fileStem(surfaceName(), "lr-sweep")}.png`),
   });
   hook.sweep = sweep;
   $("#sweep-button").addEventListener("click", () => {

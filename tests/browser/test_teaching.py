@@ -109,6 +109,14 @@ def test_lr_sweep_dialog_draws_final_loss_per_optimizer(page, live_server):
     )
     assert drawn == 2
     assert page.evaluate("() => document.getElementById('sweep-plot').layout.xaxis.type") == "log"
+    # The chart saves as a PNG like every other plot.
+    with page.expect_download(timeout=30_000) as info:
+        page.click("#sweep-dialog .sweep-png")
+    raw = info.value.path().read_bytes()
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n" and len(raw) > 5_000
+    assert info.value.suggested_filename.endswith(
+        "-lr-sweep-" + info.value.suggested_filename[-14:]
+    )
     # Refusals come back in words, in the dialog.
     page.fill("#sweep-dialog input[name=lr_min]", "0.5")
     page.fill("#sweep-dialog input[name=lr_max]", "0.1")

@@ -6,8 +6,9 @@ import { racerStyle } from "../state.js";
 
 const INK = "#1d2330";
 
-/** Emits nothing: it owns its dialog. open({request, labels}) runs and draws a sweep. */
-export function mountSweepPanel(el, { t, postSweep, projector }) {
+/** Emits nothing: it owns its dialog. open({request, labels}) runs and draws a sweep;
+ * savePng(div) saves the chart. */
+export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
   const form = el.querySelector("form.sweep-form");
   const plot = el.querySelector(".sweep-plot");
   const status = el.querySelector(".sweep-status");
@@ -16,6 +17,9 @@ export function mountSweepPanel(el, { t, postSweep, projector }) {
   let result = null;
 
   close.addEventListener("click", () => el.close());
+  el.querySelector(".sweep-png").addEventListener("click", () => {
+    if (result) savePng(plot).catch(() => {});
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run();
