@@ -1,9 +1,12 @@
 // The backprop lab's Export menu: the link, the computational graph and the landscape as PNG,
 // and the current pass as CSV (one row per node: value and gradient; the update; every trained
-// step's weights and loss) and JSON (the settings, the graph's numbers, the training history).
+// step's weights and loss) and JSON (the settings, the graph's numbers, the training history),
+// and the pass step by step as one self-contained HTML file (backprop-html.js).
 
 import { download, downloadPng, fileStem, mountExportMenu, shareLink, toCsv, toJson } from "./export.js";
+import { passFrames, passHtml, inlineSvg } from "./backprop-html.js";
 import { requestBody } from "./backprop-state.js";
+import { language } from "./i18n.js";
 
 export const CSV_COLUMNS = ["section", "step", "node", "label", "kind", "op", "value", "grad"];
 
@@ -40,28 +43,13 @@ export function backpropJson(state, graph, history, link) {
   };
 }
 
-// What the page's stylesheet gives the graph, copied onto each element so the image stands alone.
-const STYLE_PROPS = [
-  "fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-opacity", "opacity", "paint-order",
-  "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline", "visibility", "display",
-];
-
 /** The graph's SVG as a PNG Blob (at `scale`, on white), its CSS inlined. */
 export async function svgPng(svg, { scale = 2 } = {}) {
   const box = svg.getBoundingClientRect();
   const w = Math.max(1, Math.round(box.width));
   const h = Math.max(1, Math.round(box.height));
-  const copy = svg.cloneNode(true);
-  const from = [svg, ...svg.querySelectorAll("*")];
-  const to = [copy, ...copy.querySelectorAll("*")];
-  from.forEach((node, i) => {
-    const cs = getComputedStyle(node);
-    to[i].setAttribute("style", STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(";"));
-  });
-  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-  copy.setAttribute("width", String(w));
-  copy.setAttribute("height", String(h));
-  const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(copy))}`;
+  const markup = inlineSvg(svg, w, h);
+  const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
   const img = await new Promise((resolve, reject) => {
     const im = new Image();
     im.onload = () => resolve(im);
@@ -93,7 +81,20 @@ export function mountBackpropExport(el, statusEl, deps) {
     { id: "png-landscape", label: t("export.png_landscape"), run: () => downloadPng(deps.landscape, `${stem("landscape")}.png`) },
     { id: "csv", label: t("export.bp_csv"), run: () => download(`${stem("pass")}.csv`, toCsv(CSV_COLUMNS, backpropCsvRows(need(), deps.history())), "text/csv") },
     { id: "json", label: t("export.bp_json"), run: () => download(`${stem("pass")}.json`, toJson(backpropJson(state, need(), deps.history(), location.href)), "application/json") },
+    { id: "html", label: t("export.html"), run: html },
   ];
+  function html() {
+    const { frames, css } = passFrames(need(), deps.svg, t);
+    const page = passHtml({
+      title: `Lereng · Backprop · ${t(`bp.net_${state.network}`)}`,
+      note: t("export.bp_html_note"),
+      frames,
+      css,
+      lang: language(),
+      stepLabel: t("hover.step"),
+    });
+    download(`${stem("pass")}.html`, page, "text/html");
+  }
   const menu = mountExportMenu(el, {
     items: items(),
     onError: (err) => {

@@ -303,3 +303,68 @@ def test_backprop_pngs_are_images(page, live_server, item, target):
     assert png_size(raw) == (round(box["width"]) * 2, round(box["height"]) * 2)
     assert len(raw) > 5_000
     assert_clean(page, watch)
+
+
+def test_regression_softmax_csv_has_a_column_per_parameter(page, live_server):
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression?p=softmax&steps=15&sps=2000")
+    page.wait_for_function(
+        "() => window.__lereng && window.__lereng.loaded === 'softmax'", timeout=WAIT
+    )
+    run_regression(page)
+    _, ref = server_reference(page, live_server)
+    rows = list(csv.DictReader(io.StringIO(export(page, "csv").path().read_text())))
+    names = [f"w{j}{c}" for j in (1, 2) for c in (1, 2, 3)] + ["b1", "b2", "b3"]
+    assert list(rows[0])[8:17] == names
+    assert {r["loss_function"] for r in rows} == {"cross_entropy"}
+    by_racer: dict[str, list] = {}
+    for row in rows:
+        by_racer.setdefault(row["racer"], []).append(row)
+    for want, got in zip(ref, by_racer.values(), strict=True):
+        assert [[float(r[n]) for n in names] for r in got] == want["points"]
+    assert_clean(page, watch)
+
+
+def test_backprop_html_steps_through_the_pass_offline(page, browser, live_server, tmp_path):
+    watch = open_backprop(page, live_server, "?net=neuron")
+    graph = page.evaluate("() => window.__lereng.graph")
+    path = tmp_path / "pass.html"
+    export(page, "html").save_as(path)
+    text = path.read_text()
+    assert "<script src" not in text and "<link" not in text
+    assert_clean(page, watch)
+
+    offline = browser.new_context()
+    blocked: list[str] = []
+
+    def refuse(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    offline.route("**/*", refuse)
+    view = offline.new_page()
+    errors: list[str] = []
+    view.on("pageerror", lambda e: errors.append(str(e)))
+    view.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    view.goto(path.as_uri())
+    view.wait_for_function("() => window.__exported && window.__exported.ready", timeout=WAIT)
+    # One frame per cursor step: start, each forward node, each backward node, the update.
+    steps = 1 + len(graph["forward"]) + len(graph["backward"]) + 1
+    assert view.evaluate("() => Number(document.getElementById('slider').max)") == steps - 1
+    assert view.locator("#graph svg [data-id]").count() == len(graph["nodes"])
+    box = view.locator("#graph svg").bounding_box()  # drawn in the page, not off screen
+    assert box["x"] >= 0 and box["width"] > 300 and box["height"] > 150
+    # At the start no gradient is known; playing reaches the backward pass, whose gradients show.
+    grads = "() => [...document.querySelectorAll('#graph text')].filter(g => /^∂ [^?]/.test(g.textContent)).length"
+    assert view.evaluate(grads) == 0
+    view.click("#play")
+    view.wait_for_function(
+        f"() => window.__exported.frame >= {1 + len(graph['forward']) + 2}", timeout=WAIT
+    )
+    assert view.evaluate(grads) >= 2
+    assert view.locator("#loss").inner_text().startswith("L = ")
+    assert blocked == [] and errors == []
+    offline.close()
