@@ -76,6 +76,7 @@ BAD = [
     ("max_steps", "-1"),
     ("max_steps", "1e4"),
     ("max_optimizers", "0"),
+    ("max_sweep_rates", "1"),  # a sweep needs two rates at least
     ("max_grid", "1"),
     ("default_grid", "-150"),
     ("max_expression_chars", "0"),
