@@ -368,3 +368,19 @@ def test_backprop_html_steps_through_the_pass_offline(page, browser, live_server
     assert view.locator("#loss").inner_text().startswith("L = ")
     assert blocked == [] and errors == []
     offline.close()
+
+
+@pytest.mark.parametrize("lab", ["regression", "backprop"])
+def test_share_copies_the_page_link(page, live_server, lab):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    if lab == "regression":
+        watch = open_regression(page, live_server, "?p=logistic&steps=25&twin=1")
+    else:
+        watch = open_backprop(page, live_server, "?net=softmax&lr=0.25")
+    page.click("#export-menu summary")
+    page.click("#export-share")
+    page.wait_for_function("() => !document.getElementById('share-status').hidden", timeout=WAIT)
+    shared = page.evaluate("() => window.__lereng.shared")
+    assert shared == page.url and ("twin=1" in shared or "lr=0.25" in shared)
+    assert page.evaluate("() => navigator.clipboard.readText()") == shared
+    assert_clean(page, watch)
