@@ -332,4 +332,13 @@ def test_export_menu_fits_a_small_projector_screen(page, live_server, lang):
         assert r["x"] + r["width"] <= view["width"] and r["y"] + r["height"] <= view["height"]
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"network-export-menu-1024-{lang}.png"))
+    # Switching language relabels the menu at once.
+    other = "id" if lang == "en" else "en"
+    page.keyboard.press("Escape")
+    page.click(f"#language-toggle button[data-lang='{other}']")
+    want = "Batas keputusan (PNG)" if other == "id" else "Decision boundary (PNG)"
+    page.wait_for_function(
+        f"() => document.getElementById('export-png-boundary').textContent === '{want}'",
+        timeout=WAIT,
+    )
     assert_clean(page, watch)
