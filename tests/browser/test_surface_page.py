@@ -65,7 +65,8 @@ def test_page_loads_clean(page, live_server):
     watch = open_lab(page, live_server)
     # The empty state: the surface, the start point, one legend entry per racer, no paths.
     assert page.locator(".lab-tab[aria-current='page']").count() == 1
-    assert page.locator(".lab-tab.is-disabled").count() == 2  # Network, Backprop
+    hrefs = page.eval_on_selector_all(".lab-tab", "els => els.map(e => e.getAttribute('href'))")
+    assert hrefs == ["/", "/regression", "/network", "/backprop"]
     assert page.locator("#race-legend li").count() == 4
     assert page.evaluate("() => document.getElementById('contour-base').data[0].type") == "contour"
     assert page.evaluate("() => document.getElementById('surface-plot').data[0].type") == "surface"
