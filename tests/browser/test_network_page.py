@@ -45,7 +45,7 @@ FORWARD_VS_SERVER = """async () => {
   }
   return [worst, off / s.length, r.heatmap.step, r.steps.at(-1)];
 }"""
-DONE = "() => window.__lereng.race && window.__lereng.race.done"
+DONE = "() => window.__lereng.race && window.__lereng.race.done && window.__lereng.race.drawn"
 LAND_READY = "() => window.__lereng.landscapes >= {n} && !window.__lereng.landscapeBusy"
 
 

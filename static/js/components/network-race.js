@@ -99,8 +99,12 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
     setPlaying(false);
     ui.showSummary(race.record, race.problem);
     diagram.update(race.record.point);
+    // The finished run is drawn at once, not at the throttled pace of a live one.
     plots.markDirty();
-    schedule();
+    const record = race.record;
+    plots.flush(Infinity).then(() => {
+      record.drawn = true;
+    });
     if (race.record.step > 0) ui.runFinished(race.record);
   });
   stream.addEventListener("error", (event) => {
