@@ -16,6 +16,7 @@ import json
 
 import pytest
 
+from tests.browser.offline import open_offline
 from tests.browser.test_share_export import png_size
 from tests.browser.test_surface_page import PageWatch, assert_clean
 
@@ -159,23 +160,8 @@ def test_regression_html_opens_offline_and_animates(page, browser, live_server, 
     assert text.count("<script") == 3  # the figure (JSON), plotly.js, the boot script
     assert_clean(page, watch)
 
-    offline = browser.new_context()
-    blocked: list[str] = []
-
-    def refuse(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    offline.route("**/*", refuse)
-    view = offline.new_page()
-    errors: list[str] = []
-    view.on("pageerror", lambda e: errors.append(str(e)))
-    view.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    view.goto(path.as_uri())
-    view.wait_for_function("() => window.__exported && window.__exported.ready", timeout=WAIT)
+    offline = open_offline(browser, path, timeout=WAIT)
+    view, blocked, errors = offline.page, offline.blocked, offline.errors
     plot = "document.getElementById('plot')"
     assert view.evaluate(f"() => {plot}.data[0].type") == "contour"
     # Three racers: a path and a head each on the landscape, and a loss curve each.
@@ -334,23 +320,8 @@ def test_backprop_html_steps_through_the_pass_offline(page, browser, live_server
     assert "<script src" not in text and "<link" not in text
     assert_clean(page, watch)
 
-    offline = browser.new_context()
-    blocked: list[str] = []
-
-    def refuse(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    offline.route("**/*", refuse)
-    view = offline.new_page()
-    errors: list[str] = []
-    view.on("pageerror", lambda e: errors.append(str(e)))
-    view.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    view.goto(path.as_uri())
-    view.wait_for_function("() => window.__exported && window.__exported.ready", timeout=WAIT)
+    offline = open_offline(browser, path, timeout=WAIT)
+    view, blocked, errors = offline.page, offline.blocked, offline.errors
     # One frame per cursor step: start, each forward node, each backward node, the update.
     steps = 1 + len(graph["forward"]) + len(graph["backward"]) + 1
     assert view.evaluate("() => Number(document.getElementById('slider').max)") == steps - 1

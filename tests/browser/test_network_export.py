@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.offline import open_offline
 from tests.browser.test_network_page import DONE, LAND_READY, WAIT, open_lab
 from tests.browser.test_share_export import png_size
 from tests.browser.test_surface_page import assert_clean
@@ -250,25 +251,8 @@ def test_interactive_html_opens_offline_and_animates(page, browser, live_server,
     assert len(text) < 8_000_000
     assert_clean(page, watch)
 
-    offline = browser.new_context()
-    blocked = []
-
-    def refuse(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    offline.route("**/*", refuse)
-    view = offline.new_page()
-    errors = []
-    view.on("pageerror", lambda e: errors.append(str(e)))
-    view.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    view.goto(path.as_uri())
-    view.wait_for_function(
-        "() => window.__exported && window.__exported.ready === true", timeout=WAIT
-    )
+    offline = open_offline(browser, path, timeout=WAIT)
+    view, blocked, errors = offline.page, offline.blocked, offline.errors
     plot = view.evaluate(
         """() => { const g = document.getElementById('plot');
              return {types: g.data.map(t => t.type), frames: g._transitionData._frames.map(f => f.name),

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.browser.offline import open_offline
 from tests.browser.test_surface_page import assert_clean, open_lab
 
 pytestmark = pytest.mark.browser
@@ -236,25 +237,8 @@ def test_interactive_html_opens_offline_and_animates(page, browser, live_server,
     assert text.count("<script") == 3  # the figure (JSON), plotly.js, and the boot script
     assert_clean(page, watch)
 
-    offline = browser.new_context()
-    blocked = []
-
-    def refuse(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    offline.route("**/*", refuse)
-    view = offline.new_page()
-    errors = []
-    view.on("pageerror", lambda e: errors.append(str(e)))
-    view.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    view.goto(path.as_uri())
-    view.wait_for_function(
-        "() => window.__exported && window.__exported.ready === true", timeout=30_000
-    )
+    offline = open_offline(browser, path, timeout=30_000)
+    view, blocked, errors = offline.page, offline.blocked, offline.errors
     # It rendered: the contour and one path per racer, the slider at the first frame.
     assert view.evaluate("() => document.getElementById('plot').data[0].type") == "contour"
     assert view.locator(".slider-container").count() == 1
