@@ -374,3 +374,22 @@ def test_a_change_while_training_restarts_and_keeps_playing(page, live_server):
         "() => document.getElementById('play-button').dataset.state === 'play'", timeout=WAIT
     )
     assert_clean(page, watch)
+
+
+def test_a_link_reproduces_the_run_bit_for_bit(page, context, live_server):
+    # Mini-batch shuffles, the split and the initial weights all come from the link's seed.
+    query = "?ds=moons&n=200&seed=5&h=5,3&act=tanh&opt=adam:lr=0.02&bs=16&hm=10&steps=60&sps=1000"
+    finals = []
+    for view in (page, context.new_page()):
+        watch = open_lab(view, live_server, query, "moons")
+        view.click("#play-button")
+        view.wait_for_function(DONE, timeout=60_000)
+        finals.append(
+            view.evaluate(
+                "() => [window.__lereng.race.point, window.__lereng.race.trainLoss.at(-1)]"
+            )
+        )
+        assert view.evaluate("() => window.__lereng.step") == 60
+        assert_clean(view, watch)
+    assert finals[0] == finals[1]
+    assert len(finals[0][0]) == 2 * 5 + 5 + 5 * 3 + 3 + 3 + 1  # every weight and bias
