@@ -217,16 +217,6 @@ export function wireRace(ui, { stream, startMessage }) {
     } else run.showCount(0, steps);
   });
 
-  // Space toggles play, S steps, R resets (not while typing in a field).
-  document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, select, textarea, button") || event.ctrlKey || event.metaKey || event.altKey) return;
-    const name = { " ": race && race.playing ? "pause" : "play", s: "step", r: "reset" }[event.key];
-    if (name) {
-      event.preventDefault();
-      document.dispatchEvent(new CustomEvent(name));
-    }
-  });
-
   Object.assign(ui, {
     clearRace,
     schedule,
