@@ -65,7 +65,8 @@ export function mountNetworkDiagram(box, { t }) {
     const big = projector ? 1.5 : 1;
     const font = 14 * big;
     const left = 4.5 * font;
-    const right = 3.5 * font;
+    // Room for the widest output label ("p(1)") beside a full-size unit.
+    const right = 5 * font;
     const top = 2.2 * font;
     const bottom = 8;
     const xs = cols.map((_, c) => left + ((W - left - right) * c) / Math.max(1, cols.length - 1));
