@@ -2,7 +2,7 @@
 
 Rows: hand-written NumPy forward/backward (the floor; also with the engine's faster bias-sum
 kernel), the Tensor engine (nn.MLP + mse_loss + backward + SGD on .data), torch autograd if
-torch imports; forward only (hand-written vs engine under no_grad); the engine's per-op
+torch imports, and torch's time over the engine's from interleaved blocks; forward only (hand-written vs engine under no_grad); the engine's per-op
 overhead on a chain of tiny ops. Ratios are against the first row of each block in the same
 run; medians over many repetitions, BLAS limited to one thread.
 Run: python -m bench.bench_engine  or  python bench/bench_engine.py
@@ -50,6 +50,24 @@ def per_call_us(fn: Callable[[], object], block: int = BLOCK, repeats: int = REP
             fn()
         times.append((time.perf_counter() - t0) / block)
     return statistics.median(times) * 1e6
+
+
+def paired_ratio(slow: Callable[[], object], fast: Callable[[], object]) -> float:
+    """Median over REPEATS of time(slow block) / time(fast block), the blocks interleaved so
+    that a change in machine load hits both sides of each ratio alike."""
+    for fn in (slow, fast):
+        for _ in range(BLOCK // 4):
+            fn()
+    ratios = []
+    for _ in range(REPEATS):
+        spans = []
+        for fn in (slow, fast):
+            t0 = time.perf_counter()
+            for _ in range(BLOCK):
+                fn()
+            spans.append(time.perf_counter() - t0)
+        ratios.append(spans[0] / spans[1])
+    return statistics.median(ratios)
 
 
 def data() -> tuple[np.ndarray, np.ndarray]:
@@ -201,8 +219,10 @@ def main() -> None:
     rows.append(("hand-written NumPy (bias grads ones @ g)", per_call_us(hand_written(True))))
     rows.append(("Tensor engine: MLP, mse_loss, backward, SGD", per_call_us(engine())))
     ts = torch_step()
+    speedup = None
     if ts is not None:
         rows.append(("torch autograd, 1 thread", per_call_us(ts)))
+        speedup = paired_ratio(ts, engine())
     fwd_floor = per_call_us(hand_forward())
     fwd_rows = [("hand-written NumPy forward", fwd_floor)]
     fwd_rows.append(("Tensor engine forward under no_grad", per_call_us(engine_no_grad_forward())))
@@ -213,6 +233,8 @@ def main() -> None:
     print(f"{'':50s} {'us/step':>9s} {'ratio':>7s}")
     for label, us in rows:
         print(f"{label:50s} {us:9.1f} {us / floor:6.2f}x")
+    if speedup is not None:
+        print(f"{'torch time / engine time, interleaved blocks':50s} {speedup:9.2f}x")
     print()
     for label, us in fwd_rows:
         print(f"{label:50s} {us:9.1f} {us / fwd_floor:6.2f}x")

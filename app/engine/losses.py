@@ -55,6 +55,22 @@ def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
     """(pred - target)^2, averaged over every element for "mean" (shapes broadcast)."""
     pred, target = _pair(pred, target)
     diff = pred.data - target.data
+    if reduction == "mean" and diff.dtype == np.float64 and diff.shape == pred.data.shape:
+        # The mean as one BLAS dot product, about twice as fast as squaring then summing.
+        flat = diff.reshape(-1)
+        out = _make(np.asarray(np.dot(flat, flat) / diff.size), (pred, target))
+        if out.requires_grad:
+
+            def backward(g: np.ndarray) -> None:
+                # d mean((p-t)^2)/dp = 2(p-t)/n, d/dt = -2(p-t)/n
+                scale = 2.0 * float(g) / diff.size
+                if pred.requires_grad:
+                    _send(pred, diff * scale, True)
+                if target.requires_grad:
+                    _send(target, diff * -scale, True)
+
+            out._backward = backward
+        return out
     per = diff * diff
     # d(p-t)^2/dp = 2(p-t), d/dt = -2(p-t)
     return _reduced(

@@ -132,6 +132,9 @@ ACTIVATIONS: dict[str, Module] = {
 }
 
 
+_FUSABLE: dict[type, str] = {Tanh: "tanh", ReLU: "relu", Sigmoid: "sigmoid"}
+
+
 class MLP(Module):
     """Fully connected network: sizes=[2, 16, 16, 1] makes Linear(2,16), act, Linear(16,16),
     act, Linear(16,1) [, out_activation].
@@ -169,6 +172,17 @@ class MLP(Module):
                 self.layers.append(ACTIVATIONS[act])
 
     def forward(self, x: Any) -> Tensor:
-        for layer in self.layers:
-            x = layer(x)
+        # A Linear followed by tanh, relu or sigmoid runs as one fused dense node (the same
+        # numbers, half the graph bookkeeping); anything else runs layer by layer.
+        layers, i = self.layers, 0
+        while i < len(layers):
+            layer = layers[i]
+            nxt = layers[i + 1] if i + 1 < len(layers) else None
+            act = _FUSABLE.get(type(nxt)) if type(layer) is Linear else None
+            if act is not None:
+                x = ops.linear(x, layer.weight, layer.bias, act)
+                i += 2
+            else:
+                x = layer.forward(x)
+                i += 1
         return x

@@ -70,8 +70,10 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if extra and shape and g.shape[extra:] == shape:
         # Only leading axes to sum (a bias broadcast over a batch): one BLAS vector-matrix
         # product is about 5x faster than g.sum(axis=0) for (256, 16).
+        if extra == 1 and len(shape) == 1:
+            return np.dot(_ones(g.shape[0], g.dtype), g)
         rows = g.reshape(-1, g[(0,) * extra].size)
-        return (np.ones(rows.shape[0], dtype=g.dtype) @ rows).reshape(shape)
+        return np.dot(_ones(rows.shape[0], g.dtype), rows).reshape(shape)
     if extra:
         g = g.sum(axis=tuple(range(extra)))
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
@@ -79,6 +81,24 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         g = g.sum(axis=stretched, keepdims=True)
     # sum() over every axis gives a NumPy scalar; keep arrays everywhere.
     return np.asarray(g).reshape(shape)
+
+
+_ONES: dict[tuple[int, np.dtype], np.ndarray] = {}
+
+
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of n ones, kept between calls: allocating it cost as much as the
+    product it feeds. A batch size rarely changes, so the cache stays tiny; it is emptied
+    should it ever grow past a few dozen sizes."""
+    key = (n, dtype)
+    v = _ONES.get(key)
+    if v is None:
+        if len(_ONES) >= 64:
+            _ONES.clear()
+        v = np.ones(n, dtype=dtype)
+        v.flags.writeable = False
+        _ONES[key] = v
+    return v
 
 
 def _send(t: Tensor, g: np.ndarray, fresh: bool = False) -> None:

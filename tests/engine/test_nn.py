@@ -112,6 +112,27 @@ def test_mlp_gradient_matches_finite_differences(activation, rng) -> None:
         np.testing.assert_allclose(p.grad, expected, rtol=1e-6, atol=1e-9, err_msg=name)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "leaky_relu"])
+def test_fused_dense_layers_give_the_layer_by_layer_bits(activation, rng) -> None:
+    """MLP runs Linear + activation as one fused node; the numbers must be exactly those of
+    the separate Linear and activation ops."""
+    mlp = MLP([3, 6, 5, 1], activation=activation, out_activation="sigmoid", rng=rng)
+    x = rng.normal(size=(7, 3))
+    y = rng.normal(size=(7, 1))
+    fused = mse_loss(mlp(x), y)
+    fused.backward()
+    fused_grads = [p.grad.copy() for p in mlp.parameters()]
+    mlp.zero_grad()
+    h = Tensor(x)
+    for layer in mlp.layers:  # one module at a time: separate linear and activation nodes
+        h = layer.forward(h)
+    separate = mse_loss(h, y)
+    separate.backward()
+    assert fused.item() == separate.item()
+    for a, p in zip(fused_grads, mlp.parameters(), strict=True):
+        np.testing.assert_array_equal(a, p.grad)
+
+
 def test_zero_grad_clears_every_parameter(rng) -> None:
     mlp = MLP([2, 3, 1], rng=rng)
     F.sum(mlp(np.ones((4, 2)))).backward()

@@ -197,6 +197,13 @@ CASES: dict[str, list[Case]] = {
         Case(F.linear, lambda x, w, b: x @ w + b, fixed((2, 5, 3), (3, 4), (4,))),
         Case(F.linear, lambda x, w: x @ w, fixed((5, 3), (3, 4))),
         Case(F.linear, lambda x, w, b: x @ w + b, fixed((3,), (3, 4), (4,))),
+        # a one-unit layer: the (n, 1) @ (1, k) input gradient takes its own BLAS path
+        Case(F.linear, lambda x, w, b: x @ w + b, fixed((6, 3), (3, 1), (1,))),
+        # the fused dense node: linear and its activation as one op
+        Case(lambda x, w, b: F.linear(x, w, b, "tanh"), lambda x, w, b: np.tanh(x @ w + b), fixed((5, 3), (3, 4), (4,))),
+        Case(lambda x, w, b: F.linear(x, w, b, "sigmoid"), lambda x, w, b: 1 / (1 + np.exp(-(x @ w + b))), fixed((5, 3), (3, 1), (1,))),
+        Case(lambda x, w, b: F.linear(x, w, b, "relu"), lambda x, w, b: np.maximum(x @ w + b, 0), fixed((5, 3), (3, 4), (4,))),
+        Case(lambda x, w: F.linear(x, w, None, "tanh"), lambda x, w: np.tanh(x @ w), fixed((2, 5, 3), (3, 4))),
     ],
     # shape ops and indexing
     "reshape": [

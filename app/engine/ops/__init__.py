@@ -13,13 +13,13 @@ from app.engine.ops._common import _axis, _lift, _pair, _scalar  # noqa: F401
 from app.engine.ops.arith import (  # noqa: F401
     add,
     div,
-    linear,
     matmul,
     mul,
     neg,
     pow,
     sub,
 )
+from app.engine.ops.dense import linear  # noqa: F401
 from app.engine.ops.pointwise import (  # noqa: F401
     _sigmoid,
     abs,

@@ -1,4 +1,4 @@
-"""Arithmetic ops: + - * / ** unary minus, matmul and the fused linear layer."""
+"""Arithmetic ops: + - * / ** unary minus and matmul."""
 
 from __future__ import annotations
 
@@ -153,35 +153,6 @@ def matmul(a: Any, b: Any) -> Tensor:
                 _send(a, ga, True)
             if b.requires_grad:
                 _send(b, gb, True)
-
-        out._backward = backward
-    return out
-
-
-def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
-    """x @ weight + bias as one fused op; weight has shape (in, out), bias (out,)."""
-    x, weight = _pair(x, weight)
-    y = x.data @ weight.data
-    parents: tuple[Tensor, ...] = (x, weight)
-    if bias is not None:
-        bias = _lift(bias, weight.data.dtype)
-        y += bias.data  # y is ours: add in place, saving a temporary
-        parents = (x, weight, bias)
-    out = _make(np.asarray(y), parents)
-    if out.requires_grad:
-
-        def backward(g: np.ndarray) -> None:
-            W, X = weight.data, x.data
-            # d(xW+b)/dx = g W^T, d/dW = x^T g (summed over batch dims), d/db = sum of g
-            if x.requires_grad:
-                _send(x, g @ W.T, True)
-            if weight.requires_grad:
-                if X.ndim == 2:
-                    _send(weight, X.T @ g, True)
-                else:
-                    _send(weight, X.reshape(-1, X.shape[-1]).T @ g.reshape(-1, g.shape[-1]), True)
-            if bias is not None and bias.requires_grad:
-                _send(bias, g)  # unbroadcast sums the batch axes
 
         out._backward = backward
     return out
