@@ -145,6 +145,7 @@ class Run:
         self.reasons: list[str | None] = [None] * n
         self._active = np.ones(n, dtype=bool)
         self._x = np.tile(start, (n, 1))
+        self._g = np.zeros_like(self._x)
         self._groups, order = self._make_groups()
         self._order = np.array(order)
         self._inv = np.argsort(self._order)
@@ -166,6 +167,7 @@ class Run:
             sl = slice(len(order), len(order) + len(rows))
             order.extend(rows)
             param = _Param(self._x[sl])  # a view: the optimizer moves the run's own rows
+            param.grad = self._g[sl]  # a view too: each step's gradient is copied in once
             hp = dict(self.racers[rows[0]].hyperparameters)
             if len(rows) > 1 and "lr" in hp:
                 hp["lr"] = np.array([[self.racers[i].hyperparameters["lr"]] for i in rows])
@@ -180,13 +182,16 @@ class Run:
     def _state(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         if self.light:
             return None, None
-        velocity = np.empty(self._x.shape)
-        scale = np.empty(self._x.shape)
+        # NaN marks "none": optimizers without a velocity, and every row before its first step.
+        velocity = np.full(self._x.shape, np.nan)
+        scale = velocity.copy()
         for sl, _, opt in self._groups:
             v, s = opt.live_state_view(0)
             # Assignment broadcasts scalars and copies live buffers in one go.
-            velocity[sl] = np.nan if v is None else v
-            scale[sl] = np.nan if s is None else s
+            if v is not None:
+                velocity[sl] = v
+            if s is not None:
+                scale[sl] = s
         if self._identity:
             return velocity, scale
         return velocity[self._inv], scale[self._inv]
@@ -312,8 +317,8 @@ class Run:
                 step_grads, extra = self._grads, None
             else:
                 step_grads, extra = self._batch_step()
-            for sl, param, opt in self._groups:
-                param.grad = step_grads[sl]
+            self._g[...] = step_grads
+            for _, _, opt in self._groups:
                 opt.step()
             if self.stopped_at.count(None) < len(self.racers):
                 # Stopped racers keep their final point; their rows still ride along in the

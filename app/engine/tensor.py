@@ -264,7 +264,10 @@ class Tensor:
             seed = np.ones_like(self.data)
         else:
             g = grad.data if isinstance(grad, Tensor) else grad
-            seed = np.array(np.broadcast_to(g, self.data.shape), dtype=self.data.dtype)
+            if type(g) is np.ndarray and g.shape == self.data.shape and g.dtype == self.data.dtype:
+                seed = g.copy()  # the common case, without broadcast_to's overhead
+            else:
+                seed = np.array(np.broadcast_to(g, self.data.shape), dtype=self.data.dtype)
         order = self._topo_order()
         for node in order:
             if node._backward is not None:

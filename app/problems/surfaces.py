@@ -462,8 +462,8 @@ class SurfaceProblem:
         pts = np.asarray(points, dtype=np.float64)
         # Two leaves rather than one (P, 2) leaf and two indexing ops: indexing adds two nodes
         # whose backward scatters into a zero array, a third of Rosenbrock's graph.
-        x = Tensor(pts[:, 0], requires_grad=True)
-        y = Tensor(pts[:, 1], requires_grad=True)
+        x, y = Tensor._leaf(pts[:, 0]), Tensor._leaf(pts[:, 1])  # views: the graph is ours
+        x.requires_grad = y.requires_grad = True
         out = _like(self.fn(x, y), x.shape)
         grads = np.zeros(pts.shape)
         if out.requires_grad:

@@ -93,9 +93,9 @@ class Adam(Optimizer):
     def _view(self, i, state, hp):
         if not state:
             return None, None
-        v = state["max_exp_avg_sq"] if hp["amsgrad"] else state["exp_avg_sq"]
-        denom, step_size = self._denom(v, hp, state["step"])
-        return state["exp_avg"], step_size / denom
+        # The last step left its denominator in the work buffer (v has not moved since).
+        step_size = hp["lr"] / (1 - _pow(hp["betas"][0], state["step"]))
+        return state["exp_avg"], step_size / self._work[i]["denom"]
 
 
 class AdamW(Adam):
@@ -191,4 +191,5 @@ class NAdam(Optimizer):
     def _view(self, i, state, hp):
         if not state:
             return None, None
-        return state["exp_avg"], hp["lr"] / self._denom(state["exp_avg_sq"], hp, state["step"])
+        # The last step left its denominator in the work buffer (v has not moved since).
+        return state["exp_avg"], hp["lr"] / self._work[i]["denom"]

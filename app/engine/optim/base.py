@@ -27,6 +27,8 @@ def _pow(base: Scalar, exp: Scalar) -> Scalar:
 
 def _mask(x: Scalar, cond) -> bool | np.ndarray:
     """cond(x) as True/False when it holds for every element, else the boolean mask."""
+    if type(x) is float or type(x) is int:  # the usual scalar hyperparameter: no NumPy
+        return bool(cond(x))
     m = cond(x)
     if isinstance(m, np.ndarray):
         if m.all():
@@ -37,13 +39,15 @@ def _mask(x: Scalar, cond) -> bool | np.ndarray:
 
 
 def _nonzero(x: Scalar) -> bool | np.ndarray:
+    if type(x) is float or type(x) is int:
+        return x != 0
     return _mask(x, lambda v: v != 0)
 
 
 def _lerp_(a: np.ndarray, end: np.ndarray, w: Scalar, tmp: np.ndarray) -> None:
     """a.lerp_(end, w) as torch computes it (a + w*(end-a) if |w| < 0.5 else end - (end-a)*(1-w))."""
     np.subtract(end, a, out=tmp)
-    small = _mask(w, lambda v: np.abs(v) < 0.5)
+    small = abs(w) < 0.5 if type(w) is float else _mask(w, lambda v: np.abs(v) < 0.5)
     if small is True:
         tmp *= w
         a += tmp
@@ -98,17 +102,17 @@ class Optimizer:
 
     def step(self) -> None:
         """One update of every parameter whose `.grad` is not None."""
-        hp = self.hyperparameters
+        hp, states, update = self.hyperparameters, self.state, self._update
         for i, p in enumerate(self.params):
             g = p.grad
             if g is None:
                 continue
-            state = self.state.get(i)
+            state = states.get(i)
             if state is None:
-                state = self.state[i] = {"step": 0, **self._init_state(p.data, hp)}
+                state = states[i] = {"step": 0, **self._init_state(p.data, hp)}
                 self._work[i] = {"t": np.empty_like(p.data), "g": np.empty_like(p.data)}
             state["step"] += 1
-            self._update(p.data, g, state, self._work[i], hp)
+            update(p.data, g, state, self._work[i], hp)
 
     def state_view(self, i: int) -> dict[str, np.ndarray | None]:
         """What a picture of parameter i's optimizer state needs, as fresh full-shape arrays.

@@ -144,7 +144,8 @@ class Adagrad(Optimizer):
     def _view(self, i, state, hp):
         if not state:
             return None, None
-        return None, self._clr(hp, state["step"]) / (np.sqrt(state["sum"]) + hp["eps"])
+        # sqrt(sum) + eps of the last step is still in its work buffer.
+        return None, self._clr(hp, state["step"]) / self._work[i]["std"]
 
 
 class RMSprop(Optimizer):
@@ -230,10 +231,8 @@ class RMSprop(Optimizer):
     def _view(self, i, state, hp):
         if not state:
             return None, None
-        sq = state["square_avg"]
-        if hp["centered"]:
-            sq = sq - state["grad_avg"] * state["grad_avg"]
-        return state.get("momentum_buffer"), hp["lr"] / (np.sqrt(sq) + hp["eps"])
+        # The last step's sqrt(square_avg [- grad_avg^2]) + eps is still in its work buffer.
+        return state.get("momentum_buffer"), hp["lr"] / self._work[i]["avg"]
 
 
 class Adadelta(Optimizer):
