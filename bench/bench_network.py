@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.problems.directions import plane_losses, random_directions  # noqa: E402
 from app.problems.net_datasets import generate  # noqa: E402
 from app.problems.networks import NetworkProblem  # noqa: E402
-from app.runs import Run, frame_of, make_racers  # noqa: E402
+from app.run_output import frame_of  # noqa: E402
+from app.runs import Run, make_racers  # noqa: E402
 from app.web.wire import dumps  # noqa: E402
 
 STEPS = 400

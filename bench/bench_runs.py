@@ -13,7 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
-from app.runs import Run, collect, make_racers  # noqa: E402
+from app.run_output import collect  # noqa: E402
+from app.runs import Run, make_racers  # noqa: E402
 
 RACE = [
     {"name": "sgd", "lr": 1e-3},

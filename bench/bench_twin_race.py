@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.problems.batching import BatchSampler  # noqa: E402
 from app.problems.datasets import two_class_1d  # noqa: E402
 from app.problems.models import LogisticRegression  # noqa: E402
-from app.runs import Run, collect, make_racers  # noqa: E402
+from app.run_output import collect  # noqa: E402
+from app.runs import Run, make_racers  # noqa: E402
 
 N_POINTS, STEPS = 5000, 200
 VARIANTS = [("batch", None), ("stochastic", None), ("minibatch", 8)] * 2

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from app.problems.surfaces import SURFACES, SurfaceProblem
-from app.runs import BUDGET, CONVERGED, DIVERGED, Run, collect, frame_of, make_racers
+from app.run_output import collect, frame_of
+from app.runs import BUDGET, CONVERGED, DIVERGED, Run, make_racers
 
 
 def problem(name: str = "rosenbrock") -> SurfaceProblem:

@@ -1,154 +1,32 @@
-"""Catalog of classic 2-D test functions, built from engine ops, and the problem a run minimises."""
+"""Catalog of classic 2-D test functions: SURFACES by id, with Surface and SurfaceProblem."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
-
-from app.engine import Tensor
-from app.engine import functional as F
+from app.problems.surface_functions import (
+    PI,
+    _ackley,
+    _beale,
+    _booth,
+    _easom,
+    _elongated,
+    _goldstein_price,
+    _himmelblau,
+    _levi13,
+    _matyas,
+    _plateau,
+    _quadratic,
+    _rastrigin,
+    _rosenbrock,
+    _saddle,
+    _six_hump_camel,
+    _styblinski_tang,
+    _three_hump_camel,
+)
+from app.problems.surface_problem import Surface, SurfaceProblem
 
 __all__ = ["SURFACES", "Surface", "SurfaceProblem"]
-
-Domain = tuple[tuple[float, float], tuple[float, float]]
-Point = tuple[float, float]
-SurfaceFn = Callable[[Tensor, Tensor], Tensor]
-
-PI = math.pi
-
-
-@dataclass(frozen=True)
-class Surface:
-    """One test function: how to compute it, how to show it, and where its minima are.
-
-    `formula` is for people (Unicode superscripts); `expression` is the same function in the
-    syntax of app.problems.expression, so a student can paste and edit it. `fn(x, y)` works
-    elementwise on Tensors of any one shape: (P,) particles or (ny, nx) grids.
-    """
-
-    id: str
-    name: str
-    formula: str
-    expression: str
-    domain: Domain
-    start: Point
-    minima: list[Point]
-    min_value: float | None
-    log_scale: bool
-    fn: SurfaceFn = field(repr=False, compare=False)
-    note: str = ""
-    reference: str = ""
-
-
-# Each function below is written for the fewest engine ops: the run calls one of them per step
-# for every racer at once, so graph size is the per-step cost. x * x is one mul with a cheap
-# backward, where x ** 2 goes through the general power rule.
-
-
-def _quadratic(x: Tensor, y: Tensor) -> Tensor:
-    return x * x + y * y
-
-
-def _elongated(x: Tensor, y: Tensor) -> Tensor:
-    return 0.1 * (x * x) + 2 * (y * y)
-
-
-def _rosenbrock(x: Tensor, y: Tensor) -> Tensor:
-    a = 1 - x
-    b = y - x * x
-    return a * a + 100 * (b * b)
-
-
-def _beale(x: Tensor, y: Tensor) -> Tensor:
-    xy = x * y
-    xy2 = xy * y
-    a = 1.5 - x + xy
-    b = 2.25 - x + xy2
-    c = 2.625 - x + xy2 * y
-    return a * a + b * b + c * c
-
-
-def _himmelblau(x: Tensor, y: Tensor) -> Tensor:
-    a = x * x + y - 11
-    b = x + y * y - 7
-    return a * a + b * b
-
-
-def _booth(x: Tensor, y: Tensor) -> Tensor:
-    a = x + 2 * y - 7
-    b = 2 * x + y - 5
-    return a * a + b * b
-
-
-def _matyas(x: Tensor, y: Tensor) -> Tensor:
-    return 0.26 * (x * x + y * y) - 0.48 * (x * y)
-
-
-def _three_hump_camel(x: Tensor, y: Tensor) -> Tensor:
-    x2 = x * x
-    # 2x² − 1.05x⁴ + x⁶/6 in Horner form: x²(2 − 1.05x² + x⁴/6)
-    return x2 * (2 + x2 * (x2 / 6 - 1.05)) + x * y + y * y
-
-
-def _six_hump_camel(x: Tensor, y: Tensor) -> Tensor:
-    x2, y2 = x * x, y * y
-    return (4 - 2.1 * x2 + x2 * x2 / 3) * x2 + x * y + (4 * y2 - 4) * y2
-
-
-def _rastrigin(x: Tensor, y: Tensor) -> Tensor:
-    return 20 + x * x - 10 * F.cos(2 * PI * x) + y * y - 10 * F.cos(2 * PI * y)
-
-
-def _ackley(x: Tensor, y: Tensor) -> Tensor:
-    r2 = 0.5 * (x * x + y * y)
-    # sqrt has an infinite slope at 0 (the cone's tip), and inf * 0 = NaN in backward. Take
-    # the square root only where r2 > 0 and use the subgradient 0 at the tip: the values are
-    # the classic Ackley everywhere, and the gradient is defined everywhere.
-    pos = r2.data > 0
-    r = F.where(pos, F.sqrt(F.where(pos, r2, 1.0)), 0.0)
-    waves = F.exp(0.5 * (F.cos(2 * PI * x) + F.cos(2 * PI * y)))
-    return -20 * F.exp(-0.2 * r) - waves + (math.e + 20)
-
-
-def _goldstein_price(x: Tensor, y: Tensor) -> Tensor:
-    s = x + y + 1
-    d = 2 * x - 3 * y
-    xx, xy, yy = x * x, x * y, y * y
-    a = 1 + s * s * (19 - 14 * x + 3 * xx - 14 * y + 6 * xy + 3 * yy)
-    b = 30 + d * d * (18 - 32 * x + 12 * xx + 48 * y - 36 * xy + 27 * yy)
-    return a * b
-
-
-def _levi13(x: Tensor, y: Tensor) -> Tensor:
-    s1 = F.sin(3 * PI * x)
-    s2 = F.sin(3 * PI * y)
-    s3 = F.sin(2 * PI * y)
-    a, b = x - 1, y - 1
-    return s1 * s1 + a * a * (1 + s2 * s2) + b * b * (1 + s3 * s3)
-
-
-def _styblinski_tang(x: Tensor, y: Tensor) -> Tensor:
-    x2, y2 = x * x, y * y
-    return 0.5 * (x2 * x2 - 16 * x2 + 5 * x + y2 * y2 - 16 * y2 + 5 * y)
-
-
-def _saddle(x: Tensor, y: Tensor) -> Tensor:
-    return x * x - y * y
-
-
-def _plateau(x: Tensor, y: Tensor) -> Tensor:
-    r2 = x * x + y * y
-    return F.sigmoid(4 * (r2 - 4)) + 0.1 * r2 / (1 + r2)
-
-
-def _easom(x: Tensor, y: Tensor) -> Tensor:
-    a, b = x - PI, y - PI
-    return -(F.cos(x) * F.cos(y)) * F.exp(-(a * a + b * b))
-
 
 _SB = "Surjanovic & Bingham, Virtual Library of Simulation Experiments (sfu.ca/~ssurjano)"
 _WIKI = "Wikipedia, Test functions for optimization"
@@ -439,48 +317,3 @@ _CATALOG = [
 ]
 
 SURFACES: dict[str, Surface] = {s.id: s for s in _CATALOG}
-
-
-class SurfaceProblem:
-    """What a run minimises on a surface: f of each particle's (x, y), with its gradient.
-
-    Accepts a Surface, a parsed Expression (anything with `.fn`), or a bare fn(x, y).
-    """
-
-    dim = 2
-
-    def __init__(self, surface: Any) -> None:
-        self.fn: SurfaceFn = getattr(surface, "fn", surface)
-
-    def loss(self, params: Tensor) -> Tensor:
-        """f at each row of params (shape (P, 2)), as a Tensor of shape (P,)."""
-        out = self.fn(params[:, 0], params[:, 1])
-        return _like(out, params.shape[:1])
-
-    def value_and_grad(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Values (P,) and gradients (P, 2), float64, for every particle in one backward."""
-        pts = np.asarray(points, dtype=np.float64)
-        # Two leaves rather than one (P, 2) leaf and two indexing ops: indexing adds two nodes
-        # whose backward scatters into a zero array, a third of Rosenbrock's graph.
-        x, y = Tensor._leaf(pts[:, 0]), Tensor._leaf(pts[:, 1])  # views: the graph is ours
-        x.requires_grad = y.requires_grad = True
-        out = _like(self.fn(x, y), x.shape)
-        grads = np.zeros(pts.shape)
-        if out.requires_grad:
-            # Backward of the sum, seeded with ones directly: particles share no terms, so
-            # each particle's gradient is its own.
-            out.backward(np.ones(out.shape))
-            if x.grad is not None:
-                grads[:, 0] = x.grad
-            if y.grad is not None:
-                grads[:, 1] = y.grad
-        return np.array(out.data, dtype=np.float64), grads
-
-
-def _like(out: Any, shape: tuple[int, ...]) -> Tensor:
-    """out as a Tensor of `shape`: constants and partial broadcasts are stretched to it."""
-    if not isinstance(out, Tensor):
-        out = Tensor(out)
-    if out.shape != shape:
-        out = out + np.zeros(shape)
-    return out

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from app.engine.optim import OPTIMIZERS
 from app.problems.landscape import contour_levels, spans_decades, surface_grid
 from app.problems.surfaces import SURFACES
-from app.runs import collect
+from app.run_output import collect
 from app.web.builders import build_run, check_point, resolve_surface, surface_info
 from app.web.errors import ApiError
 from app.web.schemas import (

@@ -11,7 +11,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from app.runs import frame_of
+from app.run_output import frame_of
 from app.web.wire import dumps
 
 MAX_BACKLOG = 1_000  # frames waiting for one client

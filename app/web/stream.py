@@ -43,7 +43,8 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from app.runs import Run, summary
+from app.run_output import summary
+from app.runs import Run
 from app.web.builders import build_run
 from app.web.error_codes import classify
 from app.web.errors import ApiError, describe_validation_error

@@ -1,0 +1,73 @@
+"""Run output: per-step frames, final summaries and whole-run trajectories for the wire."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from app.runs import Run, StepRecord
+
+
+def frame_of(rec: StepRecord) -> dict[str, Any]:
+    """One step as a frame: an entry per racer that was still running when the step began."""
+    rows = np.flatnonzero(rec.active) if rec.active is not None else range(len(rec.status))
+    pts, losses = rec.points.tolist(), rec.losses.tolist()
+    # Light records (rec.velocity is None) carry the point and loss only, besides extras.
+    full = rec.velocity is not None
+    if full:
+        grads, upd = rec.grads.tolist(), rec.updates.tolist()
+        vel, scale = rec.velocity.tolist(), rec.scale.tolist()
+    racers = []
+    for i in rows:
+        entry = {"i": int(i), "point": pts[i], "loss": losses[i]}
+        if full:
+            entry.update(grad=grads[i], update=upd[i], velocity=vel[i], scale=scale[i])
+        entry["status"] = rec.status[i]
+        for key, values in rec.extra.items():
+            entry[key] = values[i]
+        if i in rec.events:
+            entry["reason"] = rec.events[i]
+        racers.append(entry)
+    return {"step": rec.step, "racers": racers}
+
+
+def summary(run: Run) -> list[dict[str, Any]]:
+    """Final status per racer, the part of a `done` message that is not trajectory."""
+    return [
+        {
+            "i": i,
+            "optimizer": r.describe(),
+            "label": r.label,
+            "status": run.status[i],
+            "stopped_at": run.stopped_at[i],
+            "reason": run.reasons[i],
+        }
+        for i, r in enumerate(run.racers)
+    ]
+
+
+STACKED = ("points", "losses", "grads", "updates", "velocity", "scale")
+
+
+def collect(run: Run) -> list[dict[str, Any]]:
+    """Drive a run to its end and gather each racer's whole trajectory (for POST /api/runs)."""
+    keep: list[list[int]] = [[] for _ in run.racers]
+    recs = []
+    for k, rec in enumerate(run.records()):
+        recs.append(rec)
+        for i in np.flatnonzero(rec.active):
+            keep[i].append(k)
+    names = ("points", "losses") if run.light else STACKED
+    stacked = {name: np.stack([getattr(r, name) for r in recs]) for name in names}
+    out = summary(run)
+    for i, entry in enumerate(out):
+        rows = keep[i]
+        entry["steps"] = len(rows) - 1
+        for name, arr in stacked.items():
+            entry[name] = arr[rows, i].tolist()
+        for key in dict.fromkeys(key for r in recs for key in r.extra):
+            # Step 0 has no batch yet, and not every step has every extra: those are null.
+            entry[key] = [recs[k].extra[key][i] if key in recs[k].extra else None for k in rows]
+    return out
