@@ -61,7 +61,8 @@ class NetworkProblem(NetworkViews):
     """An MLP on a train/test split: losses and gradients here; heatmaps, metrics and frame
     extras from NetworkViews (app/problems/network_views.py)."""
 
-    # Frames of networks leave out the per-parameter grad/update/velocity/scale (app/runs.py).
+    # Frames of networks leave out the per-parameter grad/update/velocity/scale (Run in
+    # app/runs.py skips them in records; frame_of in app/run_output.py in frames).
     light_frames = True
 
     def __init__(

@@ -5,7 +5,6 @@ import * as api from "./api.js";
 import { applyTranslations, language, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady, SurfacePlots } from "./plots.js";
 import {
-  raceStatusKey,
   applyDone,
   defaultState,
   foldFrames,
@@ -15,6 +14,7 @@ import {
   startMessage,
 } from "./state.js";
 import { decodeState, encodeState, shareable } from "./surface-url.js";
+import { createRaceSession } from "./race-session.js";
 import { RaceStream } from "./stream.js";
 import { mountSurfaceTools } from "./surface-tools.js";
 import { mountOptimizerList } from "./components/optimizer-list.js";
@@ -120,15 +120,74 @@ async function boot() {
 
   // ---- the race ------------------------------------------------------------------------------
   const stream = new RaceStream();
-  hook.stream = stream;
-  let race = null; // {record, labels, playing, done, awaiting}
-  let pending = [];
-  let rafQueued = false;
-  let dirty = false;
   let landscapeInfo = null;
 
   const labels = () => state.racers.map((r) => racerLabel(r, catalog));
   const syncUrl = () => history.replaceState(null, "", `?${encodeState(state)}`);
+
+  const session = createRaceSession({
+    stream,
+    run,
+    state,
+    hook,
+    lab: {
+      prepare(race) {
+        race.labels = labels();
+        race.record = newRace(race.labels);
+        hook.raceStartedAt = performance.now();
+        hook.firstDraw = null; // {at, step}: when the first step after the start point was drawn
+        hook.race = race.record;
+        tools.newRun();
+        legend.show(race.labels, race.record);
+        plots.setStart(state.start);
+        plots.clearRace(race.labels.map((label) => ({ label })));
+      },
+      startMessage: () => startMessage(state, catalog),
+      // Frames wait while a plot re-renders from scratch (a new landscape or language).
+      ready: () => !plots.busy,
+      draw(race, frames) {
+        tools.frames(frames);
+        const { add, changed } = foldFrames(race.record, frames, plots.land.domain);
+        plots.ingest(add, race.record);
+        if (changed.size) legend.show(race.labels, race.record);
+        tools.afterFrames();
+        return changed.size > 0;
+      },
+      flush(race) {
+        // Plots catch up at their own pace (see plots.flush).
+        const waiting = plots.flush(performance.now());
+        hook.framesDrawn = plots.framesDrawn;
+        if (!hook.firstDraw && race.record.step >= 1 && !plots.busy) {
+          hook.firstDraw = { at: performance.now(), step: race.record.step };
+        }
+        return waiting;
+      },
+      finish(race, frames, detail) {
+        if (frames.length) {
+          tools.frames(frames);
+          plots.ingest(foldFrames(race.record, frames, plots.land.domain).add, race.record);
+          tools.afterFrames();
+        }
+        const changed = applyDone(race.record, detail);
+        if (changed.size) {
+          legend.show(race.labels, race.record);
+          plots.ingest(race.record.racers.map(() => ({ steps: [], points: [], losses: [], grads: [] })), race.record);
+        }
+      },
+      finished: (race, detail) => tools.done(detail),
+      refused: () => {
+        hook.race = null;
+      },
+      play: () => {
+        if (tools.predict.active) tools.stopPredict(); // playing on ends the guessing game
+      },
+      changedSpeed: syncUrl,
+      changedSteps: () => {
+        syncUrl();
+        return false;
+      },
+    },
+  });
 
   // Exports, the learning-rate sweep, predict-the-next-step and the diagnosis labels.
   tools = mountSurfaceTools({
@@ -142,137 +201,22 @@ async function boot() {
       const m = startMessage(state, catalog);
       return { surface: m.surface, start: m.start, steps: m.steps, optimizers: m.optimizers };
     },
-    race: () => race,
+    race: () => session.race,
     shareable: () => shareable(state),
     stepOnce: () => document.dispatchEvent(new CustomEvent("step")),
-    ensurePaused: () => {
-      if (!race || race.done || dirty) startRace({ paused: true });
-      else if (race.playing) {
-        stream.pause();
-        setPlaying(false);
-      }
-    },
+    ensurePaused: () => session.ensurePaused(),
     message: showMessage,
   });
   hook.tools = tools;
 
-  function showRaceStatus() {
-    run.showStatus(raceStatusKey(race, dirty));
-  }
-
-  function setPlaying(on) {
-    if (race) race.playing = on;
-    run.showPlaying(on);
-    showRaceStatus();
-  }
-
   /** Empty state: the surface and the start, no paths. */
   async function clearRace() {
-    if (race && !race.done) stream.stop();
-    race = null;
+    session.clear();
     hook.race = null;
-    pending = [];
-    dirty = false;
-    hook.step = 0;
-    run.showCount(0, state.steps);
-    setPlaying(false);
     legend.show(labels(), null);
     plots.setStart(state.start);
     await plots.clearRace(labels().map((label) => ({ label })));
   }
-
-  function startRace({ paused = false, stepAfter = false } = {}) {
-    const names = labels();
-    race = { record: newRace(names), labels: names, playing: !paused, done: false, awaiting: true, budget: state.steps };
-    hook.raceStartedAt = performance.now();
-    hook.firstDraw = null; // {at, step}: when the first step after the start point was drawn
-    hook.race = race.record;
-    pending = [];
-    dirty = false;
-    hook.step = 0;
-    tools.newRun();
-    run.showCount(0, state.steps);
-    legend.show(names, race.record);
-    plots.setStart(state.start);
-    plots.clearRace(names.map((label) => ({ label })));
-    stream.start(startMessage(state, catalog), { paused: paused || stepAfter });
-    if (stepAfter) stream.step();
-    setPlaying(!paused && !stepAfter);
-  }
-
-  function drawPending() {
-    rafQueued = false;
-    if (!race) return;
-    if (pending.length && !plots.busy) {
-      const frames = pending;
-      pending = [];
-      tools.frames(frames);
-      const { add, changed } = foldFrames(race.record, frames, plots.land.domain);
-      plots.ingest(add, race.record);
-      hook.step = race.record.step;
-      run.showCount(race.record.step, race.budget);
-      if (changed.size) legend.show(race.labels, race.record);
-      tools.afterFrames();
-    }
-    // Plots catch up at their own pace (see plots.flush); keep ticking until they have.
-    const waiting = plots.flush(performance.now());
-    hook.framesDrawn = plots.framesDrawn;
-    if (!hook.firstDraw && race.record.step >= 1 && !plots.busy) {
-      hook.firstDraw = { at: performance.now(), step: race.record.step };
-    }
-    if (waiting || pending.length) schedule();
-  }
-
-  function schedule() {
-    if (!rafQueued) {
-      rafQueued = true;
-      requestAnimationFrame(drawPending);
-    }
-  }
-
-  stream.addEventListener("started", () => {
-    if (!race) return;
-    race.awaiting = false;
-    showRaceStatus();
-  });
-  stream.addEventListener("frames", (event) => {
-    if (!race || race.awaiting) return; // frames of a run we have already left
-    pending.push(...event.detail.frames);
-    schedule();
-  });
-  stream.addEventListener("done", (event) => {
-    if (!race || race.awaiting) return;
-    drawPending();
-    const changed = applyDone(race.record, event.detail);
-    race.done = true;
-    tools.done(event.detail);
-    setPlaying(false);
-    if (changed.size) {
-      legend.show(race.labels, race.record);
-      plots.ingest(race.record.racers.map(() => ({ steps: [], points: [], losses: [], grads: [] })), race.record);
-      schedule();
-    }
-  });
-  stream.addEventListener("error", (event) => {
-    const message = event.detail.message || "error";
-    hook.errors.push(message);
-    if (race && race.awaiting) {
-      race = null;
-      hook.race = null;
-      setPlaying(false);
-    }
-    if (race && race.done && /needs a running run/.test(message)) return;
-    run.showStatus("run.error", { message });
-    $("#run-status").textContent = t("run.error", { message });
-  });
-  stream.addEventListener("connection", (event) => {
-    if (!event.detail.connected && race && !race.done) {
-      // The run lived in the dropped connection: keep what was drawn, offer a replay.
-      race.done = true;
-      setPlaying(false);
-      run.showStatus("run.connection_lost");
-    }
-  });
 
   // ---- surfaces ------------------------------------------------------------------------------
   async function loadSurface(surface, { keepStart = false } = {}) {
@@ -299,8 +243,7 @@ async function boot() {
     plots.setLandscape(landscape);
     plots.setStart(state.start);
     plots.setRacers(labels().map((label) => ({ label })));
-    if (race && !race.done) stream.stop();
-    race = null;
+    session.clear();
     await plots.render();
     await clearRace();
     showMessage("");
@@ -323,50 +266,13 @@ async function boot() {
   on("change-racers", ({ racers }) => {
     state.racers = racers;
     syncUrl();
-    if (race) {
-      dirty = true;
-      showRaceStatus();
-    } else {
+    if (session.race) session.markChanged();
+    else {
       legend.show(labels(), null);
       plots.clearRace(labels().map((label) => ({ label })));
     }
   });
-  on("play", () => {
-    if (tools.predict.active) tools.stopPredict(); // playing on ends the guessing game
-    if (!race || race.done || dirty) startRace();
-    else {
-      stream.resume();
-      setPlaying(true);
-    }
-  });
-  on("pause", () => {
-    if (race && !race.done) stream.pause();
-    setPlaying(false);
-  });
-  on("step", () => {
-    if (!race || race.done || dirty) startRace({ stepAfter: true });
-    else {
-      stream.step();
-      setPlaying(false);
-    }
-  });
-  on("reset", () => {
-    if (race && !race.done) stream.stop();
-    startRace();
-  });
-  on("change-speed", ({ speed }) => {
-    state.speed = speed;
-    syncUrl();
-    if (race && !race.done) stream.speed(speed);
-  });
-  on("change-steps", ({ steps }) => {
-    state.steps = steps;
-    syncUrl();
-    if (race) {
-      dirty = true;
-      showRaceStatus();
-    } else run.showCount(0, steps);
-  });
+  // Play, Pause, Step, Reset, speed and steps: the race session (race-session.js).
   on("select-language", async ({ lang }) => {
     await loadLanguage(lang, config.version);
     applyTranslations();
@@ -375,7 +281,8 @@ async function boot() {
     optimizers.translate();
     run.translate();
     tools.translate();
-    showRaceStatus();
+    session.showStatus();
+    const race = session.race;
     legend.show(race ? race.labels : labels(), race ? race.record : null);
     await plots.render();
   });

@@ -1,24 +1,19 @@
-// The regression lab's race: Play/Pause, Step, Reset and speed over the shared RaceStream,
-// frames folded into the page's record, plots redrawn at their own pace, the legend (with
-// epochs and iterations) and the formula kept current.
+// The regression lab's side of the shared race session (race-session.js): its record, plots,
+// legend (with epochs and iterations) and formula, kept current as frames arrive.
 
-import { raceStatusKey } from "./state.js";
+import { createRaceSession } from "./race-session.js";
 import { applyDone, current, foldFrames, newRecord } from "./regression-record.js";
 import { LOSS_OF_MODEL } from "./regression-state.js";
 
 export function wireRace(ui, { stream, startMessage }) {
   const { state, plots, legend, run, formula, labels, hook } = ui;
-  let race = null; // {record, labels, playing, done, awaiting, budget}
-  let pending = [];
-  let rafQueued = false;
-  let dirty = false;
   let info = { n: 0, k: 0, model: "linear" };
-  hook.stream = stream;
 
   // Twin mode: the legend lists the cross-entropy racers only (each twin wears its racer's
   // colour, dashed), and a twin's status joins its racer's line. A twin counts the same epochs
   // as its racer (same sampler seed), so they are said once.
   function legendParts() {
+    const race = session.race;
     const names = race ? race.labels : labels();
     const losses = ui.losses();
     const main = losses ? losses.filter((l) => l !== "mse").length : names.length;
@@ -36,11 +31,13 @@ export function wireRace(ui, { stream, startMessage }) {
 
   function showLegend() {
     const { names, extras } = legendParts();
+    const race = session.race;
     legend.show(names, race ? race.record : null, extras);
     document.getElementById("twin-key").hidden = !ui.losses();
   }
 
   function showFocusPicker() {
+    const race = session.race;
     const sel = document.getElementById("regions-racer");
     const names = race ? race.labels : labels();
     if (plots.focus >= names.length) plots.focus = 0;
@@ -48,6 +45,7 @@ export function wireRace(ui, { stream, startMessage }) {
   }
 
   function showFormula() {
+    const race = session.race;
     const r = race && race.record.racers[plots.focus];
     const c = current(r);
     // An MSE twin's formula is MSE on the sigmoid's output.
@@ -59,26 +57,59 @@ export function wireRace(ui, { stream, startMessage }) {
     });
   }
 
-  function showStatus() {
-    run.showStatus(raceStatusKey(race, dirty));
-  }
-
-  function setPlaying(on) {
-    if (race) race.playing = on;
-    run.showPlaying(on);
-    showStatus();
-  }
+  const session = createRaceSession({
+    stream,
+    run,
+    state,
+    hook,
+    lab: {
+      canRun: () => ui.canRun(),
+      prepare(race) {
+        race.labels = labels();
+        race.record = newRecord(race.labels);
+        ui.race = race;
+        hook.race = race.record;
+        plots.setRace(race.record, race.labels, ui.startOf(), ui.losses());
+        showLegend();
+        showFocusPicker();
+        plots.markDirty();
+        session.schedule();
+      },
+      startMessage() {
+        const message = startMessage();
+        hook.lastStart = message; // what the server was asked: the URL round-trip test compares it
+        return message;
+      },
+      draw(race, frames) {
+        const changed = foldFrames(race.record, frames);
+        showLegend();
+        showFormula();
+        plots.markDirty();
+        ui.afterFrames();
+        return changed.size > 0;
+      },
+      flush: () => plots.flush(),
+      finish(race, frames, detail) {
+        foldFrames(race.record, frames);
+        applyDone(race.record, detail);
+      },
+      finished() {
+        showLegend();
+        showFormula();
+        plots.markDirty();
+        document.dispatchEvent(new CustomEvent("paused"));
+      },
+      refused() {
+        ui.race = null;
+      },
+      pause: () => document.dispatchEvent(new CustomEvent("paused")),
+    },
+  });
 
   async function clearRace() {
-    if (race && !race.done) stream.stop();
-    race = null;
+    session.clear();
     ui.race = null;
     hook.race = null;
-    pending = [];
-    dirty = false;
-    hook.step = 0;
-    run.showCount(0, state.steps);
-    setPlaying(false);
     plots.setRace(null, labels(), ui.startOf(), ui.losses());
     plots.setBatchLandscape(null);
     showLegend();
@@ -89,137 +120,9 @@ export function wireRace(ui, { stream, startMessage }) {
     if (plots.showBatch) await plots.renderBatch();
   }
 
-  function startRace({ paused = false, stepAfter = false } = {}) {
-    if (!ui.canRun()) return;
-    const names = labels();
-    race = { record: newRecord(names), labels: names, playing: !paused, done: false, awaiting: true, budget: state.steps };
-    ui.race = race;
-    hook.race = race.record;
-    pending = [];
-    dirty = false;
-    hook.step = 0;
-    run.showCount(0, state.steps);
-    plots.setRace(race.record, names, ui.startOf(), ui.losses());
-    showLegend();
-    showFocusPicker();
-    plots.markDirty();
-    schedule();
-    const message = startMessage();
-    hook.lastStart = message; // what the server was asked: the URL round-trip test compares it
-    stream.start(message, { paused: paused || stepAfter });
-    if (stepAfter) stream.step();
-    setPlaying(!paused && !stepAfter);
-  }
-
-  async function draw() {
-    rafQueued = false;
-    if (pending.length && race) {
-      const frames = pending;
-      pending = [];
-      const changed = foldFrames(race.record, frames);
-      hook.step = race.record.step;
-      run.showCount(race.record.step, race.budget);
-      showLegend();
-      showFormula();
-      plots.markDirty();
-      if (changed.size) showStatus();
-      ui.afterFrames();
-    }
-    const waiting = await plots.flush();
-    if (waiting || pending.length) schedule();
-  }
-
-  function schedule() {
-    if (!rafQueued) {
-      rafQueued = true;
-      requestAnimationFrame(draw);
-    }
-  }
-
-  stream.addEventListener("started", () => {
-    if (!race) return;
-    race.awaiting = false;
-    showStatus();
-  });
-  stream.addEventListener("frames", (event) => {
-    if (!race || race.awaiting) return;
-    pending.push(...event.detail.frames);
-    schedule();
-  });
-  stream.addEventListener("done", (event) => {
-    if (!race || race.awaiting) return;
-    const frames = pending;
-    pending = [];
-    foldFrames(race.record, frames);
-    applyDone(race.record, event.detail);
-    hook.step = race.record.step;
-    run.showCount(race.record.step, race.budget);
-    race.done = true;
-    setPlaying(false);
-    showLegend();
-    showFormula();
-    plots.markDirty();
-    schedule();
-    document.dispatchEvent(new CustomEvent("paused"));
-  });
-  stream.addEventListener("error", (event) => {
-    const message = event.detail.message || "error";
-    hook.errors.push(message);
-    if (race && race.awaiting) {
-      race = null;
-      ui.race = null;
-      setPlaying(false);
-    }
-    if (race && race.done && /needs a running run/.test(message)) return;
-    run.showStatus("run.error", { message });
-  });
-  stream.addEventListener("connection", (event) => {
-    if (!event.detail.connected && race && !race.done) {
-      race.done = true;
-      setPlaying(false);
-      run.showStatus("run.connection_lost");
-    }
-  });
-
-  const on = (name, fn) => document.addEventListener(name, (event) => fn(event.detail || {}));
-  on("play", () => {
-    if (!race || race.done || dirty) startRace();
-    else {
-      stream.resume();
-      setPlaying(true);
-    }
-  });
-  on("pause", () => {
-    if (race && !race.done) stream.pause();
-    setPlaying(false);
-    document.dispatchEvent(new CustomEvent("paused"));
-  });
-  on("step", () => {
-    if (!race || race.done || dirty) startRace({ stepAfter: true });
-    else {
-      stream.step();
-      setPlaying(false);
-    }
-  });
-  on("reset", () => {
-    if (race && !race.done) stream.stop();
-    startRace();
-  });
-  on("change-speed", ({ speed }) => {
-    state.speed = speed;
-    if (race && !race.done) stream.speed(speed);
-  });
-  on("change-steps", ({ steps }) => {
-    state.steps = steps;
-    if (race) {
-      dirty = true;
-      showStatus();
-    } else run.showCount(0, steps);
-  });
-
   Object.assign(ui, {
     clearRace,
-    schedule,
+    schedule: session.schedule,
     setProblemInfo(next) {
       info = next;
       showFormula();
@@ -229,19 +132,18 @@ export function wireRace(ui, { stream, startMessage }) {
   return {
     changeRacers(racers) {
       state.racers = racers;
-      if (race) {
-        dirty = true;
-        showStatus();
-      } else clearRace();
+      if (session.race) session.markChanged();
+      else clearRace();
     },
     relabel() {
+      const race = session.race;
       if (race) race.labels = labels();
       plots.labels = race ? race.labels : labels();
       plots.losses = ui.losses();
       showLegend();
       showFocusPicker();
       showFormula();
-      showStatus();
+      session.showStatus();
     },
     showFormula,
   };
