@@ -12,13 +12,25 @@ const frac = (a, b) => `<mfrac>${a}${b}</mfrac>`;
 const paren = (...xs) => row(mo("("), ...xs, mo(")"));
 const sub = (a, b) => `<msub>${a}${b}</msub>`;
 const sup = (a, b) => `<msup>${a}${b}</msup>`;
-export const math = (...xs) => `<math display="block">${row(...xs)}</math>`;
 const times = mo("×");
 const eq = mo("=");
 
-/** A number, negative ones in parentheses when they follow an operator. */
+/** An equation as a chain that wraps: one <math> per "= ..." link, in a wrapping line, so a
+ * batch's long vectors continue on the next line instead of running off the panel (MathML
+ * in Chromium does not break lines itself). */
+export const math = (...xs) => {
+  const links = [[]];
+  for (const x of xs) {
+    if (x === eq && links.at(-1).length) links.push([x]);
+    else links.at(-1).push(x);
+  }
+  return `<span class="math-chain">${links.map((l) => `<math>${row(...l)}</math>`).join("")}</span>`;
+};
+
+/** A number, negative ones in parentheses when they follow an operator; a batch's vector
+ * in brackets, whose commas already keep its signs apart. */
 const N = (v) => {
-  if (Array.isArray(v)) return row(mo("["), ...v.flatMap((x, i) => (i ? [mo(","), N(x)] : [N(x)])), mo("]"));
+  if (Array.isArray(v)) return row(mo("["), ...v.flatMap((x, i) => (i ? [mo(","), R(x)] : [R(x)])), mo("]"));
   const s = fmt(v);
   return s.startsWith("−") ? paren(mn(s)) : mn(s);
 };
