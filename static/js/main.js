@@ -163,12 +163,15 @@ async function boot() {
         return waiting;
       },
       finish(race, frames, detail) {
+        let changed = new Set();
         if (frames.length) {
           tools.frames(frames);
-          plots.ingest(foldFrames(race.record, frames, plots.land.domain).add, race.record);
+          const folded = foldFrames(race.record, frames, plots.land.domain);
+          plots.ingest(folded.add, race.record);
           tools.afterFrames();
+          changed = folded.changed; // the last frames often carry the final statuses
         }
-        const changed = applyDone(race.record, detail);
+        for (const i of applyDone(race.record, detail)) changed.add(i);
         if (changed.size) {
           legend.show(race.labels, race.record);
           plots.ingest(race.record.racers.map(() => ({ steps: [], points: [], losses: [], grads: [] })), race.record);

@@ -69,3 +69,18 @@ def test_configuration_changes_in_a_burst_leave_one_clean_run(page, live_server)
     steps = page.evaluate("() => window.__lereng.race.steps")
     assert steps == list(range(41))
     assert_clean(page, watch)
+
+
+def test_the_last_frames_and_done_together_still_update_the_legend(page, live_server):
+    # Fast enough that the final frames (which carry each racer's ending) and `done` arrive
+    # before the page draws: the legend must still say how each racer ended.
+    query = "?f=rosenbrock&steps=60&sps=2000&opt=sgd:lr=0.01;adam:lr=0.1"
+    watch = open_lab(page, live_server, query)
+    for _ in range(3):
+        page.click("#reset-button")
+        page.wait_for_function(FINISHED, timeout=20_000)
+        page.wait_for_function("() => window.__lereng.race.done === true", timeout=20_000)
+        legend = page.locator("#race-legend").inner_text()
+        assert "diverged at step" in legend
+        assert "used its step budget at step 60" in legend
+    assert_clean(page, watch)
