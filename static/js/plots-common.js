@@ -22,3 +22,25 @@ export function nearest(arr, v) {
 export function escapeHtml(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
+
+/**
+ * Ticks for a log axis that never overlap, from the plotted values and the room the axis
+ * has: 1-2-5 labels while each decade has room for three, else whole decades, every k-th
+ * one when even those would touch. `div` is the plot's element, `margin` its layout margin.
+ */
+export function logTicks(values, div, margin, fontPx) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v > 0 && v < lo) lo = v;
+    if (v > 0 && v > hi) hi = v;
+  }
+  // A difference of logs: hi / lo overflows to Infinity when a loss underflows near 5e-324.
+  const decades = hi > lo ? Math.log10(hi) - Math.log10(lo) : 0;
+  if (decades === 0) return {};
+  const height = Math.max(40, (div && div.clientHeight ? div.clientHeight : 240) - margin.t - margin.b);
+  const perDecade = height / Math.max(decades, 0.3);
+  const line = fontPx * 1.6; // a label and the gap it needs
+  if (perDecade >= 3.5 * line) return { dtick: "D2" };
+  return { dtick: Math.max(1, Math.ceil(line / perDecade)) };
+}

@@ -1,7 +1,7 @@
 // Loss against step, linear or log (the gap to the known minimum on a log axis). Pure: the
 // SurfacePlots model in, a figure out.
 
-import { escapeHtml, GRID, MUTED, scale } from "./plots-common.js";
+import { escapeHtml, GRID, logTicks, MUTED, scale } from "./plots-common.js";
 
 export function lossFigure(p) {
   const s = scale(p.projector);
@@ -18,11 +18,13 @@ export function lossFigure(p) {
     hovertemplate: `<b>${escapeHtml(r.label)}</b><br>${p.t("hover.step")} %{x}<br>${p.t("hover.loss")} %{customdata:.5g}<extra></extra>`,
   }));
   const empty = p.racers.every((r) => r.steps.length === 0);
+  const margin = p.projector ? { l: 112, r: 24, t: 12, b: 62 } : { l: 70, r: 18, t: 8, b: 42 };
+  const ticks = p.lossLog ? logTicks(data.flatMap((d) => d.y), p.divs.loss, margin, s.small) : {};
   return {
     data,
     layout: {
       ...p.baseLayout(),
-      margin: p.projector ? { l: 112, r: 24, t: 12, b: 62 } : { l: 70, r: 18, t: 8, b: 42 },
+      margin,
       xaxis: {
         title: { text: p.t("plots.step_axis"), font: { size: s.font }, standoff: 4 },
         rangemode: "tozero",
@@ -45,7 +47,8 @@ export function lossFigure(p) {
         zeroline: false,
         tickfont: { size: s.small },
         exponentformat: "power",
-        nticks: p.projector ? 5 : 7, // decades on a log axis, not every 2, 3, 4...
+        nticks: p.projector ? 5 : 7,
+        ...ticks,
         linecolor: MUTED,
         fixedrange: true,
       },
@@ -59,4 +62,36 @@ export function lossFigure(p) {
         : [],
     },
   };
+}
+
+/** The smallest and largest positive y over a figure's traces (what a log axis shows). */
+export function rangeOf(data) {
+  const seen = { lo: Infinity, hi: -Infinity };
+  for (const tr of data) {
+    for (const v of tr.y || []) {
+      if (v > 0 && v < seen.lo) seen.lo = v;
+      if (v > 0 && v > seen.hi) seen.hi = v;
+    }
+  }
+  return seen;
+}
+
+/** A growing log range may need sparser ticks (labels must not overlap): relayout then.
+ * `added` holds the y values just appended, one array per extended trace. */
+export function retickLoss(p, P, added) {
+  if (!p.lossLog) return;
+  const div = p.divs.loss;
+  const layout = div.layout;
+  if (!layout || !layout.yaxis) return;
+  // Only a value outside the range seen so far can change the ticks.
+  const seen = p.lossSeen || rangeOf([]);
+  let grew = false;
+  for (const v of added.flat()) {
+    if (v > 0 && v < seen.lo) [seen.lo, grew] = [v, true];
+    if (v > 0 && v > seen.hi) [seen.hi, grew] = [v, true];
+  }
+  p.lossSeen = seen;
+  if (!grew) return;
+  const next = logTicks([seen.lo, seen.hi], div, layout.margin, scale(p.projector).small).dtick;
+  if (next !== undefined && next !== layout.yaxis.dtick) P.relayout(div, { "yaxis.dtick": next });
 }

@@ -4,12 +4,9 @@
 // Redraws are throttled per plot; a full render redraws everything from the model.
 
 import { boundaryFigure, landscapeFigure, landscape3dFigure } from "./components/network-figures.js";
+import { FONT, GRID, INK, logTicks, MUTED } from "./plots-common.js";
 
 const Plotly = () => window.Plotly;
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
-const INK = "#1d2330";
-const MUTED = "#5b6478";
-const GRID = "#e3e7ef";
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false };
 // Layers take the Okabe-Ito colours in order (the output layer last), and a dash each.
 export const LAYER_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
@@ -36,17 +33,6 @@ export function figureContext(t, names = null, projector = false) {
 }
 
 /** Log-axis ticks that stay legible: 2 and 5 within two and a half decades, whole decades beyond. */
-function logTicks(values) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v > 0 && v < lo) lo = v;
-    if (v > 0 && v > hi) hi = v;
-  }
-  const decades = hi > lo ? Math.log10(hi / lo) : 0;
-  return decades <= 2.5 ? { dtick: "D2" } : { dtick: Math.max(1, Math.ceil(decades / 4)) };
-}
-
 export class NetworkPlots {
   constructor(divs, { t }) {
     this.divs = divs; // {data, loss, acc, norms, land, land3d}
@@ -90,15 +76,16 @@ export class NetworkPlots {
 
   // ---- curves ---------------------------------------------------------------------------------
 
-  curveLayout({ ytitle, log = false, range = null, extra = {}, logValues = [] }) {
+  curveLayout({ ytitle, log = false, range = null, extra = {}, logValues = [], div = null }) {
     const s = scale(this.projector);
+    const margin = this.projector ? { l: 70, r: 12, t: 6, b: 50 } : { l: 52, r: 10, t: 4, b: 36 };
     const empty = !this.record || this.record.steps.length < 2;
     const axis = { gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true };
     return {
       ...this.baseLayout(s),
-      margin: this.projector ? { l: 70, r: 12, t: 6, b: 50 } : { l: 52, r: 10, t: 4, b: 36 },
+      margin,
       xaxis: { ...axis, title: { text: this.t("net.step_axis"), font: { size: s.small }, standoff: 2 }, rangemode: "tozero", nticks: this.projector ? 3 : 5 },
-      yaxis: { ...axis, title: { text: ytitle, font: { size: s.small }, standoff: 2 }, type: log ? "log" : "linear", exponentformat: "power", nticks: 5, ...(range ? { range } : {}), ...(log ? logTicks(logValues) : {}) },
+      yaxis: { ...axis, title: { text: ytitle, font: { size: s.small }, standoff: 2 }, type: log ? "log" : "linear", exponentformat: "power", nticks: 5, ...(range ? { range } : {}), ...(log ? logTicks(logValues, div, margin, s.small) : {}) },
       // The panel bars carry the keys (line styles in words), so the plots keep their room.
       hovermode: "x unified",
       annotations: empty ? [{ text: this.t("net.curves_empty"), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: s.small, color: MUTED } }] : [],
@@ -123,7 +110,7 @@ export class NetworkPlots {
       data.push(line(this.t("net.objective"), r.loss, "#5b6478", "dot", Math.max(1, s.line - 1)));
     }
     const logValues = data.flatMap((d) => d.y);
-    return { data, layout: this.curveLayout({ ytitle: this.t("net.loss_axis"), log: this.lossLog, logValues }) };
+    return { data, layout: this.curveLayout({ ytitle: this.t("net.loss_axis"), log: this.lossLog, logValues, div: this.divs.loss }) };
   }
 
   accFigure() {
@@ -155,7 +142,7 @@ export class NetworkPlots {
       };
     });
     const ytitle = this.norms === "grad" ? this.t("net.norm_grad_axis") : this.t("net.norm_weight_axis");
-    return { data, layout: this.curveLayout({ ytitle, log: true, logValues: data.flatMap((d) => d.y) }) };
+    return { data, layout: this.curveLayout({ ytitle, log: true, logValues: data.flatMap((d) => d.y), div: this.divs.norms }) };
   }
 
   // ---- drawing --------------------------------------------------------------------------------

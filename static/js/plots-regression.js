@@ -5,6 +5,7 @@
 
 import { dataFigure, escapeHtml } from "./plots-data.js";
 import { LandView } from "./plots-landscape.js";
+import { logTicks } from "./plots-common.js";
 import { axis, baseLayout, CONFIG, GRID, MUTED, scale } from "./plots-reg-style.js";
 import { current } from "./regression-record.js";
 import { racerStyle } from "./state.js";
@@ -123,33 +124,18 @@ export class RegressionPlots {
     });
     const empty = !racers.some((r) => r.steps.length > 1);
     const yTitle = this.t("reg.loss_axis");
+    const margin = this.projector ? { l: 84, r: 20, t: 10, b: 56 } : { l: 62, r: 16, t: 8, b: 40 };
     return {
       data,
       layout: {
-        ...baseLayout(this.projector), margin: this.projector ? { l: 84, r: 20, t: 10, b: 56 } : { l: 62, r: 16, t: 8, b: 40 },
+        ...baseLayout(this.projector), margin,
         xaxis: { title: { text: this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 }, rangemode: "tozero", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true },
-        yaxis: { title: { text: yTitle, font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6, ...this.logTicks(racers) },
+        yaxis: { title: { text: yTitle, font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6,
+          ...(this.lossLog ? logTicks(racers.flatMap((r) => r.losses.concat(r.batchLosses)), this.divs.loss, margin, s.small) : {}) },
         hovermode: "closest",
         annotations: empty ? [{ text: this.t("plots.loss_empty"), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: s.font, color: MUTED } }] : [],
       },
     };
-  }
-
-  /** Log-axis ticks that stay legible: 1-2-5 within a few decades, whole decades beyond. */
-  logTicks(racers) {
-    if (!this.lossLog) return {};
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const r of racers) {
-      for (const v of r.losses.concat(r.batchLosses)) {
-        if (v > 0 && v < lo) lo = v;
-        if (v > 0 && v > hi) hi = v;
-      }
-    }
-    // A difference of logs: hi / lo overflows to Infinity when a loss underflows near 5e-324.
-    const decades = hi > lo ? Math.log10(hi) - Math.log10(lo) : 0;
-    if (decades <= 2) return { dtick: "D2" };
-    return { dtick: Math.max(1, Math.ceil(decades / 6)) };
   }
 
   /** Nothing to show (a CSV problem before its file): empty plots. */

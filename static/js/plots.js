@@ -10,7 +10,7 @@
 // log toggle) can redraw everything from it.
 
 import { contourBaseFigure, overlayFigure } from "./plots-contour.js";
-import { lossFigure } from "./plots-loss.js";
+import { lossFigure, rangeOf, retickLoss } from "./plots-loss.js";
 import { surfaceFigure } from "./plots-surface3d.js";
 import { BASE_CONFIG, FONT, INK, MUTED, scale } from "./plots-common.js";
 import { arrowEnds, inDomain, isFinitePoint, racerStyle, TERMINAL } from "./state.js";
@@ -243,6 +243,7 @@ export class SurfacePlots {
       }),
     );
     const lf = this.lossFigure();
+    this.lossSeen = rangeOf(lf.data);
     jobs.push(P.react(this.divs.loss, lf.data, lf.layout, BASE_CONFIG));
     await Promise.all(jobs);
     this.ready = true;
@@ -408,6 +409,7 @@ export class SurfacePlots {
       this.lossEmpty = false;
       for (const r of this.racers) r.drawn.loss = r.xs.length;
       const lf = this.lossFigure();
+      this.lossSeen = rangeOf(lf.data);
       P.react(this.divs.loss, lf.data, lf.layout, BASE_CONFIG);
       return;
     }
@@ -422,7 +424,10 @@ export class SurfacePlots {
       upd.customdata.push(r.losses.slice(from));
       idx.push(i);
     });
-    if (idx.length) P.extendTraces(this.divs.loss, upd, idx);
+    if (idx.length) {
+      P.extendTraces(this.divs.loss, upd, idx);
+      retickLoss(this, P, upd.y);
+    }
   }
 
   /** Predict-the-next-step marks ({from, guess, truth, distance} or null): the overlay only. */
