@@ -10,7 +10,6 @@ Run: python bench/bench_backprop.py
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,19 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.problems.backprop import graph_payload  # noqa: E402
 from app.problems.backprop_net import DEFAULT_PARAMS, NETWORKS, PARAMS, NetSpec, build  # noqa: E402
 from app.problems.backprop_train import landscape, train  # noqa: E402
+from bench.common import best  # noqa: E402
 
 REPEATS = 7
 EXAMPLES = ((0.5, 1.0, 1.0), (-0.2, 0.6, 0.0), (1.0, -1.0, 1.0))
 
 
 def best_ms(fn: Callable[[], object], calls: int = 10) -> float:
-    times = []
-    for _ in range(REPEATS):
-        t = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        times.append((time.perf_counter() - t) / calls)
-    return min(times) * 1e3
+    return best(fn, REPEATS, calls) * 1e3
 
 
 def bare(spec: NetSpec) -> None:

@@ -6,7 +6,6 @@ Prints a table; ratios come from the same run. Run: python bench/bench_data_land
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -15,27 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.problems.datasets import linear_1d  # noqa: E402
 from app.problems.models import DataProblem, LinearRegression  # noqa: E402
+from bench.common import best, limit_blas  # noqa: E402
 
 N_GRID, N_POINTS = 200, 5000
 RANGES = ((-2.0, 6.0), (-3.0, 5.0))
 
 
-def best(fn, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
+    limit_blas()
     problem = LinearRegression(linear_1d(n=N_POINTS, seed=0))
     x, y = problem.data.x, problem.data.y
     w, b = np.linspace(*RANGES[0], N_GRID), np.linspace(*RANGES[1], N_GRID)

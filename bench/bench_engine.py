@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.engine import Tensor, no_grad  # noqa: E402
 from app.engine.losses import mse_loss  # noqa: E402
 from app.engine.nn import MLP  # noqa: E402
+from bench.common import limit_blas, seconds_per_call  # noqa: E402
 
 N_POINTS = 256
 SIZES = [2, 16, 16, 1]
@@ -31,25 +32,10 @@ REPEATS = 15  # timing blocks; the median block is reported
 BLOCK = 200  # steps per block
 
 
-def limit_threads() -> None:
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
-
-
 def per_call_us(fn: Callable[[], object], block: int = BLOCK, repeats: int = REPEATS) -> float:
     for _ in range(block // 4):
         fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(block):
-            fn()
-        times.append((time.perf_counter() - t0) / block)
-    return statistics.median(times) * 1e6
+    return statistics.median(seconds_per_call(fn, repeats, block)) * 1e6
 
 
 def paired_ratio(slow: Callable[[], object], fast: Callable[[], object]) -> float:
@@ -212,7 +198,7 @@ def check_agreement() -> None:
 
 
 def main() -> None:
-    limit_threads()
+    limit_blas()
     check_agreement()
     floor = per_call_us(hand_written())
     rows = [("hand-written NumPy (bias grads g.sum(axis=0))", floor)]

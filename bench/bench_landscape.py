@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,32 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.problems.expression import parse_formula  # noqa: E402
 from app.problems.landscape import surface_grid  # noqa: E402
 from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
+from bench.common import best, limit_blas  # noqa: E402
 
 N = 400
 PARTICLES = 8
 REPEATS = 5
 GRID_CALLS = 5
 STEP_CALLS = 1000
-
-
-def limit_threads() -> None:
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
-
-
-def best(fn: Callable[[], object], calls: int) -> float:
-    """Seconds per call, best of REPEATS batches of `calls`."""
-    times = []
-    for _ in range(REPEATS):
-        t = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        times.append((time.perf_counter() - t) / calls)
-    return min(times)
 
 
 def numpy_rosenbrock(domain) -> np.ndarray:
@@ -56,7 +35,7 @@ def numpy_rosenbrock(domain) -> np.ndarray:
 
 
 def main() -> None:
-    limit_threads()
+    limit_blas()
     rng = np.random.default_rng(0)
     print(f"{N}x{N} grid (ms) and value_and_grad for {PARTICLES} particles (µs), best of {REPEATS}")
     print(f"{'surface':<18} {'grid fn':>8} {'grid expr':>10} {'step fn':>8} {'step expr':>10}")
@@ -64,25 +43,25 @@ def main() -> None:
         expr = parse_formula(s.expression)
         (x0, x1), (y0, y1) = s.domain
         pts = np.column_stack([rng.uniform(x0, x1, PARTICLES), rng.uniform(y0, y1, PARTICLES)])
-        grid_fn = best(lambda s=s: surface_grid(s.fn, s.domain, N), GRID_CALLS)
-        grid_ex = best(lambda s=s, e=expr: surface_grid(e.fn, s.domain, N), GRID_CALLS)
+        grid_fn = best(lambda s=s: surface_grid(s.fn, s.domain, N), REPEATS, GRID_CALLS)
+        grid_ex = best(lambda s=s, e=expr: surface_grid(e.fn, s.domain, N), REPEATS, GRID_CALLS)
         p_fn, p_ex = SurfaceProblem(s), SurfaceProblem(expr)
-        step_fn = best(lambda p=p_fn, q=pts: p.value_and_grad(q), STEP_CALLS)
-        step_ex = best(lambda p=p_ex, q=pts: p.value_and_grad(q), STEP_CALLS)
+        step_fn = best(lambda p=p_fn, q=pts: p.value_and_grad(q), REPEATS, STEP_CALLS)
+        step_ex = best(lambda p=p_ex, q=pts: p.value_and_grad(q), REPEATS, STEP_CALLS)
         print(
             f"{s.id:<18} {grid_fn * 1e3:>8.2f} {grid_ex * 1e3:>10.2f} "
             f"{step_fn * 1e6:>8.1f} {step_ex * 1e6:>10.1f}"
         )
     rosen = SURFACES["rosenbrock"]
-    floor = best(lambda: numpy_rosenbrock(rosen.domain), GRID_CALLS)
-    engine = best(lambda: surface_grid(rosen.fn, rosen.domain, N), GRID_CALLS)
+    floor = best(lambda: numpy_rosenbrock(rosen.domain), REPEATS, GRID_CALLS)
+    engine = best(lambda: surface_grid(rosen.fn, rosen.domain, N), REPEATS, GRID_CALLS)
     print(
         f"\nrosenbrock grid, plain NumPy: {floor * 1e3:.2f} ms; engine: {engine * 1e3:.2f} ms "
         f"({engine / floor:.2f}x)"
     )
     racers = rng.normal(size=(PARTICLES, 2))
     problem = SurfaceProblem(rosen)
-    race = best(lambda: problem.value_and_grad(racers), 1000)
+    race = best(lambda: problem.value_and_grad(racers), REPEATS, 1000)
     print(
         f"rosenbrock race, {PARTICLES} racers x 1,000 steps: {race * 1e3 * 1e3:.1f} ms "
         "in value_and_grad (budget 100 ms for the whole race)"

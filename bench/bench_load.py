@@ -24,18 +24,18 @@ import numpy as np
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
-RACE = {
-    "type": "start",
-    "surface": {"function": "rosenbrock"},
-    "start": [-1.5, 2.0],
-    "steps": 10_000,
-    "optimizers": [
+sys.path.insert(0, str(ROOT))
+
+from tests.web.helpers import rosenbrock_race  # noqa: E402
+
+RACE = rosenbrock_race(
+    [
         {"name": "sgd", "lr": 5e-4, "momentum": 0.9},
         {"name": "adam", "lr": 0.02},
         {"name": "rmsprop", "lr": 0.005},
         {"name": "adagrad", "lr": 0.3},
-    ],
-}
+    ]
+)
 
 
 def free_port() -> int:

@@ -25,17 +25,9 @@ from app.problems.networks import NetworkProblem  # noqa: E402
 from app.run_output import frame_of  # noqa: E402
 from app.runs import Run, make_racers  # noqa: E402
 from app.web.wire import dumps  # noqa: E402
+from bench.common import best, limit_blas  # noqa: E402
 
 STEPS = 400
-
-
-def best(fn, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def interleaved(fns: list, rounds: int) -> list[float]:
@@ -172,12 +164,7 @@ def landscape_table() -> None:
 
 
 def main() -> None:
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
+    limit_blas()
     step_table()
     heatmap_and_frames()
     landscape_table()

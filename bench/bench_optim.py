@@ -10,7 +10,6 @@ run. Run: python bench/bench_optim.py
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -18,20 +17,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.engine.optim import OPTIMIZERS, make_optimizer  # noqa: E402
+from bench.common import best, limit_blas  # noqa: E402
 
 N_PARTICLES = 512
 STEPS = 2000
 REPEATS = 5
 LR = 1e-3
-
-
-def limit_threads() -> None:
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
 
 
 def starts() -> np.ndarray:
@@ -62,13 +53,7 @@ def rosenbrock_grad(p: np.ndarray, out: np.ndarray, r: np.ndarray) -> np.ndarray
 
 def per_step(fn, steps: int = STEPS) -> float:
     """Best of REPEATS runs of `steps` calls, in microseconds per call."""
-    best = np.inf
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            fn()
-        best = min(best, time.perf_counter() - t0)
-    return best / steps * 1e6
+    return best(fn, REPEATS, steps) * 1e6
 
 
 def ours(lr) -> tuple[float, float]:
@@ -168,7 +153,7 @@ def every_optimizer() -> list[tuple[str, float]]:
 
 
 def main() -> None:
-    limit_threads()
+    limit_blas()
     fused_step, fused_full = fused()
     rows = [("hand-fused NumPy Adam", fused_step, fused_full)]
     rows.append(("our Adam.step(), lr float", *ours(LR)))

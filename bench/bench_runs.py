@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -15,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
 from app.run_output import collect  # noqa: E402
 from app.runs import Run, make_racers  # noqa: E402
+from bench.common import limit_blas, seconds_per_call  # noqa: E402
 
 RACE = [
     {"name": "sgd", "lr": 1e-3},
@@ -30,21 +30,8 @@ START = (-1.5, 2.0)
 STEPS = 1000
 
 
-def limit_blas() -> None:
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
-
-
-def best_of(fn, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
+def best_of(fn, repeats: int = 5) -> tuple[float, float]:
+    times = seconds_per_call(fn, repeats)
     return min(times), statistics.median(times)
 
 

@@ -9,7 +9,6 @@ Run: python bench/bench_sweep.py
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from app.config import Settings  # noqa: E402
 from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
 from app.runs import Run, make_racers  # noqa: E402
 from app.web.sweep_api import SweepRequest, build_sweep, final_losses, sweep_result  # noqa: E402
+from bench.common import best  # noqa: E402
 
 REPEATS = 3
 OPTIMIZERS = [
@@ -30,12 +30,7 @@ OPTIMIZERS = [
 
 
 def best_ms(fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEATS):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return 1000 * min(times)
+    return 1000 * best(fn, REPEATS)
 
 
 def request(surface: str, rates: int, steps: int, optimizers=OPTIMIZERS) -> SweepRequest:

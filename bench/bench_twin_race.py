@@ -17,6 +17,7 @@ from app.problems.datasets import two_class_1d  # noqa: E402
 from app.problems.models import LogisticRegression  # noqa: E402
 from app.run_output import collect  # noqa: E402
 from app.runs import Run, make_racers  # noqa: E402
+from bench.common import limit_blas  # noqa: E402
 
 N_POINTS, STEPS = 5000, 200
 VARIANTS = [("batch", None), ("stochastic", None), ("minibatch", 8)] * 2
@@ -34,12 +35,7 @@ def race(racer_losses) -> float:
 
 
 def main() -> None:
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
+    limit_blas()
     best = {"6 BCE racers": float("inf"), "3 BCE + 3 MSE twins": float("inf")}
     for _ in range(3):
         best["6 BCE racers"] = min(best["6 BCE racers"], race(None))

@@ -11,18 +11,12 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from tests.problems.test_datasets import BAD as BAD_CSV
-from tests.web.helpers import strict_json
+from tests.web.helpers import post, strict_json
 
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     return TestClient(create_app(Settings()))
-
-
-def post(client, url, status=200, **kw):
-    r = client.post(url, **kw)
-    assert r.status_code == status, r.text
-    return strict_json(r.content)
 
 
 LINEAR = {"generator": "linear", "n": 40, "seed": 1}

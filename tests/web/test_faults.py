@@ -14,7 +14,6 @@ import socket
 import struct
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,10 @@ import websockets
 from app.config import Settings
 from app.web import outbox, stream
 from tests.conftest import LiveServer
+from tests.web.helpers import in_thread, rosenbrock_race
 
-RACE = {
-    "type": "start",
-    "surface": {"function": "rosenbrock"},
-    "start": [-1.5, 2.0],
-    "steps": 10_000,
-    "optimizers": [
+RACE = rosenbrock_race(
+    [
         {"name": "sgd", "lr": 1e-4},
         {"name": "sgd", "lr": 5e-4, "momentum": 0.9},
         {"name": "adam", "lr": 0.02},
@@ -38,13 +34,8 @@ RACE = {
         {"name": "adagrad", "lr": 0.3},
         {"name": "nadam", "lr": 0.02},
         {"name": "adadelta", "lr": 1.0},
-    ],
-}
-
-
-def in_thread(coro_fn, *args, timeout: float = 120):
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(coro_fn(*args))).result(timeout=timeout)
+    ]
+)
 
 
 @pytest.fixture(scope="module")

@@ -13,18 +13,12 @@ from app.config import Settings
 from app.main import create_app
 from app.problems.net_datasets import DATASET_IDS
 from app.web.schemas import RunResponse
-from tests.web.helpers import strict_json
+from tests.web.helpers import post, strict_json
 
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     return TestClient(create_app(Settings()))
-
-
-def post(client, url, status=200, **kw):
-    r = client.post(url, **kw)
-    assert r.status_code == status, r.text
-    return strict_json(r.content)
 
 
 def decode(t: dict) -> np.ndarray:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 import websockets
 
 from tests.conftest import LiveServer
-from tests.web.helpers import strict_json
+from tests.web.helpers import in_thread, strict_json
 
 START = {
     "type": "start",
@@ -21,12 +19,6 @@ START = {
     "optimizers": [{"name": "adam", "lr": 0.03}, {"name": "sgd", "lr": 0.1, "batch_size": 16}],
     "paused": True,
 }
-
-
-def in_thread(coro_fn, *args):
-    # Playwright's session fixtures own the main thread's event loop; use a fresh one here.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(coro_fn(*args))).result(timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -6,25 +6,18 @@ import asyncio
 import json
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websockets
 
 from tests.conftest import LiveServer
-from tests.web.helpers import strict_json
+from tests.web.helpers import in_thread, strict_json
 
 BODY = {
     "surface": {"function": "himmelblau"},
     "start": [0.0, 0.0],
     "optimizers": [{"name": "adam", "lr": 0.05}, {"name": "rmsprop", "lr": 0.01}],
 }
-
-
-def in_thread(coro_fn, *args):
-    # Playwright's session fixtures own the main thread's event loop; use a fresh one here.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(coro_fn(*args))).result(timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +60,7 @@ async def _full_flow(url: str) -> dict:
 
 
 def test_live_full_flow(server):
-    out = in_thread(_full_flow, server.ws_url)
+    out = in_thread(_full_flow, server.ws_url, timeout=60)
     assert out["err"]["type"] == "error"
     assert out["started"]["type"] == "started"
     assert [f["step"] for f in out["step0"]["frames"]] == [0]
@@ -94,10 +87,10 @@ def _ws_sessions(server: LiveServer) -> int:
 
 def test_disconnect_mid_run_leaves_nothing_behind(server):
     for _ in range(3):  # warm the engine's worker threads, which are pooled, not leaked
-        in_thread(_disconnect_mid_run, server.ws_url)
+        in_thread(_disconnect_mid_run, server.ws_url, timeout=60)
     threads_before = threading.active_count()
     for _ in range(20):
-        in_thread(_disconnect_mid_run, server.ws_url)
+        in_thread(_disconnect_mid_run, server.ws_url, timeout=60)
     deadline = time.monotonic() + 1.0
     while _ws_sessions(server) and time.monotonic() < deadline:
         time.sleep(0.02)

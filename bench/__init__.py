@@ -1,0 +1,1 @@
+"""Benchmark scripts, runnable as `python bench/<name>.py` or `python -m bench.<name>`."""
