@@ -96,6 +96,7 @@ export function mountRegressionExport(el, statusEl, deps) {
     const figure = regressionFigure({
       land, record: run.record, labels: run.labels, style: (i) => plots.style(i), onLand: (i) => plots.main.own(i),
       start: plots.start, lossLog: plots.lossLog, t, title: `${t(`reg.problem_${run.sent.model}`)} · ${t("reg.view_landscape")}`,
+      twin: plots.twin && plots.twinView.land ? { land: plots.twinView.land, onLand: (i) => plots.twinView.own(i) } : null,
     });
     const steps = run.record.step;
     const page = interactiveHtml({ title, heading: title, note: t("export.html_note", { steps }), figure, plotly: await plotlySource(), lang: language() });

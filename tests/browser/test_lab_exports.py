@@ -182,6 +182,31 @@ def test_regression_html_opens_offline_and_animates(page, browser, live_server, 
     offline.close()
 
 
+def test_regression_html_in_twin_mode_draws_both_maps(page, browser, live_server, tmp_path):
+    watch = open_regression(page, live_server, TWIN)
+    run_regression(page)
+    path = tmp_path / "twin.html"
+    export(page, "html").save_as(path)
+    assert_clean(page, watch)
+    offline = open_offline(browser, path, timeout=WAIT)
+    view = offline.page
+    plot = "document.getElementById('plot')"
+    on = "(t, ax) => t.mode === 'lines' && (t.xaxis || 'x') === ax"
+    # Two maps: the cross-entropy landscape (x) and the MSE twins' (x3), each with a contour.
+    assert view.evaluate(
+        f"() => {plot}.data.filter(t => t.type === 'contour').map(t => t.xaxis)"
+    ) == ["x", "x3"]
+    # Three racers on the first map, their three MSE twins on the second, six loss curves.
+    assert view.evaluate(f"() => {plot}.data.filter(t => ({on})(t, 'x')).length") == 3
+    assert view.evaluate(f"() => {plot}.data.filter(t => ({on})(t, 'x3')).length") == 3
+    assert view.evaluate(f"() => {plot}.data.filter(t => t.xaxis === 'x2').length") == 6
+    twin_paths = f"() => {plot}.data.filter(t => ({on})(t, 'x3')).map(t => t.x.length)"
+    view.locator(".updatemenu-button").first.click()
+    view.wait_for_function(f"() => ({twin_paths})().every(n => n > 1)", timeout=WAIT)
+    assert offline.blocked == [] and offline.errors == []
+    offline.close()
+
+
 # ---- backprop ----------------------------------------------------------------------------------
 
 READY = "() => window.__lereng && window.__lereng.ready === true && window.__lereng.busy === 0"

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.browser
 # Every drawn contour path as [xs, ys], read from the Plotly div itself.
 CONTOUR_XY = """() => document.getElementById('contour-plot').data
     .filter(t => t.type === 'scatter' && t.mode === 'lines').map(t => [t.x, t.y])"""
-FINISHED = "() => window.__lereng.race && window.__lereng.race.racers.every(r => r.status !== 'running')"
+FINISHED = (
+    "() => window.__lereng.race && window.__lereng.race.racers.every(r => r.status !== 'running')"
+)
 
 
 def test_reset_in_a_burst_draws_exactly_one_run(page, live_server):
