@@ -11,6 +11,7 @@ import { drawGraph } from "./backprop-graph.js";
 import { mountExplain, mountNodePanel, renderGradCheck, renderNumbers } from "./components/backprop-panels.js";
 import { mountLandscape } from "./components/backprop-landscape.js";
 import { projectorPreference } from "./components/topbar.js";
+import { showMessage } from "./components/page-message.js";
 
 const $ = (sel) => document.querySelector(sel);
 const config = JSON.parse($("#config").textContent);
@@ -48,12 +49,6 @@ function showError(text) {
   el.textContent = text || "";
   el.hidden = !text;
   if (text) hook.errors.push(text);
-}
-
-function showMessage(text) {
-  const el = $("#page-message");
-  el.textContent = text || "";
-  el.hidden = !text;
 }
 
 const explain = mountExplain($("#bp-explain"), { t });

@@ -29,6 +29,7 @@ import {
   mountProjectorToggle,
   mountViewToggle,
 } from "./components/topbar.js";
+import { showMessage } from "./components/page-message.js";
 
 const $ = (sel) => document.querySelector(sel);
 const config = JSON.parse($("#config").textContent);
@@ -45,12 +46,6 @@ const hook = {
   plots: null,
 };
 window.__lereng = hook;
-
-function showMessage(text) {
-  const el = $("#page-message");
-  el.textContent = text || "";
-  el.hidden = !text;
-}
 
 async function boot() {
   const lang = await loadLanguage(preferredLanguage(), config.version);

@@ -23,6 +23,7 @@ import {
   followPlotSizes, mountControlsToggle, mountLanguageToggle, mountProjectorToggle, mountViewToggle, wireFrameToggles,
 } from "./components/topbar.js";
 import { h } from "./components/emit.js";
+import { showMessage } from "./components/page-message.js";
 
 const $ = (sel) => document.querySelector(sel);
 const config = JSON.parse($("#config").textContent);
@@ -31,12 +32,6 @@ const MESSAGE_BUDGET = (config.limits.max_ws_message_bytes || 16_384) - 4_096;
 
 const hook = { config, state: null, race: null, problem: null, plotsReady: false, loaded: null, step: 0, heatmaps: 0, landscapes: 0, landscapeBusy: false, errors: [] };
 window.__lereng = hook;
-
-function showMessage(text) {
-  const el = $("#page-message");
-  el.textContent = text || "";
-  el.hidden = !text;
-}
 
 /** What the file's last chosen column looks like: classes 0/1, 0/1/2, or numbers. */
 function taskOfColumn(values) {

@@ -1,4 +1,4 @@
-// What the surface lab's plot modules share: type, colours, line scales for normal and
+// What the labs' plot modules share: type, colours, line scales for normal and
 // projector mode, and small helpers.
 
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
@@ -43,4 +43,20 @@ export function logTicks(values, div, margin, fontPx) {
   const line = fontPx * 1.6; // a label and the gap it needs
   if (perDecade >= 3.5 * line) return { dtick: "D2" };
   return { dtick: Math.max(1, Math.ceil(line / perDecade)) };
+}
+
+/**
+ * The redraw throttle of a plots model holding {dirty: Set of keys, last: {key: ms},
+ * interval: {key: ms}}: due(key) is true, and takes the key's mark, when the key is marked
+ * and its interval has passed since its last draw. now = Infinity forces every marked key
+ * (a new problem or race), whatever the interval.
+ */
+export function throttle(model, now) {
+  return (key) => {
+    if (!model.dirty.has(key)) return false;
+    if (now !== Infinity && now - (model.last[key] || 0) < model.interval[key]) return false;
+    model.last[key] = performance.now();
+    model.dirty.delete(key);
+    return true;
+  };
 }

@@ -4,7 +4,7 @@
 // Redraws are throttled per plot; a full render redraws everything from the model.
 
 import { boundaryFigure, landscapeFigure, landscape3dFigure } from "./components/network-figures.js";
-import { FONT, GRID, INK, logTicks, MUTED } from "./plots-common.js";
+import { FONT, GRID, INK, logTicks, MUTED, throttle } from "./plots-common.js";
 
 const Plotly = () => window.Plotly;
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false };
@@ -158,13 +158,7 @@ export class NetworkPlots {
   async flush(now = performance.now()) {
     const P = Plotly();
     const jobs = [];
-    const due = (key) => {
-      if (!this.dirty.has(key)) return false;
-      if (now !== Infinity && now - (this.last[key] || 0) < this.interval[key]) return false;
-      this.last[key] = performance.now();
-      this.dirty.delete(key);
-      return true;
-    };
+    const due = throttle(this, now);
     const draw = (div, f) => jobs.push(P.react(div, f.data, f.layout, CONFIG));
     if (this.problem && due("data")) draw(this.divs.data, boundaryFigure(this.problem, this.record, this.ctx()));
     if (due("loss")) draw(this.divs.loss, this.lossFigure());

@@ -5,7 +5,7 @@
 
 import { dataFigure, escapeHtml } from "./plots-data.js";
 import { LandView } from "./plots-landscape.js";
-import { logTicks } from "./plots-common.js";
+import { logTicks, throttle } from "./plots-common.js";
 import { axis, baseLayout, CONFIG, GRID, MUTED, scale } from "./plots-reg-style.js";
 import { current } from "./regression-record.js";
 import { racerStyle } from "./state.js";
@@ -170,14 +170,7 @@ export class RegressionPlots {
   async flush(now = performance.now()) {
     const P = Plotly();
     const jobs = [];
-    const due = (key) => {
-      if (!this.dirty.has(key)) return false;
-      // now = Infinity forces a redraw (a new problem or race), whatever the interval.
-      if (now !== Infinity && now - (this.last[key] || 0) < this.interval[key]) return false;
-      this.last[key] = performance.now();
-      this.dirty.delete(key);
-      return true;
-    };
+    const due = throttle(this, now);
     const views = this.views.filter((v) => v.land);
     if (this.data && due("data")) {
       const f = this.dataFigure();

@@ -24,6 +24,7 @@ import {
   mountControlsToggle, mountLanguageToggle, mountProjectorToggle, mountViewToggle, followPlotSizes, wireFrameToggles,
 } from "./components/topbar.js";
 import { wireRace } from "./regression-race.js";
+import { showMessage } from "./components/page-message.js";
 
 const $ = (sel) => document.querySelector(sel);
 const config = JSON.parse($("#config").textContent);
@@ -34,12 +35,6 @@ const MESSAGE_BUDGET = (config.limits.max_ws_message_bytes || 16_384) - 2_048;
 
 const hook = { config, state: null, race: null, plotsReady: false, step: 0, errors: [], plots: null, landscapes: 0 };
 window.__lereng = hook;
-
-function showMessage(text) {
-  const el = $("#page-message");
-  el.textContent = text || "";
-  el.hidden = !text;
-}
 
 async function boot() {
   const lang = await loadLanguage(preferredLanguage(), config.version);
