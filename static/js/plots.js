@@ -1,4 +1,4 @@
-// The only module that touches window.Plotly. It owns four plot divs:
+// The surface lab's plot model and its four plot divs (streamed updates: plots-stream.js):
 //   contour-base     the heavy contour trace and its colour bar, drawn once per landscape;
 //   contour-plot     a transparent overlay with the same axes: paths, current points, arrows,
 //                    start and minima. Paths grow here with extendTraces, and since Plotly's
@@ -10,17 +10,14 @@
 // log toggle) can redraw everything from it.
 
 import { contourBaseFigure, overlayFigure } from "./plots-contour.js";
-import { lossFigure, rangeOf, retickLoss } from "./plots-loss.js";
+import { lossFigure, rangeOf } from "./plots-loss.js";
+import { FIXED_2D, FIXED_3D, flushPlots, ingestFrames, PER_RACER_2D, PER_RACER_3D } from "./plots-stream.js";
 import { surfaceFigure } from "./plots-surface3d.js";
 import { BASE_CONFIG, FONT, INK, MUTED, scale } from "./plots-common.js";
-import { arrowEnds, inDomain, isFinitePoint, racerStyle, TERMINAL } from "./state.js";
+import { isFinitePoint, racerStyle } from "./state.js";
 
 const Plotly = () => window.Plotly;
 
-const PER_RACER_2D = 5; // path, head, gradient arrow, update arrow, divergence marker
-const FIXED_2D = 2; // minima, start
-const PER_RACER_3D = 2; // path, head
-const FIXED_3D = 3; // surface, minima, start
 const MESH_3D = 76;
 
 export function plotlyReady() {
@@ -251,183 +248,15 @@ export class SurfacePlots {
 
   /** Take what foldFrames produced into the model; the plots catch up in flush(). */
   ingest(add, race) {
-    if (!this.land) return;
-    const domain = this.land.domain;
-    add.forEach((a, i) => {
-      const r = this.racers[i];
-      if (!r) return;
-      const rr = race.racers[i];
-      if (rr.status !== r.status) this.statusChanged = true;
-      r.status = rr.status;
-      r.reason = rr.reason;
-      r.stoppedAt = rr.stoppedAt;
-      r.lastInView = rr.lastInView;
-      for (let k = 0; k < a.points.length; k += 1) {
-        const p = a.points[k];
-        const g = a.grads[k] || [null, null];
-        r.xs.push(p[0]);
-        r.ys.push(p[1]);
-        if (inDomain(p, domain)) r.lastInViewIndex = r.xs.length - 1;
-        r.custom.push([a.steps[k], a.losses[k], g[0], g[1]]);
-        r.steps.push(a.steps[k]);
-        r.losses.push(a.losses[k]);
-        const z = this.z3(a.losses[k]);
-        if (inDomain(p, domain) && z !== null) {
-          r.x3.push(p[0]);
-          r.y3.push(p[1]);
-          r.z3.push(Math.min(z, this.land.zhi));
-          r.out3 = false;
-        } else if (!r.out3) {
-          // Leaving the box breaks the 3D line instead of stretching the scene.
-          r.x3.push(null);
-          r.y3.push(null);
-          r.z3.push(null);
-          r.out3 = true;
-        }
-      }
-      if (a.points.length) {
-        const k = a.points.length - 1;
-        r.head = {
-          step: a.steps[k],
-          point: a.points[k],
-          loss: a.losses[k],
-          grad: a.grads[k],
-          update: rr.last ? rr.last.update : null,
-        };
-      }
-    });
+    ingestFrames(this, add, race);
   }
 
   /**
-   * Bring the plots up to the model with one extendTraces per plot. Plotly's extendTraces
-   * recalculates its whole plot, so each plot has its own minimum interval: the contour
-   * overlay follows every animation frame, the 3D scene and the loss chart a little less
-   * often. Returns true while something is still waiting to be drawn.
+   * Bring the plots up to the model (plots-stream.js); true while something is still
+   * waiting to be drawn.
    */
   flush(now = performance.now()) {
-    if (!this.land || !this.ready || this.busy) return true;
-    if (this.statusChanged) {
-      // Rare (a racer stopped): redraw the light plots from the model, labels and all.
-      this.statusChanged = false;
-      this.redrawLight();
-      this.framesDrawn += 1;
-      return false;
-    }
-    let waiting = false;
-    const due = (key) => {
-      const behind = this.racers.some((r) => r.drawn[key] < (key === "surface" ? r.x3.length : r.xs.length));
-      if (!behind) return false;
-      if (now - (this.lastFlush[key] || 0) < this.interval[key]) {
-        waiting = true;
-        return false;
-      }
-      this.lastFlush[key] = now;
-      return true;
-    };
-    const P = Plotly();
-    if (due("overlay")) this.flushOverlay(P);
-    if (due("surface")) this.flushSurface(P);
-    if (due("loss")) this.flushLoss(P);
-    this.framesDrawn += 1;
-    return waiting;
-  }
-
-  flushOverlay(P) {
-    const domain = this.land.domain;
-    const upd = { x: [], y: [], customdata: [] };
-    const idx = [];
-    const max = [];
-    const push = (i, x, y, cd, m) => {
-      upd.x.push(x);
-      upd.y.push(y);
-      upd.customdata.push(cd);
-      idx.push(i);
-      max.push(m);
-    };
-    this.racers.forEach((r, i) => {
-      const from = r.drawn.overlay;
-      if (from >= r.xs.length || !r.head) return;
-      r.drawn.overlay = r.xs.length;
-      const base = FIXED_2D + i * PER_RACER_2D;
-      push(base, r.xs.slice(from), r.ys.slice(from), r.custom.slice(from), -1);
-      const head = r.status === "diverged" ? r.lastInView : r.head;
-      if (head) push(base + 1, [head.point[0]], [head.point[1]], [[head.step, head.loss, ...(head.grad || [null, null])]], 1);
-      const arrows = TERMINAL.has(r.status) || !this.showArrows
-        ? { grad: null, update: null }
-        : arrowEnds(r.head.point, r.head.grad, r.head.update, domain);
-      for (const [j, end] of [[2, arrows.grad], [3, arrows.update]]) {
-        // An arrow is two points [tail, tip]; extending by two with maxPoints 2 replaces it.
-        // A missing arrow collapses onto the head, which draws nothing visible.
-        const tip = end || r.head.point;
-        push(base + j, [r.head.point[0], tip[0]], [r.head.point[1], tip[1]], [null, null], 2);
-      }
-    });
-    if (idx.length) P.extendTraces(this.divs.overlay, upd, idx, { x: max, y: max, customdata: max });
-  }
-
-  flushSurface(P) {
-    const domain = this.land.domain;
-    const upd = { x: [], y: [], z: [] };
-    const idx = [];
-    const max = [];
-    this.racers.forEach((r, i) => {
-      const from = r.drawn.surface;
-      if (from >= r.x3.length) return;
-      r.drawn.surface = r.x3.length;
-      const b3 = FIXED_3D + i * PER_RACER_3D;
-      upd.x.push(r.x3.slice(from));
-      upd.y.push(r.y3.slice(from));
-      upd.z.push(r.z3.slice(from));
-      idx.push(b3);
-      max.push(-1);
-      const head = r.status === "diverged" ? r.lastInView : r.head;
-      const z = head ? this.z3(head.loss) : null;
-      if (head && inDomain(head.point, domain) && z !== null) {
-        upd.x.push([head.point[0]]);
-        upd.y.push([head.point[1]]);
-        upd.z.push([Math.min(z, this.land.zhi)]);
-        idx.push(b3 + 1);
-        max.push(1);
-      }
-    });
-    if (!idx.length) return;
-    const t0 = performance.now();
-    P.extendTraces(this.divs.surface, upd, idx, { x: max, y: max, z: max });
-    // Any update of a WebGL scene re-renders it (about 90 ms with software GL, a few ms on a
-    // GPU). Measure until the next animation frame and keep the scene to about a fifth of the
-    // main thread, so the contour and the loss chart stay smooth either way.
-    requestAnimationFrame(() => {
-      const cost = performance.now() - t0;
-      this.cost3d = this.cost3d ? 0.7 * this.cost3d + 0.3 * cost : cost;
-      this.interval.surface = Math.min(1000, Math.max(60, 4 * this.cost3d));
-    });
-  }
-
-  flushLoss(P) {
-    if (this.lossEmpty) {
-      // The first points replace the "press Play" note: one full draw.
-      this.lossEmpty = false;
-      for (const r of this.racers) r.drawn.loss = r.xs.length;
-      const lf = this.lossFigure();
-      this.lossSeen = rangeOf(lf.data);
-      P.react(this.divs.loss, lf.data, lf.layout, BASE_CONFIG);
-      return;
-    }
-    const upd = { x: [], y: [], customdata: [] };
-    const idx = [];
-    this.racers.forEach((r, i) => {
-      const from = r.drawn.loss;
-      if (from >= r.steps.length) return;
-      r.drawn.loss = r.steps.length;
-      upd.x.push(r.steps.slice(from));
-      upd.y.push(r.losses.slice(from).map((v) => this.lossValue(v)));
-      upd.customdata.push(r.losses.slice(from));
-      idx.push(i);
-    });
-    if (idx.length) {
-      P.extendTraces(this.divs.loss, upd, idx);
-      retickLoss(this, P, upd.y);
-    }
+    return flushPlots(this, now);
   }
 
   /** Predict-the-next-step marks ({from, guess, truth, distance} or null): the overlay only. */
