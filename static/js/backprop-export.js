@@ -97,11 +97,8 @@ export function mountBackpropExport(el, statusEl, deps) {
   }
   const menu = mountExportMenu(el, {
     items: items(),
-    onError: (err) => {
-      hook.errors.push(`export: ${err.message}`);
-      deps.message(err.message);
-      setTimeout(() => deps.message(""), 4000);
-    },
+    hook,
+    message: deps.message,
   });
   return { translate: () => menu.translate(items()) };
 }

@@ -218,9 +218,15 @@ export async function shareLink(statusEl, t) {
 
 /**
  * A compact export menu (a <details> holding buttons). items: [{id, label, run}]; each run
- * may be async; failures go to onError. Returns {translate(items)} to relabel.
+ * may be async. A failure is said for four seconds through message(text) and kept in the
+ * page hook's errors. Returns {translate(items)} to relabel.
  */
-export function mountExportMenu(el, { items, onError }) {
+export function mountExportMenu(el, { items, hook, message }) {
+  const onError = (err) => {
+    hook.errors.push(`export: ${err.message}`);
+    message(err.message);
+    setTimeout(() => message(""), 4000);
+  };
   const list = el.querySelector(".menu-items");
   const render = (entries) => {
     list.replaceChildren(
@@ -236,7 +242,7 @@ export function mountExportMenu(el, { items, onError }) {
           try {
             await it.run();
           } catch (err) {
-            if (onError) onError(err);
+            onError(err);
           } finally {
             b.disabled = false;
           }

@@ -172,11 +172,8 @@ export function mountNetworkExport(deps) {
 
   const menu = mountExportMenu($("#export-menu"), {
     items: items(),
-    onError: (err) => {
-      hook.errors.push(`export: ${err.message}`);
-      deps.message(err.message);
-      setTimeout(() => deps.message(""), 4000);
-    },
+    hook,
+    message: deps.message,
   });
   return { translate: () => menu.translate(items()) };
 }

@@ -120,11 +120,8 @@ export function mountRegressionExport(el, statusEl, deps) {
   ];
   const menu = mountExportMenu(el, {
     items: items(),
-    onError: (err) => {
-      hook.errors.push(`export: ${err.message}`);
-      deps.message(err.message);
-      setTimeout(() => deps.message(""), 4000);
-    },
+    hook,
+    message: deps.message,
   });
   // The twin's landscape comes and goes with twin mode: the list follows when it opens.
   el.addEventListener("toggle", () => {

@@ -113,11 +113,8 @@ export function mountSurfaceTools(deps) {
   }
   const exportMenu = mountExportMenu($("#export-menu"), {
     items: exportItems(),
-    onError: (err) => {
-      hook.errors.push(`export: ${err.message}`);
-      deps.message(err.message);
-      setTimeout(() => deps.message(""), 4000);
-    },
+    hook,
+    message: deps.message,
   });
 
   // ---- sweep -----------------------------------------------------------------------------------
