@@ -23,18 +23,25 @@ export function escapeHtml(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
 
-/**
- * Ticks for a log axis that never overlap, from the plotted values and the room the axis
- * has: 1-2-5 labels while each decade has room for three, else whole decades, every k-th
- * one when even those would touch. `div` is the plot's element, `margin` its layout margin.
- */
-export function logTicks(values, div, margin, fontPx) {
+/** The smallest and largest positive value (what a log axis can show); Infinity, -Infinity
+ * when there is none. */
+export function positiveRange(values) {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
     if (v > 0 && v < lo) lo = v;
     if (v > 0 && v > hi) hi = v;
   }
+  return { lo, hi };
+}
+
+/**
+ * Ticks for a log axis that never overlap, from the plotted values and the room the axis
+ * has: 1-2-5 labels while each decade has room for three, else whole decades, every k-th
+ * one when even those would touch. `div` is the plot's element, `margin` its layout margin.
+ */
+export function logTicks(values, div, margin, fontPx) {
+  const { lo, hi } = positiveRange(values);
   // A difference of logs: hi / lo overflows to Infinity when a loss underflows near 5e-324.
   const decades = hi > lo ? Math.log10(hi) - Math.log10(lo) : 0;
   if (decades === 0) return {};

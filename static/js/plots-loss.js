@@ -1,7 +1,7 @@
 // Loss against step, linear or log (the gap to the known minimum on a log axis). Pure: the
 // SurfacePlots model in, a figure out.
 
-import { escapeHtml, GRID, logTicks, MUTED, scale } from "./plots-common.js";
+import { escapeHtml, GRID, logTicks, MUTED, positiveRange, scale } from "./plots-common.js";
 
 export function lossFigure(p) {
   const s = scale(p.projector);
@@ -66,14 +66,7 @@ export function lossFigure(p) {
 
 /** The smallest and largest positive y over a figure's traces (what a log axis shows). */
 export function rangeOf(data) {
-  const seen = { lo: Infinity, hi: -Infinity };
-  for (const tr of data) {
-    for (const v of tr.y || []) {
-      if (v > 0 && v < seen.lo) seen.lo = v;
-      if (v > 0 && v > seen.hi) seen.hi = v;
-    }
-  }
-  return seen;
+  return positiveRange(data.flatMap((tr) => tr.y || []));
 }
 
 /** A growing log range may need sparser ticks (labels must not overlap): relayout then.
