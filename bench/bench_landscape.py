@@ -3,7 +3,7 @@
 Rows: ms per 400x400 grid through the engine (no_grad, float64 compute, float32 result) and
 µs per value_and_grad call for 8 particles, each surface as a catalog fn and as its parsed
 expression; then plain NumPy Rosenbrock on the same grid as the floor, and the wire size of
-a grid as float32. Best of REPEATS. Run: python bench/bench_landscape.py
+a grid: as float32, as base64, and as the gzipped HTTP response. Best of REPEATS. Run: python bench/bench_landscape.py
 """
 
 from __future__ import annotations
@@ -72,6 +72,22 @@ def main() -> None:
     print(
         f"wire: {z.itemsize} bytes per grid point as float32; {N}x{N} grid {raw:,} bytes raw, "
         f"{b64:,} bytes as base64 ({b64 / z.size:.2f} per point)"
+    )
+    # What a browser receives: the whole gzipped response (axes, levels, metadata included).
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+    from app.main import create_app
+
+    client = TestClient(create_app(Settings()))
+    sizes = {}
+    for name in SURFACES:
+        r = client.get(f"/api/landscape?function={name}&n={N}", headers={"accept-encoding": "gzip"})
+        sizes[name] = int(r.headers["content-length"]) / (N * N)
+    lo, hi = min(sizes, key=sizes.get), max(sizes, key=sizes.get)
+    print(
+        f"gzipped GET /api/landscape, {N}x{N}: {sizes[lo]:.2f} ({lo}) to {sizes[hi]:.2f} ({hi}) "
+        "bytes per grid point"
     )
 
 

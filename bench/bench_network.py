@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.problems.directions import plane_losses, random_directions  # noqa: E402
 from app.problems.net_datasets import generate  # noqa: E402
 from app.problems.networks import NetworkProblem  # noqa: E402
+from app.racers import make_racers  # noqa: E402
 from app.run_output import frame_of  # noqa: E402
-from app.runs import Run, make_racers  # noqa: E402
+from app.runs import Run  # noqa: E402
 from app.web.wire import dumps  # noqa: E402
 from bench.common import best, limit_blas  # noqa: E402
 

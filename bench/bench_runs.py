@@ -12,8 +12,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
+from app.racers import make_racers  # noqa: E402
 from app.run_output import collect  # noqa: E402
-from app.runs import Run, make_racers  # noqa: E402
+from app.runs import Run  # noqa: E402
 from bench.common import limit_blas, seconds_per_call  # noqa: E402
 
 RACE = [

@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import Settings  # noqa: E402
 from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
-from app.runs import Run, make_racers  # noqa: E402
+from app.racers import make_racers  # noqa: E402
+from app.runs import Run  # noqa: E402
 from app.web.sweep_api import SweepRequest, build_sweep, final_losses, sweep_result  # noqa: E402
 from bench.common import best  # noqa: E402
 

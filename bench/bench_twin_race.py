@@ -15,8 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.problems.batching import BatchSampler  # noqa: E402
 from app.problems.datasets import two_class_1d  # noqa: E402
 from app.problems.models import LogisticRegression  # noqa: E402
+from app.racers import make_racers  # noqa: E402
 from app.run_output import collect  # noqa: E402
-from app.runs import Run, make_racers  # noqa: E402
+from app.runs import Run  # noqa: E402
 from bench.common import limit_blas  # noqa: E402
 
 N_POINTS, STEPS = 5000, 200

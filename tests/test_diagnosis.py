@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from app.problems.surfaces import SURFACES, SurfaceProblem
-from app.runs import Run, make_racers
+from app.racers import make_racers
+from app.runs import Run
 
 pytestmark = pytest.mark.browser
 

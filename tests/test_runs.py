@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from app.problems.surfaces import SURFACES, SurfaceProblem
+from app.racers import make_racers
 from app.run_output import collect, frame_of
-from app.runs import BUDGET, CONVERGED, DIVERGED, Run, make_racers
+from app.runs import BUDGET, CONVERGED, DIVERGED, Run
 
 
 def problem(name: str = "rosenbrock") -> SurfaceProblem:

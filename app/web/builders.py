@@ -9,7 +9,8 @@ from typing import Any
 from app.config import Settings
 from app.problems.expression import ExpressionError, parse_formula
 from app.problems.surfaces import SURFACES, SurfaceProblem
-from app.runs import Run, make_racers
+from app.racers import make_racers
+from app.runs import Run
 from app.web.data_builders import build_data_problem, data_problem_info, make_samplers
 from app.web.errors import ApiError
 from app.web.network_builders import build_network_run

@@ -12,7 +12,8 @@ from app.problems.batching import BatchSampler
 from app.problems.datasets import CsvError
 from app.problems.net_datasets import NetData, from_csv, generate
 from app.problems.networks import NetworkProblem
-from app.runs import Racer, Run
+from app.racers import Racer
+from app.runs import Run
 from app.web.errors import ApiError
 from app.web.network_schemas import NetworkSpec
 

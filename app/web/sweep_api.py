@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.engine.optim import OPTIMIZERS
 from app.problems.surfaces import SurfaceProblem
-from app.runs import DIVERGED, Run, make_racers
+from app.racers import make_racers
+from app.runs import DIVERGED, Run
 from app.web.builders import check_point, resolve_surface
 from app.web.errors import ApiError
 from app.web.schemas import ErrorResponse, OptimizerConfig, StrictNumber, SurfaceSpec

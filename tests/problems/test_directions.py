@@ -14,7 +14,8 @@ from app.problems.directions import (
 )
 from app.problems.net_datasets import generate
 from app.problems.networks import NetworkProblem
-from app.runs import Run, make_racers
+from app.racers import make_racers
+from app.runs import Run
 
 
 @pytest.fixture(scope="module")

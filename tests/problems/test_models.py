@@ -8,8 +8,9 @@ import pytest
 from app.problems.batching import BatchSampler
 from app.problems.datasets import blobs_2d, linear_1d, two_class_1d
 from app.problems.models import LinearRegression, LogisticRegression, SoftmaxRegression
+from app.racers import make_racers
 from app.run_output import collect
-from app.runs import Run, make_racers
+from app.runs import Run
 from app.web.wire import dumps
 from tests.engine.gradcheck import numerical_grad
 

@@ -11,8 +11,9 @@ from app.problems.batching import BatchSampler
 from app.problems.net_datasets import GENERATORS, generate
 from app.problems.network_presets import preset, target
 from app.problems.networks import NetworkProblem
+from app.racers import make_racers
 from app.run_output import collect, frame_of
-from app.runs import Run, make_racers
+from app.runs import Run
 from tests.problems.test_networks import ref_outputs
 
 CLASSIFICATION = [k for k, v in GENERATORS.items() if v[1] != "regression"]
