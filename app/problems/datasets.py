@@ -147,7 +147,12 @@ def read_csv_table(
         raise CsvError(f"file is not UTF-8 text (byte {exc.start + 1})", row=line) from None
     if "\x00" in text:
         raise CsvError("file contains NUL bytes: it is not a text CSV file")
-    rows = list(csv.reader(io.StringIO(text)))
+    # newline="" lets the csv module see line ends itself, so an old Mac file's lone \r ends a
+    # row instead of raising "new-line character seen in unquoted field".
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise CsvError(f"file is not valid CSV: {exc}") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise CsvError("file is empty")

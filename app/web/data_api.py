@@ -88,10 +88,10 @@ async def data_landscape(request: Request, body: DataLandscapeRequest) -> dict[s
         if not (abs(lo) <= 1e6 and abs(hi) <= 1e6 and lo < hi):
             raise ApiError("each range must be [low, high] with low < high, within ±1e6")
     if body.batch is not None:
-        idx = np.asarray(body.batch, dtype=np.int64)
-        if idx.size == 0 or idx.min() < 0 or idx.max() >= problem.n:
+        # Checked as Python ints first: JSON integers may exceed int64 (2**63 and up).
+        if not body.batch or not all(0 <= i < problem.n for i in body.batch):
             raise ApiError(f"batch indices must be between 0 and {problem.n - 1}")
-        problem = problem.subset(idx)
+        problem = problem.subset(np.asarray(body.batch, dtype=np.int64))
     # Large datasets get a coarser grid rather than a slow answer.
     n = min(body.n, max(2, int(math.sqrt(MAX_GRID_WORK / max(problem.n, 1)))))
     grid = await asyncio.to_thread(problem.grid, center, (i, j), ranges, n)

@@ -33,7 +33,11 @@ def _check_hyper_value(name: str, value: Any) -> None:
     if isinstance(value, bool):
         return
     if isinstance(value, (int, float)):
-        if not math.isfinite(value):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an integer beyond float range, such as 10**400 in the JSON
+            finite = False
+        if not finite:
             raise ValueError(f"hyperparameter '{name}' must be a finite number")
         return
     if isinstance(value, list) and len(value) == 2:

@@ -97,7 +97,8 @@ class Session:
             raise ApiError("steps_per_second must be a positive number")
         if value != value or value == float("inf"):
             raise ApiError("steps_per_second must be finite")
-        self.speed = min(float(value), self.max_speed)
+        # Compared before float(): an integer like 10**400 has no float, but is surely too fast.
+        self.speed = self.max_speed if value >= self.max_speed else float(value)
 
     async def handle(self, raw: str) -> None:
         try:

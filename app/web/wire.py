@@ -25,7 +25,25 @@ def _default(obj: Any) -> Any:
 
 def dumps(obj: Any) -> bytes:
     """Encode to JSON bytes; orjson writes NaN and +-inf as null, so no bare NaN token is sent."""
-    return orjson.dumps(obj, default=_default, option=_OPTIONS)
+    try:
+        return orjson.dumps(obj, default=_default, option=_OPTIONS)
+    except orjson.JSONEncodeError as exc:
+        # JSON text may escape lone surrogates ("\ud800"), which Python decodes into strings
+        # that UTF-8 cannot hold; a refusal that quotes the input must still be sendable.
+        if "surrogates" not in str(exc):
+            raise
+        return orjson.dumps(_scrub(obj), default=_default, option=_OPTIONS)
+
+
+def _scrub(obj: Any) -> Any:
+    """obj with every string's lone surrogates replaced by "?"."""
+    if isinstance(obj, str):
+        return obj.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(obj, dict):
+        return {_scrub(k): _scrub(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_scrub(v) for v in obj]
+    return obj
 
 
 def dumps_text(obj: Any) -> str:

@@ -159,6 +159,9 @@ BAD = [
     ),
     ("/api/landscape/data", {"data": LINEAR, "axes": [0, 0]}, "axes"),
     ("/api/landscape/data", {"data": LINEAR, "batch": [0, 400]}, "batch indices"),
+    ("/api/landscape/data", {"data": LINEAR, "batch": [-1]}, "batch indices"),
+    ("/api/landscape/data", {"data": LINEAR, "batch": [2**63]}, "batch indices"),  # > int64
+    ("/api/landscape/data", {"data": LINEAR, "batch": [10**400]}, "batch indices"),
 ]
 
 
@@ -175,6 +178,15 @@ def test_csv_upload(client):
     assert "'x' is not a number" in bad["detail"] and bad["row"] == 3
     big = post(client, "/api/datasets/csv", status=413, content=b"a,b\n" + b"1,2\n" * 400_000)
     assert "too large" in big["detail"]
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])  # Unix, Windows, old Mac
+def test_csv_line_ends_of_every_kind(client, newline):
+    raw = newline.join([b"hours,score", b"1,50", b"2,60", b"3,71", b""])
+    ok = post(client, "/api/datasets/csv", content=raw)
+    assert ok["rows"] == 3 and ok["table"] == [[1.0, 50.0], [2.0, 60.0], [3.0, 71.0]]
+    mixed = post(client, "/api/datasets/csv", content=b"x,y\n1,2\r3,4\r\n5,7\n")
+    assert mixed["table"] == [[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]
 
 
 @pytest.mark.parametrize(("raw", "needle", "row"), BAD_CSV)

@@ -104,6 +104,8 @@ def body(**patch) -> bytes:
     return json.dumps({**GOOD, **patch}).encode()
 
 
+HUGE = b"0" * 400
+
 RUNS_BAD = [
     b"",
     b"not json",
@@ -146,6 +148,8 @@ RUNS_BAD = [
     body(optimizers=[{"name": "adam", "betas": "x"}]),
     body(optimizers=[{"name": "sgd", "x" * 40: 1}]),
     body(optimizers=[{"name": "sgd", **{f"h{i}": 1 for i in range(20)}}]),
+    body(optimizers=[{"name": "sgd", "nesterov": True}]),  # nesterov needs momentum > 0
+    body(optimizers=[{"name": "sgd", "momentum": 0.9, "dampening": 0.5, "nesterov": True}]),
     body(surface={"expression": "x" * 100_000}),
     body(surface={"expression": "().__class__.__bases__[0].__subclasses__()"}),
     body(extra=1),
@@ -156,6 +160,19 @@ RUNS_BAD = [
     b'{"surface": {"function": "rosenbrock"}, "optimizers": [{"name": "sgd", "lr": -Infinity}]}',
     b'{"surface": {"function": "rosenbrock"}, "steps": Infinity, "optimizers": [{"name": "sgd"}]}',
     b'{"surface": {"function": "rosenbrock"}, "optimizers": [{"name": "adam", "betas": [NaN, 0.9]}]}',
+    # Integers beyond float range, which JSON allows and Python parses exactly.
+    b'{"surface": {"function": "rosenbrock"}, "optimizers": [{"name": "sgd", "lr": 1'
+    + HUGE
+    + b"}]}",
+    b'{"surface": {"function": "rosenbrock"}, "optimizers": [{"name": "adam", "betas": [1'
+    + HUGE
+    + b", 0.9]}]}",
+    b'{"surface": {"function": "rosenbrock"}, "steps": 1'
+    + HUGE
+    + b', "optimizers": [{"name": "sgd"}]}',
+    # Lone surrogates: legal JSON escapes that UTF-8 cannot hold.
+    b'{"surface": {"expression": "x+\\ud800"}, "optimizers": [{"name": "sgd"}]}',
+    b'{"surface": {"function": "rosenbrock"}, "optimizers": [{"name": "\\udfff"}]}',
 ]
 
 
@@ -358,6 +375,13 @@ WS_BAD = [
     '{"type": "start", "surface": {"function": "rosenbrock"}, "start": [NaN, 0], "optimizers": [{"name": "sgd"}]}',
     '{"type": "start", "surface": {"function": "rosenbrock"}, "optimizers": [{"name": "sgd", "lr": Infinity}]}',
     '{"type": "start", "surface": {"function": "rosenbrock"}, "steps_per_second": NaN, "optimizers": [{"name": "sgd"}]}',
+    start_text(optimizers=[{"name": "sgd", "nesterov": True}]),
+    '{"type": "start", "surface": {"function": "rosenbrock"}, "optimizers": [{"name": "sgd", "lr": 1'
+    + "0" * 400
+    + "}]}",
+    '{"type": "\\ud800"}',
+    '{"type": "\\udfffstart", "surface": {"expression": "\\ud800"}}',
+    start_text(surface={"expression": "x+\ud800"}),
 ]
 
 
@@ -384,11 +408,18 @@ def test_ws_bad_speed_during_a_run(client, value):
         assert until(ws, "done")["reason"] == "stopped"
 
 
-def test_ws_huge_but_finite_speed_is_capped(client):
+@pytest.mark.parametrize("speed", ["1e308", "1" + "0" * 400])  # the second has no float
+def test_ws_huge_but_finite_speed_is_capped(client, speed):
     with client.websocket_connect("/ws/runs") as ws:
-        ws.send_text(start_text(steps=5000, paused=True, steps_per_second=1e308))
+        ws.send_text(
+            start_text(steps=5000, paused=True)[:-1] + ', "steps_per_second": ' + speed + "}"
+        )
         started = until(ws, "started")
         assert started["speed"] == Settings().max_steps_per_second
+        ws.send_text('{"type": "speed", "steps_per_second": ' + speed + "}")
+        ws.send_text('{"type": "stop"}')
+        assert until(ws, "done")["reason"] == "stopped"
+        still_usable(ws)
 
 
 def test_ws_binary_frames(client):

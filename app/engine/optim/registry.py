@@ -272,7 +272,14 @@ def validate_hyperparameters(name: str, **hp: Any) -> dict[str, Any]:
             known = ", ".join(h.name for h in spec.hyperparameters)
             raise ValueError(f"unknown hyperparameter '{k}' for {key} (it takes {known})")
         out[k] = h.check(v)
+    # Rules that tie hyperparameters together (SGD's nesterov needs momentum > 0) live in each
+    # class's constructor; building one over a placeholder parameter applies them here too.
+    spec.cls([_PLACEHOLDER], **out)
     return out
+
+
+# Constructors only store their parameters; none is read before the first step.
+_PLACEHOLDER = object()
 
 
 def make_optimizer(name: str, params: Iterable[Any], **hp: Any) -> Optimizer:
