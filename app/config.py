@@ -76,6 +76,12 @@ class Settings:
     max_run_seconds: float = _opt(
         600.0, "Longest wall-clock time of one streamed run, in seconds.", minimum=0
     )
+    max_request_seconds: float = _opt(
+        20.0,
+        "Longest computing time of one POST /api/runs answer, in seconds; a longer run is "
+        "refused with 422 (the WebSocket streams it instead).",
+        minimum=0,
+    )
     max_dataset_rows: int = _opt(5_000, "Most rows in a dataset, generated or uploaded.", minimum=1)
     max_upload_bytes: int = _opt(1_000_000, "Largest uploaded CSV file, in bytes.", minimum=1)
     max_hidden_layers: int = _opt(6, "Most hidden layers in a network.", minimum=1)

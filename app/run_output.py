@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,11 +52,26 @@ def summary(run: Run) -> list[dict[str, Any]]:
 STACKED = ("points", "losses", "grads", "updates", "velocity", "scale")
 
 
-def collect(run: Run) -> list[dict[str, Any]]:
-    """Drive a run to its end and gather each racer's whole trajectory (for POST /api/runs)."""
+class RunTooLong(Exception):
+    """collect() passed its computing-time budget; `step` is the last step it reached."""
+
+    def __init__(self, step: int, seconds: float) -> None:
+        super().__init__(step, seconds)
+        self.step, self.seconds = step, seconds
+
+
+def collect(run: Run, max_seconds: float | None = None) -> list[dict[str, Any]]:
+    """Drive a run to its end and gather each racer's whole trajectory (for POST /api/runs).
+
+    With max_seconds, RunTooLong is raised once computing takes longer than that: one answer
+    must not hold a worker for minutes (a 5,000-row softmax race of 10,000 steps takes ~100 s).
+    """
     keep: list[list[int]] = [[] for _ in run.racers]
     recs = []
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     for k, rec in enumerate(run.records()):
+        if deadline is not None and time.monotonic() > deadline:
+            raise RunTooLong(rec.step, max_seconds)
         recs.append(rec)
         for i in np.flatnonzero(rec.active):
             keep[i].append(k)

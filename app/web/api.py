@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from app.engine.optim import OPTIMIZERS
 from app.problems.landscape import contour_levels, spans_decades, surface_grid
 from app.problems.surfaces import SURFACES
-from app.run_output import collect
+from app.run_output import RunTooLong, collect
 from app.web.builders import build_run, check_point, resolve_surface, surface_info
 from app.web.errors import ApiError
 from app.web.schemas import (
@@ -110,8 +110,15 @@ async def landscape(
 @router.post("/runs", response_model=RunResponse, responses={**REFUSED, **TOO_LARGE})
 async def runs(request: Request, body: RunRequest) -> WireResponse:
     """Run the race to its end and return every racer's trajectory."""
-    run, problem = build_run(body, request.app.state.settings)
-    result = await asyncio.to_thread(collect, run)
+    settings = request.app.state.settings
+    run, problem = build_run(body, settings)
+    try:
+        result = await asyncio.to_thread(collect, run, settings.max_request_seconds)
+    except RunTooLong as exc:
+        raise ApiError(
+            f"run takes too long for one answer: step {exc.step} of {run.steps} after "
+            f"{exc.seconds:g} s; ask for fewer steps, or stream it over /ws/runs"
+        ) from None
     return WireResponse(
         {
             **problem,

@@ -77,6 +77,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("message_too_large", r"^message too large: at most (?P<max>\d+) bytes"),
     ("speed_positive", r"^steps_per_second must be a positive number"),
     ("logistic_targets", r"^yes/no targets must be 0 or 1"),
+    (
+        "run_too_long",
+        r"^run takes too long for one answer: step (?P<step>\d+) of (?P<steps>\d+) after "
+        r"(?P<seconds>\S+) s",
+    ),
     # -- hyperparameters (app/engine/optim/registry.py), often behind "optimizer 2 (adam): "
     (
         "hp_bounds",
@@ -86,6 +91,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("hp_not_number", r"^(?P<name>[\w\[\]]+) must be a number"),
     ("hp_whole", r"^(?P<name>[\w\[\]]+) must be a whole number"),
     ("batch_whole", r"^batch_size must be a whole number"),
+    ("hp_nesterov", r"^nesterov momentum requires momentum > 0 and dampening = 0"),
 )
 _COMPILED = tuple((code, re.compile(pattern)) for code, pattern in _PATTERNS)
 _RACER_PREFIX = re.compile(r"^optimizer (?P<racer>\d+)(?: \((?P<optimizer>\w+)\))?: ")

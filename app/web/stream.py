@@ -153,22 +153,26 @@ class Session:
         # Step 0 goes out at once so the start point shows before the first tick.
         await self.emit(1)
 
-    async def emit(self, count: int) -> None:
-        """Advance the run by up to `count` steps off the event loop and queue the frames."""
+    async def emit(self, count: int) -> int:
+        """Advance the run by up to `count` steps off the event loop and queue the frames.
+
+        Returns how many steps it made: fewer than `count` when the engine slice ran out (the
+        engine thread then serves the other sessions) or the run ended."""
         async with self.engine_lock:  # one worker thread per generator at a time
             records = self.records
             if records is None:
-                return
-            frames = await asyncio.get_running_loop().run_in_executor(
+                return 0
+            frames, ended = await asyncio.get_running_loop().run_in_executor(
                 _ENGINE, encode_records, records, count
             )
             if records is not self.records:
-                return  # a new start or a stop arrived while the engine was stepping
+                return 0  # a new start or a stop arrived while the engine was stepping
             if frames:
                 self.step = frames[-1].step
                 self.outbox.put_frames(frames)
-            if len(frames) < count:
+            if ended:
                 self.finish("finished")
+            return len(frames)
 
     def finish(self, reason: str, **extra: Any) -> None:
         run = self.run
@@ -206,7 +210,8 @@ class Session:
                 continue
             # Cleared before stepping: a control message that arrives meanwhile wakes us at once.
             self.wake.clear()
-            if self.pending_steps:
+            stepping = bool(self.pending_steps)
+            if stepping:
                 count, self.pending_steps = self.pending_steps, 0
             else:
                 now = time.monotonic()
@@ -215,7 +220,12 @@ class Session:
                 count = int(self.credit)
                 self.credit -= count
             if count:
-                await self.emit(count)
+                run = self.run
+                made = await self.emit(count)
+                # Asked-for steps (Step presses) that the engine slice cut off come next turn;
+                # a paced run that cannot keep up simply plays slower.
+                if stepping and made < count and self.run is run:
+                    self.pending_steps += count - made
             # Sleep until the next tick on a fixed grid (stepping time does not stretch the
             # cadence; missed ticks are skipped, not caught up), or wake early for a control.
             now = time.monotonic()

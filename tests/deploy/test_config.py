@@ -89,6 +89,8 @@ BAD = [
     ("max_run_seconds", "inf"),
     ("max_run_seconds", "nan"),
     ("max_run_seconds", "-5"),
+    ("max_request_seconds", "0"),
+    ("max_request_seconds", "inf"),
     ("max_dataset_rows", "many"),
     ("max_upload_bytes", "1MB"),
     ("max_hidden_layers", "0"),

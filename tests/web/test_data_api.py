@@ -311,3 +311,17 @@ def test_loss_per_racer_is_for_logistic_models_only(client):
         },
     )
     assert "loss must be 'bce' or 'mse'" in out["detail"]
+
+
+def test_a_run_too_long_for_one_answer_is_refused_and_names_the_stream():
+    slow = TestClient(create_app(Settings(max_request_seconds=0.2)))
+    body = {
+        "data": {"generator": "blobs", "n": 5000, "classes": 5},
+        "model": "softmax",
+        "steps": 10_000,
+        "optimizers": [{"name": "adam", "lr": 0.01}, {"name": "sgd", "lr": 0.1}],
+    }
+    out = post(slow, "/api/runs", status=422, json=body)
+    assert "too long for one answer" in out["detail"] and "/ws/runs" in out["detail"]
+    assert out["code"] == "run_too_long" and out["params"]["steps"] == 10_000
+    assert post(slow, "/api/runs", json={**body, "steps": 2})["steps"] == 2

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.engine.optim.registry import OPTIMIZERS
+from app.engine.optim.registry import OPTIMIZERS, validate_hyperparameters
 from app.main import create_app
 from app.problems.datasets import CsvError, read_csv
 from app.problems.expression import ExpressionError, parse_formula
@@ -153,6 +153,12 @@ def _csv_refusal(raw: bytes, **limits: int) -> str:
     return info.value.message
 
 
+def _optimizer_refusal(name: str, **hp) -> str:
+    with pytest.raises(ValueError) as info:
+        validate_hyperparameters(name, **hp)
+    return str(info.value)
+
+
 # The common refusals, provoked from the real code: (message, code, some expected params).
 CASES = [
     (lambda: _formula_refusal("x + foo"), "expr_unknown_name", {"name": "foo", "column": 5}),
@@ -171,6 +177,7 @@ CASES = [
     (lambda: _csv_refusal(b"a,b\n" + b"1,2\n" * 20, max_rows=10), "csv_too_many_rows", {"max": 10}),
     (lambda: _csv_refusal(b"a,b,c\n1,2,3\n4,5,6\n", max_columns=2), "csv_too_many_columns", {}),
     (lambda: _csv_refusal(b"a,b\n1,2\n" * 50, max_bytes=20), "csv_too_large", {"max": 20}),
+    (lambda: _optimizer_refusal("sgd", nesterov=True), "hp_nesterov", {}),
 ]
 
 

@@ -7,6 +7,10 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from app.problems.surfaces import SURFACES, SurfaceProblem
+from app.racers import make_racers
+from app.runs import Run
+from app.web.outbox import encode_records
 from tests.web.helpers import strict_json
 
 BODY = {
@@ -149,3 +153,16 @@ def test_foreign_origin_refused(client):
     ):
         ws.receive_text()
     assert info.value.code == 1008
+
+
+def test_engine_slices_end_early_but_never_empty():
+    run = Run(SurfaceProblem(SURFACES["booth"]), make_racers([{"name": "sgd"}]), (0, 0), 10)
+    records = run.records()
+    assert encode_records(records, 0) == ([], False)
+    # A spent slice still makes one step, so every session moves on each turn.
+    frames, ended = encode_records(records, 5, max_seconds=0)
+    assert [f.step for f in frames] == [0] and not ended
+    frames, ended = encode_records(records, 4)
+    assert [f.step for f in frames] == [1, 2, 3, 4] and not ended
+    frames, ended = encode_records(records, 100)
+    assert [f.step for f in frames] == list(range(5, 11)) and ended

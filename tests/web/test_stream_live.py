@@ -108,3 +108,43 @@ async def _task_count() -> int:
 
 def _server_loop(server: LiveServer) -> asyncio.AbstractEventLoop:
     return server.loop
+
+
+# A valid run at the limits whose steps are slow (~10 ms each here): 5,000 rows, 5 classes.
+HEAVY = {
+    "type": "start",
+    "data": {"generator": "blobs", "n": 5000, "classes": 5},
+    "model": "softmax",
+    "steps": 10_000,
+    "steps_per_second": 2000,
+    "optimizers": [{"name": n, "lr": 0.01} for n in ("sgd", "adam", "rmsprop", "adagrad")],
+}
+LIGHT = {"type": "start", **BODY, "steps": 3, "steps_per_second": 2000}
+
+
+async def _light_beside_heavy(url: str) -> tuple[int, int, dict]:
+    async with websockets.connect(url + "/ws/runs") as heavy:
+        await heavy.send(json.dumps(HEAVY))
+        step = 0
+        while step < 2:  # in full swing: frames past the start point
+            msg = strict_json(await heavy.recv())
+            step = max([step] + [f["step"] for f in msg.get("frames", [])])
+        async with websockets.connect(url + "/ws/runs") as light:
+            await light.send(json.dumps(LIGHT))
+            while (done := strict_json(await light.recv()))["type"] != "done":
+                pass
+        await heavy.send('{"type": "stop"}')
+        while (msg := strict_json(await heavy.recv()))["type"] != "done":
+            pass
+        return step, msg["step"], done
+
+
+def test_a_slow_run_does_not_hold_up_other_sockets(server):
+    """Sessions share one engine thread in slices: a light run on a second socket ends while
+    the heavy one has advanced far less than one unsliced batch (MAX_STEPS_PER_MESSAGE, 500
+    steps, which kept other sockets waiting for seconds before)."""
+    from app.web.stream import MAX_STEPS_PER_MESSAGE
+
+    before, after, done = in_thread(_light_beside_heavy, server.ws_url, timeout=120)
+    assert done["reason"] == "finished" and done["step"] == 3
+    assert after - before < MAX_STEPS_PER_MESSAGE, (before, after)
