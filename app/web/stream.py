@@ -150,8 +150,10 @@ class Session:
                 "speed": self.speed,
             }
         )
-        # Step 0 goes out at once so the start point shows before the first tick.
-        await self.emit(1)
+        # Step 0 goes out at once so the start point shows before the first tick; a playing
+        # run sends step 1 with it, so Play's first drawn step waits for no tick and the page
+        # redraws its 3D scene once for both (a software-GL redraw costs ~90 ms).
+        await self.emit(1 if self.paused else 2)
 
     async def emit(self, count: int) -> int:
         """Advance the run by up to `count` steps off the event loop and queue the frames.

@@ -45,14 +45,6 @@ export function getLandscape(surface, n) {
   return request(`/api/landscape?${q}`);
 }
 
-export function postRun(body) {
-  return request("/api/runs", {
-    method: "POST",
-    headers: { Accept: "application/json", "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
-
 // ---- the regression lab ----------------------------------------------------------------------
 
 const postJson = (url, body) => request(url, {
