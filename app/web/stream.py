@@ -5,7 +5,9 @@ disconnect, a missed send deadline) cancels the other two:
 
 - receive reads control messages and queues an `error` for each refusal;
 - produce paces the run: a worker thread steps the engine and builds and encodes the frames,
-  which go into the connection's outbox; it never waits for the network;
+  which go into the connection's outbox; it never waits for the network. All connections
+  share that one engine thread in slices of at most ENGINE_SLICE (50 ms) each, so a run with
+  slow steps plays slower itself but never holds up the other connections;
 - send takes everything in the outbox and sends it, consecutive frames coalesced into one
   `frames` message, each send under a deadline (SEND_TIMEOUT): a client that cannot take a
   message in that long is gone, and the connection ends.
