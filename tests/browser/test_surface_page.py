@@ -120,6 +120,27 @@ def test_step_advances_exactly_one_step(page, live_server):
     assert_clean(page, watch)
 
 
+def test_nesterov_without_momentum_is_said_in_the_card_and_by_the_server(page, live_server):
+    watch = open_lab(page, live_server, "?f=booth")
+    card = page.locator(".racer-card").first
+    card.locator("details summary").click()
+    note = card.locator(".hp-note")
+    assert not note.is_visible()
+    card.locator("label.hp-bool", has_text="nesterov").locator("input").check()
+    assert note.is_visible() and "momentum > 0" in note.inner_text()
+    # The server refuses the same run, in words, and the page stays usable.
+    page.click("#play-button")
+    status = page.locator("#run-status")
+    status.filter(has_text="nesterov").wait_for()
+    momentum = card.locator("input[aria-label='momentum']")
+    momentum.fill("0.9")
+    momentum.dispatch_event("change")
+    assert not note.is_visible()
+    page.click("#step-button")
+    page.wait_for_function("() => window.__lereng.step === 1 && window.__lereng.race")
+    assert_clean(page, watch)
+
+
 def test_clicking_the_contour_map_moves_the_start(page, live_server):
     watch = open_lab(page, live_server, "?f=rosenbrock")
     domain = page.evaluate("() => window.__lereng.plots.land.domain")

@@ -72,8 +72,17 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
     const style = racerStyle(index);
     const spec = catalog.find((o) => o.id === racer.name) || catalog[0];
     const values = fullHyperparameters(racer, catalog);
+    // SGD's nesterov needs momentum > 0 and dampening = 0: said in the card as soon as the
+    // combination is set, not only when the server refuses the run.
+    const nesterovNote = h("p", { class: "hp-note", role: "status", text: t("err.hp_nesterov") });
+    const checkNesterov = () => {
+      const v = fullHyperparameters(racer, catalog);
+      nesterovNote.hidden = !(v.nesterov && (!(v.momentum > 0) || v.dampening !== 0));
+    };
+    checkNesterov();
     const set = (name, v) => {
       racer.hp[name] = v;
+      checkNesterov();
       changed();
     };
     const kind = h(
@@ -175,6 +184,7 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
       { class: "more-hp" },
       h("summary", { text: t("optimizers.more", { n: others.length }) + (changedCount ? " •" : "") }),
       h("div", { class: "hp-grid" }, ...fields),
+      "nesterov" in values ? nesterovNote : null,
     );
     return h(
       "li",
