@@ -115,6 +115,7 @@ def classify(message: str) -> dict[str, Any]:
             continue
         found = {k: v for k, v in m.groupdict().items() if v is not None}
         for k, v in found.items():
-            params[k] = int(v) if v.isdigit() and len(v) < 16 else v
+            # isdigit() alone would take "²" (from a pasted formula) for a digit int() rejects.
+            params[k] = int(v) if v.isascii() and v.isdigit() and len(v) < 16 else v
         return {"code": code.format(**found), "params": params}
     return {}

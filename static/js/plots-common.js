@@ -44,7 +44,9 @@ export function logTicks(values, div, margin, fontPx) {
   const { lo, hi } = positiveRange(values);
   // A difference of logs: hi / lo overflows to Infinity when a loss underflows near 5e-324.
   const decades = hi > lo ? Math.log10(hi) - Math.log10(lo) : 0;
-  if (decades === 0) return {};
+  // Within one decade "D2" may leave no tick at all (0.9990 to 0.9999 holds none of 1, 2, 5),
+  // and a log axis without a label puts its title at x = Infinity: Plotly's own ticks then.
+  if (decades < 1) return {};
   const height = Math.max(40, (div && div.clientHeight ? div.clientHeight : 240) - margin.t - margin.b);
   const perDecade = height / Math.max(decades, 0.3);
   const line = fontPx * 1.6; // a label and the gap it needs

@@ -141,6 +141,48 @@ def test_nesterov_without_momentum_is_said_in_the_card_and_by_the_server(page, l
     assert_clean(page, watch)
 
 
+NARROW_LOG_AXIS = """async () => {
+  const { logTicks } = await import("/static/js/plots-common.js");
+  const div = document.createElement("div");
+  div.style.cssText = "width: 600px; height: 200px";
+  document.body.appendChild(div);
+  const y = [0.9991, 0.9995, 0.9999];
+  const margin = { l: 70, r: 18, t: 8, b: 42 };
+  const yaxis = { type: "log", title: { text: "loss" }, ...logTicks(y, div, margin, 12) };
+  await window.Plotly.newPlot(div, [{ x: [0, 1, 2], y }], { margin, yaxis });
+  const labels = div.querySelectorAll(".ytick text").length;
+  div.remove();
+  return labels;
+}"""
+
+
+def test_a_log_loss_axis_within_one_decade_keeps_its_labels(page, live_server):
+    # Easom's loss gap starts within a hair of 1. Fixed 1-2-5 ticks left such an axis with
+    # no label at all, and Plotly then put the axis title at x = Infinity (console errors).
+    watch = open_lab(page, live_server, "?f=easom")
+    assert page.evaluate(NARROW_LOG_AXIS) >= 2
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 30")
+    assert_clean(page, watch)
+
+
+def test_editing_one_number_of_a_pair_keeps_the_pair(page, live_server):
+    watch = open_lab(page, live_server, "?f=booth")
+    cards = page.locator(".racer-card")
+    i = [cards.nth(k).locator("select.racer-kind").input_value() for k in range(cards.count())]
+    card = cards.nth(i.index("adam"))
+    card.locator("details summary").click()
+    beta1 = card.locator(".hp-pair input").first
+    beta1.fill("0.8")
+    beta1.press("Tab")
+    assert beta1.input_value() == "0.8"
+    hp = page.evaluate(f"() => window.__lereng.state.racers[{i.index('adam')}].hp")
+    assert hp["betas"] == [0.8, 0.999]
+    page.click("#step-button")
+    page.wait_for_function("() => window.__lereng.step === 1 && window.__lereng.race")
+    assert_clean(page, watch)
+
+
 def test_clicking_the_contour_map_moves_the_start(page, live_server):
     watch = open_lab(page, live_server, "?f=rosenbrock")
     domain = page.evaluate("() => window.__lereng.plots.land.domain")

@@ -52,6 +52,8 @@ LANDSCAPE_BAD = [
     "function=" + "r" * 65,
     "expression=" + "x+" * 10_001 + "x",
     "expression=__import__('os').system('id')",
+    "expression=x²%2By²",  # textbook superscripts: "²" is a digit to str.isdigit, not to int()
+    "expression=x%2B٣",  # an Arabic-Indic digit
     "expression=" + "(" * 500 + "x" + ")" * 500,
     "function=rosenbrock&n=abc",
     "function=rosenbrock&n=1",

@@ -161,8 +161,9 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
       }
       if (hp.type === "pair") {
         const pair = [...values[hp.name]];
+        // Each box holds one number of the pair, checked as one.
         const inputs = [0, 1].map((j) => numberInput(
-          { ...hp, default: hp.default[j] },
+          { ...hp, type: "float", default: hp.default[j] },
           pair[j],
           (v) => {
             pair[j] = v;
