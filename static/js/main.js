@@ -228,7 +228,9 @@ async function boot() {
         problem.showError(err);
         return false;
       }
-      showMessage(t("error.server", { message: err.message }));
+      // The picker goes back to what the plots still show, and the run keeps that surface.
+      if (state.surface) problem.showSurface(state.surface, landscapeInfo);
+      showMessage(t("error.server", { message: err.message }), { ms: 8000 });
       return false;
     }
     problem.showError(null);

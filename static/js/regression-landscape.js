@@ -32,6 +32,7 @@ export function wireLandscape(ui, { dataset }) {
   /** Frame and fetch: (w, b) around the start and the solution; softmax around held values. */
   async function load() {
     const twin = twinOn(state);
+    const data = dataset();
     if (isSoftmax()) {
       const race = ui.race;
       const c = current(race && race.record.racers[plots.focus]);
@@ -48,6 +49,8 @@ export function wireLandscape(ui, { dataset }) {
       api.getDataLandscape(body(modelOf(state), { n: 101 })),
       twin ? api.getDataLandscape(body("logistic_mse", { n: 101 })) : null,
     ]);
+    // A new dataset (or a refused file) arrived while this landscape was on its way.
+    if (dataset() !== data) return;
     plots.twin = twin;
     plots.setLandscape(main);
     plots.setTwinLandscape(second);

@@ -156,7 +156,7 @@ async function boot() {
       syncUrl();
     } catch (err) {
       hook.errors.push(err.message);
-      showMessage(t("error.server", { message: err.message }));
+      showMessage(t("error.server", { message: err.message }), { ms: 8000 });
     }
   }
 

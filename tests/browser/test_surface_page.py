@@ -183,6 +183,23 @@ def test_editing_one_number_of_a_pair_keeps_the_pair(page, live_server):
     assert_clean(page, watch)
 
 
+def test_a_surface_that_fails_to_load_leaves_the_page_on_the_last_one(page, live_server):
+    watch = open_lab(page, live_server, "?f=booth")
+    # A dropped request (weak classroom Wi-Fi) for the next surface's landscape.
+    page.route("**/api/landscape?function=himmelblau*", lambda route: route.abort())
+    page.select_option("#surface-select", "himmelblau")
+    message = page.locator("#page-message")
+    message.wait_for(state="visible")
+    assert page.locator("#surface-select").input_value() == "booth"
+    assert page.evaluate("() => window.__lereng.state.surface.function") == "booth"
+    message.click()  # it floats over the plot buttons: a click puts it away
+    message.wait_for(state="hidden")
+    page.click("#step-button")
+    page.wait_for_function("() => window.__lereng.step === 1 && window.__lereng.race")
+    watch.errors = [e for e in watch.errors if "net::ERR_FAILED" not in e]
+    assert_clean(page, watch)
+
+
 def test_clicking_the_contour_map_moves_the_start(page, live_server):
     watch = open_lab(page, live_server, "?f=rosenbrock")
     domain = page.evaluate("() => window.__lereng.plots.land.domain")
