@@ -111,9 +111,16 @@ async function boot() {
   }
 
   // ---- problems --------------------------------------------------------------------------------
+  // Each load counts itself: a slow answer for a problem the user has already left must not
+  // overwrite the one chosen since (a slow network, two quick changes of the picker).
+  let loads = 0;
+
   async function loadProblem() {
+    const load = ++loads;
+    const stale = () => load !== loads;
     showMessage(t("page.loading"));
     await ui.clearRace();
+    if (stale()) return;
     const twin = { twinAvailable: modelOf(state) === "logistic", twinOn: state.twin };
     try {
       if (state.problem === "csv") {
@@ -127,8 +134,11 @@ async function boot() {
           return;
         }
         try {
-          dataset = await api.getDataset({ data: dataSpec(state), model: modelOf(state) });
+          const got = await api.getDataset({ data: dataSpec(state), model: modelOf(state) });
+          if (stale()) return;
+          dataset = got;
         } catch (err) {
+          if (stale()) return;
           // The server refuses these columns (a class column with too many classes, a text
           // target for regression...): say why beside the file, naming the row.
           dataset = null;
@@ -142,19 +152,24 @@ async function boot() {
         dataset.x_names = modelOf(state) === "softmax" ? [state.csv.columns[state.csv.xcol], state.csv.columns[state.csv.x2col]] : [state.csv.columns[state.csv.xcol]];
         dataset.y_name = state.csv.columns[state.csv.ycol];
       } else {
-        dataset = await api.getDataset({ data: state.data[state.problem], model: modelOf(state) });
+        const got = await api.getDataset({ data: state.data[state.problem], model: modelOf(state) });
+        if (stale()) return;
+        dataset = got;
         panel.show(state.problem, state.data[state.problem], state.csv, twin);
       }
       plots.setData(dataset);
       scape.setupAxes();
       await scape.load();
+      if (stale()) return;
       ui.setProblemInfo({ n: dataset.n, k: dataset.classes, model: modelOf(state), startLoss: startLoss() });
       await ui.clearRace();
+      if (stale()) return;
       showMessage("");
       hook.plotsReady = true;
       hook.loaded = state.problem;
       syncUrl();
     } catch (err) {
+      if (stale()) return;
       hook.errors.push(err.message);
       showMessage(t("error.server", { message: err.message }), { ms: 8000 });
     }

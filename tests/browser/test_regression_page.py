@@ -406,3 +406,29 @@ def test_a_mangled_link_is_clamped_not_trusted(page, live_server):
     assert state["steps"] == 300 and state["speed"] == limits["max_steps_per_second"]
     assert state["twin"] is False and state["axes"] is None
     assert_clean(page, watch)
+
+
+def test_a_late_answer_for_a_problem_left_behind_is_dropped(page, live_server):
+    """Two quick changes of the picker on a slow network: the answer for the first problem
+    arrives last and must not replace the second one's data, formula or landscape."""
+    watch = open_lab(page, live_server)
+
+    def slow_blobs(route):
+        if '"blobs"' in (route.request.post_data or ""):
+            page.wait_for_timeout(1500)
+        route.continue_()
+
+    page.route("**/api/datasets", slow_blobs)
+    with page.expect_event(
+        "requestfinished", lambda r: '"blobs"' in (r.post_data or ""), timeout=20_000
+    ):
+        page.select_option("#problem-select", "softmax")
+        page.wait_for_timeout(100)
+        page.select_option("#problem-select", "linear")
+    page.wait_for_function(loaded("linear"), timeout=20_000)
+    page.wait_for_timeout(300)  # what the late answer would have set off has had its turn
+    data = page.evaluate("() => window.__lereng.plots.data")
+    assert data["kind"] == "regression" and data["n"] == 50
+    assert page.locator("#page-message").is_hidden()
+    race_and_watch_data(page, min_step=10)
+    assert watch.errors == [] and watch.external == []
