@@ -4,7 +4,7 @@
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { mountFrame } from "./components/backprop-frame.js";
 import {
-  clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, fmt, fromQuery, MAX_BATCH, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
+  clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, defaultState, fmt, fromQuery, MAX_BATCH, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
 } from "./backprop-state.js";
 import { mountBackpropExport } from "./backprop-export.js";
 import { drawGraph } from "./backprop-graph.js";
@@ -199,10 +199,12 @@ function stopPlay() {
 
 function togglePlay() {
   if (timer) return stopPlay();
+  if (!graph) return undefined; // nothing loaded (refused or offline): nothing to play
   $("#bp-play").setAttribute("aria-pressed", "true");
   timer = setInterval(() => {
     // Auto-play walks one pass and stops at the update, so the class can read it.
-    if (stepsOf(graph)[state.cursor].phase === "update") return stopPlay();
+    const at = graph && stepsOf(graph)[state.cursor];
+    if (!at || at.phase === "update") return stopPlay();
     next();
   }, PLAY_MS);
 }
@@ -345,8 +347,20 @@ async function boot() {
   const frame = wire();
   frame.showLanguage(language);
   if (projectorPreference()) frame.showProjector(true);
-  const cursor = state.cursor;
+  let cursor = state.cursor;
   await restart();
+  if (!graph) {
+    // The link's numbers were refused (a softmax class of 0.5, say): keep its network and say
+    // why, but start from that network's defaults so the lab works.
+    const refused = $("#bp-error").textContent;
+    Object.assign(state, defaultState(state.network));
+    syncSelects();
+    fillAxes();
+    numbers();
+    await restart();
+    if (graph) showError(refused);
+    cursor = 0;
+  }
   state.cursor = cursor;
   render();
   hook.ready = true;

@@ -57,7 +57,8 @@ export function decodeState(search, base, functions, catalog, limits) {
     state.start = [-2, 2];
   }
   const start = (p.get("start") || "").split(",").map(Number);
-  if (start.length === 2 && start.every(Number.isFinite)) state.start = start;
+  // Within the server's bound (±1e6), or every Play of the link would be refused.
+  if (start.length === 2 && start.every((v) => Number.isFinite(v) && Math.abs(v) <= 1e6)) state.start = start;
   const steps = Number(p.get("steps"));
   if (Number.isInteger(steps) && steps >= 1) state.steps = Math.min(steps, limits.max_steps);
   const sps = Number(p.get("sps"));

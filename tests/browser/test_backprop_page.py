@@ -197,3 +197,16 @@ def test_the_url_holds_the_whole_setup(page, live_server):
     assert graph["lr"] == 0.25 and graph["loss_kind"] == "bce" and len(graph["examples"]) == 2
     assert page.evaluate("() => location.search") == query.replace(",", "%2C").replace(";", "%3B")
     assert_clean(page, watch)
+
+
+def test_a_link_with_refused_numbers_starts_from_the_defaults_and_says_why(page, live_server):
+    # A shared link whose softmax example has class 0.5: the server refuses its graph.
+    watch = open_lab(page, live_server, "?net=softmax&ex=0,0,0.5&step=5")
+    assert "class must be 0 or 1" in page.locator("#bp-error").inner_text()
+    assert page.locator("#bp-graph [data-id]").count() > 0
+    assert page.input_value("#bp-network") == "softmax"
+    assert page.evaluate("() => window.__lereng.cursor") == 0  # the link's step was for its numbers
+    page.click("#bp-play")  # Auto walks the defaults' pass
+    page.wait_for_function("() => window.__lereng.cursor >= 1", timeout=10_000)
+    page.click("#bp-play")
+    assert [e for e in watch.errors if "422" not in e] == []

@@ -200,6 +200,26 @@ def test_a_surface_that_fails_to_load_leaves_the_page_on_the_last_one(page, live
     assert_clean(page, watch)
 
 
+def test_an_emptied_learning_rate_box_keeps_its_rate(page, live_server):
+    watch = open_lab(page, live_server, "?f=booth")
+    box = page.locator(".racer-card .lr-box").first
+    box.fill("0.02")
+    box.press("Tab")
+    box.fill("")
+    box.press("Tab")
+    assert box.input_value() == "0.02"
+    assert page.evaluate("() => window.__lereng.state.racers[0].hp.lr") == 0.02
+    assert_clean(page, watch)
+
+
+def test_a_link_with_a_start_beyond_the_bounds_opens_on_the_default_start(page, live_server):
+    watch = open_lab(page, live_server, "?f=booth&start=1e7,1e7")
+    assert page.evaluate("() => window.__lereng.state.start") != [1e7, 1e7]
+    page.click("#step-button")  # the server accepts this start: no refusal, one step
+    page.wait_for_function("() => window.__lereng.step === 1 && window.__lereng.race")
+    assert_clean(page, watch)
+
+
 def test_clicking_the_contour_map_moves_the_start(page, live_server):
     watch = open_lab(page, live_server, "?f=rosenbrock")
     domain = page.evaluate("() => window.__lereng.plots.land.domain")

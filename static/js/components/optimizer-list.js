@@ -60,7 +60,17 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
       "aria-label": label,
       inputmode: "decimal",
     });
+    // An emptied box gets back the value it had before the edit (Number("") would be 0,
+    // clamped to the minimum); the slider may have set that value meanwhile.
+    let before = String(value);
+    input.addEventListener("focus", () => {
+      before = input.value;
+    });
     input.addEventListener("change", () => {
+      if (input.value.trim() === "") {
+        input.value = before;
+        return;
+      }
       const v = clampHyper(hp, input.value);
       input.value = String(v);
       onValue(v);
