@@ -208,6 +208,9 @@ export function decodeState(search, base, catalog, limits) {
   }
   if (ACTIVATIONS.includes(p.get("act"))) s.activation = p.get("act");
   s.loss = LOSSES.includes(p.get("loss")) ? p.get("loss") : p.has("loss") || p.has("ds") ? null : s.loss;
+  // A regression target takes mse only (the server refuses the others): such a link follows
+  // the task instead, so its Play is not refused.
+  if (TASK_OF[s.dataset] === "regression" && s.loss && s.loss !== "mse") s.loss = null;
   s.l1 = num(p, "l1", 0, 1, s.l1);
   s.l2 = num(p, "l2", 0, 1, s.l2);
   if (p.get("opt")) {

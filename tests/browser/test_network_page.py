@@ -207,6 +207,16 @@ def test_configuration_round_trips_through_the_url(page, live_server):
     assert_clean(page, watch)
 
 
+@pytest.mark.parametrize(("dataset", "loss"), [("plane", "ce"), ("sine", "bce")])
+def test_a_link_with_a_loss_that_cannot_fit_follows_the_task(page, live_server, dataset, loss):
+    # A regression target takes mse only: the link's loss would get every Play refused.
+    watch = open_lab(page, live_server, f"?ds={dataset}&loss={loss}", dataset=dataset)
+    assert page.evaluate("() => window.__lereng.state.loss") is None
+    page.click("#step-button")
+    page.wait_for_function("() => window.__lereng.step >= 1", timeout=WAIT)
+    assert [e for e in watch.errors if "422" not in e] == []
+
+
 def test_csv_file_trains_and_a_refused_one_says_why(page, live_server, tmp_path):
     watch = open_lab(page, live_server)
     page.select_option("#net-dataset", "csv")
