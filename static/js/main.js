@@ -23,6 +23,7 @@ import { mountRaceLegend } from "./components/race-legend.js";
 import { mountRunControls } from "./components/run-controls.js";
 import {
   followPlotSizes,
+  keepPresent,
   wireFrameToggles,
   mountControlsToggle,
   mountLanguageToggle,
@@ -118,7 +119,7 @@ async function boot() {
   let landscapeInfo = null;
 
   const labels = () => state.racers.map((r) => racerLabel(r, catalog));
-  const syncUrl = () => history.replaceState(null, "", `?${encodeState(state)}`);
+  const syncUrl = () => history.replaceState(null, "", `?${keepPresent(encodeState(state))}`);
 
   const session = createRaceSession({
     stream,

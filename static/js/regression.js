@@ -21,7 +21,8 @@ import { mountOptimizerList } from "./components/optimizer-list.js";
 import { mountRaceLegend } from "./components/race-legend.js";
 import { mountRunControls } from "./components/run-controls.js";
 import {
-  mountControlsToggle, mountLanguageToggle, mountProjectorToggle, mountViewToggle, followPlotSizes, wireFrameToggles,
+  mountControlsToggle, mountLanguageToggle, mountProjectorToggle, mountViewToggle, followPlotSizes, keepPresent,
+  wireFrameToggles,
 } from "./components/topbar.js";
 import { wireRace } from "./regression-race.js";
 import { showMessage } from "./components/page-message.js";
@@ -53,7 +54,7 @@ async function boot() {
   state.projector = localStorage.getItem("lereng.projector") === "1";
   hook.state = state;
   let dataset = null; // the server's dataset: {kind, n, x, y, classes, class_names, x_names, y_name}
-  const syncUrl = () => history.replaceState(null, "", `?${encodeRegState(state)}`);
+  const syncUrl = () => history.replaceState(null, "", `?${keepPresent(encodeRegState(state))}`);
 
   const languageToggle = mountLanguageToggle($("#language-toggle"));
   const projectorToggle = mountProjectorToggle($("#projector-toggle"));

@@ -178,6 +178,21 @@ SIZES_JS = """() => {
 }"""
 
 
+@pytest.mark.parametrize("path", ["/", "/regression", "/network"])
+def test_present_link_survives_a_reload_after_the_lab_rewrites_its_query(
+    browser, live_server, path
+):
+    context, page, watch = open_page(browser, live_server, f"{path}?present=1")
+    page.wait_for_function(ANY_READY, timeout=20_000)
+    page.click("#step-button")  # the lab writes its set-up into the URL
+    page.wait_for_function("() => window.__lereng.step >= 1", timeout=20_000)
+    assert "present=1" in page.url
+    page.reload()
+    page.wait_for_function(ANY_READY, timeout=20_000)
+    assert page.evaluate("() => document.body.classList.contains('projector')")
+    context.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "id"])
 @pytest.mark.parametrize("path", LABS)
 def test_present_link_opens_in_projector_mode_with_large_type(browser, live_server, path, lang):

@@ -10,6 +10,15 @@ export function presentRequested(search = location.search) {
   return value !== null && !["0", "false", "no"].includes(value.toLowerCase());
 }
 
+/** A lab's own query plus the shell's ?present from the current URL, so a reload of the
+ * presenter's link stays in projector mode after the lab rewrote its query. */
+export function keepPresent(query) {
+  const value = new URLSearchParams(location.search).get("present");
+  if (value === null || new URLSearchParams(query).has("present")) return query;
+  // Appended as text: re-serialising would escape the lab's readable ":" and "," again.
+  return `${query}${query ? "&" : ""}present=${encodeURIComponent(value)}`;
+}
+
 /** Projector mode at page load: the presenter's link, else the last choice on this machine. */
 export function projectorPreference() {
   if (presentRequested()) return true;
