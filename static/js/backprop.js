@@ -210,7 +210,11 @@ function togglePlay() {
 }
 
 async function train() {
-  const steps = Number($("#bp-train-steps").value);
+  // A whole number within the box's bounds (2.5 or 5000 would only earn a refusal).
+  const box = $("#bp-train-steps");
+  const typed = Math.round(Number(box.value));
+  const steps = Number.isFinite(typed) ? Math.min(Number(box.max), Math.max(Number(box.min), typed)) : 20;
+  box.value = String(steps);
   stopPlay();
   try {
     const out = await post("/api/backprop/train", { ...requestBody(state), steps });

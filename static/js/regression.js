@@ -214,6 +214,8 @@ async function boot() {
       const resp = await api.uploadCsv(file);
       panel.showCsvError(null);
       if (resp.columns.length < 2) throw new api.ApiError(t("reg.csv_two_columns"), 422);
+      // Every model here needs two number columns: x and y, or x1 and x2 beside the classes.
+      if (resp.columns.length - new Set(resp.labels || []).size < 2) throw new api.ApiError(t("reg.csv_numbers"), 422);
       const perRow = JSON.stringify(resp.table.slice(0, 50)).length / Math.min(50, resp.table.length);
       const { table, kept } = fitRows(resp.table, Math.max(2, Math.floor(MESSAGE_BUDGET / perRow)));
       state.csv = { columns: resp.columns, rows: resp.rows, table, kept, labels: resp.labels || [], ...csvDefaults(resp, state.csvModel) };

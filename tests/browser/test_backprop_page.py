@@ -210,3 +210,16 @@ def test_a_link_with_refused_numbers_starts_from_the_defaults_and_says_why(page,
     page.wait_for_function("() => window.__lereng.cursor >= 1", timeout=10_000)
     page.click("#bp-play")
     assert [e for e in watch.errors if "422" not in e] == []
+
+
+@pytest.mark.parametrize(("typed", "trained"), [("2.5", "3"), ("5000", "1000"), ("0", "1")])
+def test_train_steps_box_trains_the_nearest_allowed_count(page, live_server, typed, trained):
+    # Not an untranslated validator refusal: the box takes the nearest count it allows.
+    watch = open_lab(page, live_server)
+    page.fill("#bp-train-steps", typed)
+    page.click("#bp-train")
+    note = page.locator("#bp-train-note")
+    note.filter(has_text=trained).wait_for()
+    assert page.input_value("#bp-train-steps") == trained
+    assert page.locator("#bp-error").inner_text() == ""
+    assert watch.errors == []

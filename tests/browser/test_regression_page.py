@@ -432,3 +432,21 @@ def test_a_late_answer_for_a_problem_left_behind_is_dropped(page, live_server):
     assert page.locator("#page-message").is_hidden()
     race_and_watch_data(page, min_step=10)
     assert watch.errors == [] and watch.external == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a,b\n"1,5","2,5"\n"3,5","4,5"\n"5,5","6,5"\n',  # decimal commas, quoted: all words
+        "size,pet\n1,cat\n2,dog\n3,cat\n",  # one number column beside the classes
+    ],
+)
+def test_a_csv_without_two_number_columns_says_so_by_the_file(page, live_server, tmp_path, text):
+    watch = open_lab(page, live_server, "csv")
+    path = tmp_path / "words.csv"
+    path.write_text(text)
+    page.set_input_files("#csv-input", str(path))
+    error = page.locator("#csv-error")
+    error.wait_for(state="visible")
+    assert "two number columns" in error.inner_text()
+    assert [e for e in watch.errors if "422" not in e] == []
