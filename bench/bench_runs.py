@@ -1,6 +1,8 @@
 """Benchmark: a race of 8 optimizers x 1,000 steps on Rosenbrock, against torch.optim when present.
 
-Prints a table; ratios come from the same process. Run: python bench/bench_runs.py
+Prints a table; ratios come from the same process. A hand-inlined NumPy race (race_floor.py),
+checked to reach the engine's final points bit for bit, shows how close the generic engine,
+optimizers and records are to the arithmetic alone. Run: python bench/bench_runs.py
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ import statistics
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.problems.surfaces import SURFACES, SurfaceProblem  # noqa: E402
@@ -16,6 +20,7 @@ from app.racers import make_racers  # noqa: E402
 from app.run_output import collect  # noqa: E402
 from app.runs import Run  # noqa: E402
 from bench.common import limit_blas, seconds_per_call  # noqa: E402
+from bench.race_floor import race_floor  # noqa: E402
 
 RACE = [
     {"name": "sgd", "lr": 1e-3},
@@ -41,6 +46,11 @@ def ours_records() -> None:
     run = Run(problem, make_racers(RACE), START, STEPS)
     for _ in run.records():
         pass
+
+
+def final_points() -> np.ndarray:
+    run = Run(SurfaceProblem(SURFACES["rosenbrock"].fn), make_racers(RACE), START, STEPS)
+    return list(run.records())[-1].points
 
 
 def ours_collect() -> None:
@@ -73,9 +83,12 @@ def torch_one_at_a_time() -> None:
 
 def main() -> None:
     limit_blas()
+    if not np.array_equal(race_floor(START, STEPS), final_points()):
+        raise SystemExit("race_floor no longer follows the engine's arithmetic: fix it first")
     rows = [
         ("ours: records only", *best_of(ours_records)),
         ("ours: collect (POST)", *best_of(ours_collect)),
+        ("hand-inlined NumPy, no records", *best_of(lambda: race_floor(START, STEPS))),
     ]
     try:
         import torch
@@ -89,6 +102,12 @@ def main() -> None:
     print(f"{'variant':32} {'best ms':>9} {'median ms':>10} {'x ours':>8}")
     for name, best, med in rows:
         print(f"{name:32} {best * 1e3:9.1f} {med * 1e3:10.1f} {best / base:8.1f}")
+    if len(rows) > 3:
+        floor, target = rows[2][1], rows[3][1] / 20
+        print(
+            f"20x torch means {target * 1e3:.1f} ms: {target / floor:.2f}x the hand-inlined "
+            f"arithmetic, for the engine's graph, the optimizer classes and the records."
+        )
 
 
 if __name__ == "__main__":
