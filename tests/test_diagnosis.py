@@ -1,5 +1,9 @@
 """Diagnosis rules (static/js/components/diagnosis-rules.js) on trajectories with known answers.
 
+Regression runs come from the live server over a linear fit, whose MSE Hessian over (w, b) is
+constant: batch descent oscillates for 1/L < lr < 2/L, while stochastic and mini-batch racers
+zig-zag at any rate and are labelled noisy, not "learning rate too high".
+
 The trajectories come from the real engine (app.runs.Run) on surfaces whose behaviour is known
 in closed form: on f = x² + y² (L = 2) gradient descent flips sign every step for
 1/L < lr < 2/L and diverges for lr > 2/L; x² − y² has a saddle at the origin; Rosenbrock's
@@ -148,3 +152,99 @@ def test_catalog_plateau_is_a_plateau(labels):
     got = labels("plateau", entries)
     assert got[-1] == "plateau"
     assert got[:3] == [None, None, None]
+
+
+# ---- regression lab: the same rules over (w, b), with batched racers -----------------------
+
+LINEAR = {"generator": "linear", "n": 40, "seed": 1}
+LINEAR_START = [-1.0, 3.0]
+# A linear fit's landscape box as the page frames it (start and solution with room).
+LINEAR_BOX = [[-3.0, 4.0], [-2.0, 5.0]]
+
+
+@pytest.fixture
+def data_labels(page, live_server):
+    """Labels per racer for a linear-regression race run by the live server (POST /api/runs),
+    with the context the page derives from the landscape it draws."""
+    url = live_server.url
+    page.goto(f"{url}/healthz")
+    data = page.request.post(f"{url}/api/datasets", data={"data": LINEAR}).json()
+    x, y = np.asarray(data["x"]), np.asarray(data["y"])
+    # MSE's Hessian over (w, b) is (2/n) [[sum x^2, sum x], [sum x, n]]: constant, so 1/L and
+    # 2/L bound the learning rates at which batch descent oscillates and diverges.
+    n = len(x)
+    hessian = (2 / n) * np.array([[np.sum(x * x), np.sum(x)], [np.sum(x), n]])
+    top = float(np.linalg.eigvalsh(hessian)[-1])
+    (w0, w1), (b0, b1) = LINEAR_BOX
+    ws, bs = np.meshgrid(np.linspace(w0, w1, 101), np.linspace(b0, b1, 101))
+    z = ((ws[..., None] * x + bs[..., None] - y) ** 2).mean(axis=-1)
+    solution = np.linalg.lstsq(np.stack([x, np.ones(n)], axis=1), y, rcond=None)[0]
+    diag = math.hypot(w1 - w0, b1 - b0)
+    rng = float(z.max() - z.min())
+    ctx = {
+        "range": rng,
+        "slope": rng / diag,
+        "curvature": rng / diag**2,
+        "minValue": float(np.mean((solution[0] * x + solution[1] - y) ** 2)),
+    }
+
+    def run(optimizers, steps):
+        body = {
+            "data": LINEAR,
+            "model": "linear",
+            "start": LINEAR_START,
+            "steps": steps,
+            "optimizers": optimizers,
+        }
+        runs = page.request.post(f"{url}/api/runs", data=body).json()["runs"]
+        out = []
+        for r in runs:
+            entries = [
+                {
+                    "point": r["points"][k],
+                    "loss": r["losses"][k],
+                    "grad": r["grads"][k],
+                    "update": r["updates"][k],
+                    "status": "running",
+                    "batch": r["batch"][k],
+                }
+                for k in range(len(r["points"]))
+            ]
+            entries[-1]["status"] = r["status"]
+            out.append(page.evaluate(LABELS, [f"{url}{RULES}", ctx, entries]))
+        return out
+
+    run.top = top
+    return run
+
+
+def test_stochastic_and_mini_batch_zig_zag_is_noise_not_a_high_learning_rate(data_labels):
+    batch, stochastic, mini = data_labels(
+        [
+            {"name": "sgd", "lr": 0.02, "variant": "batch"},
+            {"name": "sgd", "lr": 0.02, "variant": "stochastic"},
+            {"name": "sgd", "lr": 0.05, "variant": "minibatch", "batch_size": 8},
+        ],
+        150,
+    )
+    assert 1 / data_labels.top > 0.02  # a gentle rate: batch descent cannot oscillate at it
+    for got in (stochastic, mini):
+        assert got.count("noisy") > 50, got
+        assert "oscillating" not in got and "diverging" not in got
+    assert "noisy" not in batch and "oscillating" not in batch
+
+
+def test_batch_descent_between_one_and_two_over_L_oscillates(data_labels):
+    lr = 1.8 / data_labels.top
+    (got,) = data_labels([{"name": "sgd", "lr": lr, "variant": "batch"}], 60)
+    # The flip factor along the steep direction is 1 - 1.8 = -0.8: it flips every step and
+    # shrinks, so the label says so until the fit settles.
+    assert got[4:18] == ["oscillating"] * 14, got
+    assert got[-1] == "converged"
+    assert "noisy" not in got
+
+
+def test_a_stochastic_racer_that_blows_up_is_diverging_not_noisy(data_labels):
+    lr = 3.0 / data_labels.top
+    (got,) = data_labels([{"name": "sgd", "lr": lr, "variant": "stochastic"}], 200)
+    assert got[-1] == "diverging"

@@ -54,6 +54,7 @@ export function wireLandscape(ui, { dataset }) {
     plots.twin = twin;
     plots.setLandscape(main);
     plots.setTwinLandscape(second);
+    ui.onLandscape(main, land.ranges);
     hook.landscapes += 1;
     showLayout();
     await plots.renderBase();

@@ -70,6 +70,7 @@ export function wireRace(ui, { stream, startMessage }) {
         ui.race = race;
         hook.race = race.record;
         plots.setRace(race.record, race.labels, ui.startOf(), ui.losses());
+        ui.diagnosis.newRun();
         showLegend();
         showFocusPicker();
         plots.markDirty();
@@ -82,6 +83,7 @@ export function wireRace(ui, { stream, startMessage }) {
       },
       draw(race, frames) {
         const changed = foldFrames(race.record, frames);
+        ui.diagnosis.frames(frames);
         showLegend();
         showFormula();
         plots.markDirty();
@@ -91,7 +93,9 @@ export function wireRace(ui, { stream, startMessage }) {
       flush: () => plots.flush(),
       finish(race, frames, detail) {
         foldFrames(race.record, frames);
+        ui.diagnosis.frames(frames);
         applyDone(race.record, detail);
+        ui.diagnosis.done(detail);
       },
       finished() {
         showLegend();
@@ -110,6 +114,7 @@ export function wireRace(ui, { stream, startMessage }) {
     session.clear();
     ui.race = null;
     hook.race = null;
+    ui.diagnosis.clear();
     plots.setRace(null, labels(), ui.startOf(), ui.losses());
     plots.setBatchLandscape(null);
     showLegend();

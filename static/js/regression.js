@@ -12,6 +12,7 @@ import {
   csvDefaults, startKey, startMessage, startOf, twinOn,
 } from "./regression-state.js";
 import { mountRegressionExport } from "./regression-export.js";
+import { mountRegressionDiagnosis, regressionContext } from "./regression-diagnosis.js";
 import { wireLandscape } from "./regression-landscape.js";
 import { RaceStream } from "./stream.js";
 import { mountDataPanel } from "./components/data-panel.js";
@@ -88,6 +89,7 @@ async function boot() {
   viewToggle.show(state.view);
   $(".plot-row").dataset.view = state.view;
   $("#loss-log").checked = state.lossLog;
+  $("#show-diagnosis").checked = state.diagnosis;
   $("#batch-surface").checked = state.batchSurface;
   for (const x of $("#land-toggle").querySelectorAll("button")) x.setAttribute("aria-pressed", String((x.dataset.land === "3d") === state.land3d));
   optimizers.show(state.racers);
@@ -104,8 +106,17 @@ async function boot() {
     afterFrames: () => {},
     canRun: () => dataset !== null,
   };
+  // An MSE twin is not diagnosed: its loss is the other landscape, and it wears its racer's colour.
+  const diagnosed = () => (twinOn(state) ? entries().filter((e) => e.loss !== "mse").length : entries().length);
+  ui.diagnosis = mountRegressionDiagnosis($("#diagnosis"), {
+    t, hook, count: diagnosed, names: () => labels().slice(0, diagnosed()), enabled: () => state.diagnosis,
+  });
   const scape = wireLandscape(ui, { dataset: () => dataset });
-  ui.afterFrames = () => scape.refreshBatch();
+  ui.onLandscape = (land, ranges) => ui.diagnosis.setContext(regressionContext(land, ranges, modelOf(state), dataset));
+  ui.afterFrames = () => {
+    ui.diagnosis.show();
+    scape.refreshBatch();
+  };
 
   function startLoss() {
     return lossAt(modelOf(state), startOf(state), dataset);
@@ -266,6 +277,7 @@ async function boot() {
     scape.showCaption();
     race.relabel();
     exports.translate();
+    ui.diagnosis.translate();
     await plots.render();
   });
   wireFrameToggles(on, { state, plots, projectorToggle, controlsToggle, viewToggle });
@@ -301,6 +313,11 @@ async function boot() {
     race.showFormula();
     plots.markDirty();
     ui.schedule();
+  });
+  $("#show-diagnosis").addEventListener("change", (event) => {
+    state.diagnosis = event.target.checked;
+    syncUrl();
+    ui.diagnosis.show();
   });
   $("#loss-log").addEventListener("change", (event) => {
     plots.lossLog = event.target.checked;

@@ -3,7 +3,7 @@
 
 import { racerStyle } from "../state.js";
 
-export const DIAGNOSES = ["diverging", "unbounded", "oscillating", "saddle", "plateau", "converged"];
+export const DIAGNOSES = ["diverging", "unbounded", "oscillating", "noisy", "saddle", "plateau", "converged"];
 
 /** labels: one {key} or null per racer; names: racer labels (for screen readers). */
 export function mountDiagnosisPanel(el, { t }) {
@@ -46,6 +46,7 @@ export function mountDiagnosisPanel(el, { t }) {
           const why = document.createElement("span");
           why.className = "diag-why";
           why.textContent = ` ${t(`diag.${key}_why`)}`;
+          li.title = `${name.textContent}: ${why.textContent.trim()}`;
           li.append(who, sr, name, why);
           return li;
         }),

@@ -17,12 +17,16 @@ const SMALL = 0.05; // gradient / slope: plateau
 const SADDLE_DROP = 0.25; // gradient / the largest gradient seen: slowed down next to a saddle
 const FLAT = 0.01; // loss change over the window / value range: flat
 
-const norm = (v) => (v && Number.isFinite(v[0]) && Number.isFinite(v[1]) ? Math.hypot(v[0], v[1]) : NaN);
-const dot = (a, b) => a[0] * b[0] + a[1] * b[1];
+// Vectors of any length: a surface's (x, y), a regression's (w, b), a softmax model's weights.
+const norm = (v) => (Array.isArray(v) && v.length > 0 && v.every(Number.isFinite) ? Math.hypot(...v) : NaN);
+const dot = (a, b) => a.reduce((s, x, i) => s + x * b[i], 0);
+const minus = (a, b) => a.map((x, i) => x - b[i]);
 
 /**
- * A tracker per racer: push(entry) each step ({point, loss, grad, update, status}), then
- * label() -> {key, values} or null. ctx: {slope, curvature, range, minValue} of the landscape.
+ * A tracker per racer: push(entry) each step ({point, loss, grad, update, status, batch}),
+ * then label() -> {key, values} or null. ctx: {slope, curvature, range, minValue} of the
+ * landscape. An entry with a batch (a list of example indices: stochastic or mini-batch
+ * descent) marks the racer as batched, whose up-and-down is first of all batch noise.
  */
 export class Diagnoser {
   constructor(ctx) {
@@ -30,10 +34,12 @@ export class Diagnoser {
     this.hist = [];
     this.gMax = 0;
     this.status = "running";
+    this.batched = false;
   }
 
   push(e) {
     if (e.status) this.status = e.status;
+    if (Array.isArray(e.batch)) this.batched = true;
     const g = norm(e.grad);
     if (Number.isFinite(g)) this.gMax = Math.max(this.gMax, g);
     this.hist.push({ point: e.point, loss: e.loss, grad: e.grad, update: e.update, g });
@@ -41,7 +47,7 @@ export class Diagnoser {
   }
 
   label() {
-    return diagnose(this.hist, { ...this.ctx, gMax: this.gMax, status: this.status });
+    return diagnose(this.hist, { ...this.ctx, gMax: this.gMax, status: this.status, batched: this.batched });
   }
 }
 
@@ -53,17 +59,17 @@ export function curvatures(hist) {
     const a = hist[k - 1];
     const b = hist[k];
     if (!a.point || !b.point || !a.grad || !b.grad) continue;
-    const d = [b.point[0] - a.point[0], b.point[1] - a.point[1]];
+    const d = minus(b.point, a.point);
     const dd = dot(d, d);
     if (!(dd > 0) || !Number.isFinite(dd)) continue;
-    const c = dot([b.grad[0] - a.grad[0], b.grad[1] - a.grad[1]], d) / dd;
+    const c = dot(minus(b.grad, a.grad), d) / dd;
     if (Number.isFinite(c)) out.push(c);
   }
   return out;
 }
 
 /** The rule table. hist: recent entries, oldest first; ctx: landscapeContext() plus the
- * largest gradient norm so far (gMax) and the racer's status. */
+ * largest gradient norm so far (gMax), the racer's status and whether it descends on batches. */
 export function diagnose(hist, ctx) {
   const { status } = ctx;
   const losses = hist.map((h) => h.loss).filter(Number.isFinite);
@@ -100,7 +106,9 @@ export function diagnose(hist, ctx) {
   for (let k = 1; k < ups.length; k += 1) if (dot(ups[k], ups[k - 1]) < 0) flips += 1;
   const upDown = rises >= 0.25 * (n - 1) && falls >= 0.25 * (n - 1);
   if ((ups.length >= 4 && flips >= 0.5 * (ups.length - 1)) || upDown) {
-    return { key: "oscillating", values: { flips, steps: ups.length - 1 } };
+    // A stochastic or mini-batch racer zig-zags at any learning rate: each step follows its
+    // own batch's gradient. Saying "learning rate too high" there would teach the wrong cause.
+    return { key: ctx.batched ? "noisy" : "oscillating", values: { flips, steps: ups.length - 1 } };
   }
 
   // Saddle: slowed right down, and curved upwards along some step directions and downwards

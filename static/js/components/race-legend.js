@@ -16,8 +16,8 @@ export function mountRaceLegend(el, { t }) {
             { class: `legend-item status-${r ? r.status : "idle"}`, style: `--racer: ${style.color}`, dataset: { racer: String(i) } },
             h("span", { class: "legend-glyph", "aria-hidden": "true", text: style.glyph }),
             h("span", { class: "legend-label", text: label }),
-            extras && extras[i] ? h("span", { class: "legend-extra", text: extras[i] }) : null,
-            status ? h("span", { class: "legend-status", text: status }) : null,
+            extras && extras[i] ? h("span", { class: "legend-extra", text: extras[i], title: extras[i] }) : null,
+            status ? h("span", { class: "legend-status", text: status, title: status }) : null,
           );
         }),
       );
