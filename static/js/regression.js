@@ -26,6 +26,7 @@ import {
   wireFrameToggles,
 } from "./components/topbar.js";
 import { wireRace } from "./regression-race.js";
+import { wirePlotControls } from "./regression-controls.js";
 import { showMessage } from "./components/page-message.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -284,48 +285,7 @@ async function boot() {
   on("paused", () => {
     if (modelOf(state) === "softmax" && dataset) scape.load();
   });
-  $("#land-toggle").addEventListener("click", (event) => {
-    const b = event.target.closest("button[data-land]");
-    if (!b) return;
-    plots.view3d = b.dataset.land === "3d";
-    state.land3d = plots.view3d;
-    syncUrl();
-    for (const x of $("#land-toggle").querySelectorAll("button")) x.setAttribute("aria-pressed", String(x === b));
-    scape.showLayout();
-    plots.markDirty();
-    ui.schedule();
-  });
-  $("#batch-surface").addEventListener("change", async (event) => {
-    plots.showBatch = event.target.checked;
-    state.batchSurface = plots.showBatch;
-    syncUrl();
-    if (plots.showBatch) await scape.refreshBatch(true);
-    else await plots.renderBatch();
-  });
-  $("#land-refresh").addEventListener("click", () => {
-    scape.chooseAxes(Number($("#axis-a").value), Number($("#axis-b").value));
-    syncUrl();
-  });
-  $("#regions-racer").addEventListener("change", (event) => {
-    plots.focus = Number(event.target.value);
-    state.focus = plots.focus;
-    syncUrl();
-    race.showFormula();
-    plots.markDirty();
-    ui.schedule();
-  });
-  $("#show-diagnosis").addEventListener("change", (event) => {
-    state.diagnosis = event.target.checked;
-    syncUrl();
-    ui.diagnosis.show();
-  });
-  $("#loss-log").addEventListener("change", (event) => {
-    plots.lossLog = event.target.checked;
-    state.lossLog = plots.lossLog;
-    syncUrl();
-    plots.markDirty();
-    ui.schedule();
-  });
+  wirePlotControls({ state, plots, ui, scape, race, syncUrl });
 
   followPlotSizes(plots);
 
