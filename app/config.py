@@ -78,8 +78,8 @@ class Settings:
     )
     max_request_seconds: float = _opt(
         20.0,
-        "Longest computing time of one POST /api/runs answer, in seconds; a longer run is "
-        "refused with 422 (the WebSocket streams it instead).",
+        "Longest computing time of one POST /api/runs or /api/sweep answer, in seconds; a longer "
+        "run is refused with 422 (the WebSocket streams a run instead).",
         minimum=0,
     )
     max_dataset_rows: int = _opt(5_000, "Most rows in a dataset, generated or uploaded.", minimum=1)

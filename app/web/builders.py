@@ -101,14 +101,28 @@ def build_run(req: RunRequest, settings: Settings) -> tuple[Run, dict[str, Any]]
         raise ApiError(
             f"at most {settings.max_optimizers} optimizers per run, got {len(req.optimizers)}"
         )
-    configs = [o.as_dict() for o in req.optimizers]
-    variants = [(c.pop("variant", None), c.pop("batch_size", None)) for c in configs]
-    losses = [c.pop("loss", None) for c in configs]
     try:
-        racers = make_racers(configs)
+        racers, variants, losses = split_racers([o.as_dict() for o in req.optimizers])
     except ValueError as exc:
         raise ApiError(str(exc)) from None
-    if req.network is not None:
+    return run_for(req, racers, variants, losses, settings)
+
+
+def split_racers(configs: list[dict[str, Any]]) -> tuple[list, list, list]:
+    """Racers from optimizer configs, and each one's descent variant and loss (data problems);
+    ValueError names the optimizer that is refused."""
+    configs = [dict(c) for c in configs]
+    variants = [(c.pop("variant", None), c.pop("batch_size", None)) for c in configs]
+    losses = [c.pop("loss", None) for c in configs]
+    return make_racers(configs), variants, losses
+
+
+def run_for(
+    req: Any, racers: list, variants: list, losses: list, settings: Settings
+) -> tuple[Run, dict[str, Any]]:
+    """The Run of these racers on the request's problem (its surface, data or network), from
+    its start; shared by races and learning-rate sweeps."""
+    if getattr(req, "network", None) is not None:
         return build_network_run(
             req.network,
             racers,

@@ -78,6 +78,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("speed_positive", r"^steps_per_second must be a positive number"),
     ("logistic_targets", r"^yes/no targets must be 0 or 1"),
     (
+        "sweep_too_long",
+        r"^sweep takes too long for one answer: step (?P<step>\d+) of (?P<steps>\d+) after "
+        r"(?P<seconds>\S+) s",
+    ),
+    (
         "run_too_long",
         r"^run takes too long for one answer: step (?P<step>\d+) of (?P<steps>\d+) after "
         r"(?P<seconds>\S+) s",

@@ -1,38 +1,55 @@
-"""Learning-rate sweep: final loss after N steps against a log-spaced lr grid, one Run for all."""
+"""Learning-rate sweep: final loss after N steps against a log-spaced lr grid, one Run for all.
+
+On a surface or on data with a model (the regression lab): each (optimizer, lr) is one racer
+of a single Run, built by the same code as a race, so a swept racer ends exactly where the
+same racer raced alone would (a mini-batch racer draws the same batches at every rate).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import math
-from typing import Any
+import time
+from typing import Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.engine.optim import OPTIMIZERS
-from app.problems.surfaces import SurfaceProblem
-from app.racers import make_racers
+from app.run_output import RunTooLong
 from app.runs import DIVERGED, Run
-from app.web.builders import check_point, resolve_surface
+from app.web.builders import run_for, split_racers
 from app.web.errors import ApiError
-from app.web.schemas import ErrorResponse, OptimizerConfig, StrictNumber, SurfaceSpec
+from app.web.schemas import DataSpec, ErrorResponse, OptimizerConfig, StrictNumber, SurfaceSpec
 from app.web.wire import WireResponse
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 
 class SweepRequest(BaseModel):
-    """A surface, a start, a step budget, optimizers (their lr is swept) and the lr grid."""
+    """A surface (or data and a model), a start, a step budget, optimizers (their lr is
+    swept) and the lr grid."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    surface: SurfaceSpec
-    start: list[StrictNumber] | None = Field(None, max_length=2, examples=[[-1.2, 1.0]])
+    surface: SurfaceSpec | None = None
+    data: DataSpec | None = None
+    model: Literal["linear", "logistic", "logistic_mse", "softmax"] | None = None
+    # A softmax model's start has 3 numbers per class (at most 5 classes).
+    start: list[StrictNumber] | None = Field(None, max_length=15, examples=[[-1.2, 1.0]])
     steps: int = Field(100, ge=1, strict=True, examples=[100])
     optimizers: list[OptimizerConfig] = Field(min_length=1, max_length=64)
     lr_min: StrictNumber = Field(1e-4, gt=0, examples=[1e-4])
     lr_max: StrictNumber = Field(1.0, gt=0, examples=[1.0])
     rates: int = Field(25, ge=2, strict=True, examples=[25])
+
+    @model_validator(mode="after")
+    def _one_problem(self) -> SweepRequest:
+        if (self.surface is None) == (self.data is None):
+            raise ValueError("give exactly one of 'surface' or 'data'")
+        if self.data is not None and self.model is None:
+            raise ValueError("'data' needs a 'model': linear, logistic, logistic_mse or softmax")
+        return self
 
 
 def lr_grid(lo: float, hi: float, n: int) -> list[float]:
@@ -62,17 +79,16 @@ def build_sweep(req: SweepRequest, settings: Any) -> tuple[Run, dict[str, Any]]:
         cfg.pop("lr", None)
         configs.extend({**cfg, "lr": lr} for lr in lrs)
     try:
-        racers = make_racers(configs)
+        racers, variants, losses = split_racers(configs)
     except ValueError as exc:
         # Name the optimizer, not its racer number in the grid.
         raise ApiError(_per_optimizer(str(exc), req.rates)) from None
-    surface = resolve_surface(req.surface, settings)
-    start = req.start if req.start is not None else list(surface.start)
-    if len(start) != 2:
-        raise ApiError(f"start must have 2 numbers, got {len(start)}")
-    check_point(start, "start")
-    run = Run(SurfaceProblem(surface.fn), racers, start, req.steps)
-    return run, {"surface": surface.info, "lrs": lrs}
+    try:
+        run, info = run_for(req, racers, variants, losses, settings)
+    except ApiError as exc:
+        exc.message = _per_optimizer(exc.message, req.rates)  # a batch size, say
+        raise
+    return run, {**info, "lrs": lrs}
 
 
 def _per_optimizer(message: str, rates: int) -> str:
@@ -84,20 +100,26 @@ def _per_optimizer(message: str, rates: int) -> str:
     return message
 
 
-def final_losses(run: Run) -> tuple[np.ndarray, np.ndarray]:
-    """Drive the run; each racer's loss at its last step, and the step it stopped at."""
+def final_losses(run: Run, max_seconds: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Drive the run; each racer's loss at its last step, and the step it stopped at.
+    RunTooLong once computing passes max_seconds (a big dataset times many rates)."""
     n = len(run.racers)
     last = np.full(n, np.nan)
     step = np.zeros(n, dtype=int)
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     for rec in run.records():
+        if deadline is not None and time.monotonic() > deadline:
+            raise RunTooLong(rec.step, max_seconds)
         live = rec.active
         last[live] = rec.losses[live]
         step[live] = rec.step
     return last, step
 
 
-def sweep_result(run: Run, lrs: list[float]) -> list[dict[str, Any]]:
-    last, step = final_losses(run)
+def sweep_result(
+    run: Run, lrs: list[float], max_seconds: float | None = None
+) -> list[dict[str, Any]]:
+    last, step = final_losses(run, max_seconds)
     n = len(lrs)
     curves = []
     for j in range(len(run.racers) // n):
@@ -130,14 +152,22 @@ REFUSED = {422: {"model": ErrorResponse, "description": "Refused input, in plain
 @router.post("/sweep", responses=REFUSED)
 async def sweep(request: Request, body: SweepRequest) -> WireResponse:
     """Final loss after `steps` steps for each optimizer over a log-spaced learning-rate grid."""
-    run, info = build_sweep(body, request.app.state.settings)
-    curves = await asyncio.to_thread(sweep_result, run, info["lrs"])
+    settings = request.app.state.settings
+    run, info = build_sweep(body, settings)
+    lrs = info.pop("lrs")
+    try:
+        curves = await asyncio.to_thread(sweep_result, run, lrs, settings.max_request_seconds)
+    except RunTooLong as exc:
+        raise ApiError(
+            f"sweep takes too long for one answer: step {exc.step} of {run.steps} after "
+            f"{exc.seconds:g} s; ask for fewer steps or fewer rates"
+        ) from None
     return WireResponse(
         {
-            "surface": info["surface"],
+            **info,
             "start": run.start.tolist(),
             "steps": run.steps,
-            "lrs": info["lrs"],
+            "lrs": lrs,
             "curves": curves,
         }
     )

@@ -58,6 +58,8 @@ export const getDataset = (body) => postJson("/api/datasets", body);
 
 /** The exact loss over two parameters: {data, model, center, axes, ranges, n, batch?}. */
 export const getDataLandscape = (body) => postJson("/api/landscape/data", body);
+/** Final loss after N steps over a log lr grid, on a surface or on data (POST /api/sweep). */
+export const postSweep = (body) => postJson("/api/sweep", body);
 
 /** The user's CSV file (raw bytes) -> {columns, rows, table}; refusals carry `row`. */
 export async function uploadCsv(file) {

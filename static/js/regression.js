@@ -13,6 +13,7 @@ import {
 } from "./regression-state.js";
 import { mountRegressionExport } from "./regression-export.js";
 import { mountRegressionDiagnosis, regressionContext } from "./regression-diagnosis.js";
+import { mountRegressionSweep } from "./regression-sweep.js";
 import { wireLandscape } from "./regression-landscape.js";
 import { RaceStream } from "./stream.js";
 import { mountDataPanel } from "./components/data-panel.js";
@@ -193,6 +194,8 @@ async function boot() {
     startMessage: () => startMessage(state, catalog, dataset ? dataset.n : 0, limits.max_optimizers),
   });
 
+  const sweep = mountRegressionSweep(ui, () => startMessage(state, catalog, dataset ? dataset.n : 0, limits.max_optimizers));
+
   const exports = mountRegressionExport($("#export-menu"), $("#share-status"), {
     t, plots, hook, catalog,
     race: () => ui.race,
@@ -279,6 +282,7 @@ async function boot() {
     race.relabel();
     exports.translate();
     ui.diagnosis.translate();
+    sweep.translate();
     await plots.render();
   });
   wireFrameToggles(on, { state, plots, projectorToggle, controlsToggle, viewToggle });

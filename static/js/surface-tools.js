@@ -14,20 +14,6 @@ import { CSV_COLUMNS, RunLog } from "./run-log.js";
 
 const $ = (sel) => document.querySelector(sel);
 
-/** POST /api/sweep; refusals become ApiError with the server's plain-words detail. */
-async function postSweep(body) {
-  const response = await fetch("/api/sweep", {
-    method: "POST",
-    headers: { Accept: "application/json", "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new api.ApiError(data && typeof data.detail === "string" ? data.detail : `HTTP ${response.status}`, response.status, data || {});
-  }
-  return data;
-}
-
 export function mountSurfaceTools(deps) {
   const { t, state, plots, hook } = deps;
   let log = null;
@@ -120,7 +106,7 @@ export function mountSurfaceTools(deps) {
   // ---- sweep -----------------------------------------------------------------------------------
   const sweep = mountSweepPanel($("#sweep-dialog"), {
     t,
-    postSweep,
+    postSweep: api.postSweep,
     projector: () => Boolean(state.projector),
     savePng: (div) => downloadPng(div, `${fileStem(surfaceName(), "lr-sweep")}.png`),
   });

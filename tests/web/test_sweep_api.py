@@ -123,3 +123,78 @@ def test_refusals_are_clear_4xx(client, change, words):
 )
 def test_malformed_requests_are_422(client, change):
     assert client.post("/api/sweep", json={**SWEEP, **change}).status_code == 422
+
+
+# ---- data problems (the regression lab) -------------------------------------------------
+
+DATA_SWEEP = {
+    "data": {"generator": "linear", "n": 40, "seed": 4},
+    "model": "linear",
+    "start": [-2.0, -3.0],
+    "steps": 60,
+    "optimizers": [
+        {"name": "sgd", "variant": "batch"},
+        {"name": "sgd", "variant": "stochastic"},
+        {"name": "adam", "variant": "minibatch", "batch_size": 8},
+    ],
+    "lr_min": 1e-3,
+    "lr_max": 1.5,
+    "rates": 7,
+}
+
+
+def test_data_sweep_matches_each_racer_run_alone(client):
+    got = post(client, "/api/sweep", DATA_SWEEP)
+    assert got["problem"]["param_names"] == ["w", "b"] and "surface" not in got
+    statuses = set()
+    for opt, curve in zip(DATA_SWEEP["optimizers"], got["curves"], strict=True):
+        for k, lr in enumerate(got["lrs"]):
+            body = {k2: DATA_SWEEP[k2] for k2 in ("data", "model", "start", "steps")}
+            alone = post(client, "/api/runs", {**body, "optimizers": [{**opt, "lr": lr}]})
+            alone = alone["runs"][0]
+            statuses.add(alone["status"])
+            assert curve["status"][k] == alone["status"]
+            if alone["status"] != "diverged":
+                # Same arithmetic and, for batched racers, the same batches: bit for bit.
+                assert curve["final_loss"][k] == alone["losses"][-1]
+    assert "diverged" in statuses and statuses & {"budget", "converged"}
+
+
+def test_a_data_sweep_too_long_for_one_answer_is_refused():
+    slow = TestClient(
+        create_app(Settings(max_request_seconds=0.2, max_sweep_rates=40, max_steps=10_000))
+    )
+    body = {
+        "data": {"generator": "blobs", "n": 5000, "classes": 5},
+        "model": "softmax",
+        "steps": 10_000,
+        "optimizers": [{"name": "adam"}, {"name": "sgd"}],
+        "rates": 40,
+    }
+    out = post(slow, "/api/sweep", body, status=422)
+    assert out["code"] == "sweep_too_long" and out["params"]["steps"] == 10_000
+    assert "fewer rates" in out["detail"]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"surface": {"function": "quadratic"}}, "exactly one of 'surface' or 'data'"),
+        ({"model": None}, "'data' needs a 'model'"),
+        ({"start": [0.0, 0.0, 0.0]}, "start must have 2 numbers"),
+        (
+            {"optimizers": [{"name": "sgd", "variant": "minibatch", "batch_size": 99}]},
+            "optimizer 1",
+        ),
+    ],
+)
+def test_data_sweep_refusals(client, change, words):
+    r = client.post("/api/sweep", json={**DATA_SWEEP, **change})
+    assert r.status_code == 422, r.text
+    assert words in strict_json(r.content)["detail"]
+
+
+def test_a_surface_sweep_refuses_descent_variants(client):
+    body = {**SWEEP, "optimizers": [{"name": "sgd", "variant": "stochastic"}]}
+    r = client.post("/api/sweep", json=body)
+    assert r.status_code == 422 and "apply to data problems" in r.text

@@ -74,21 +74,36 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
         hovertemplate: `<b>${name}</b><br>lr %{x:.3g}<br>${t("sweep.final_loss")} %{y:.4g}<extra></extra>`,
       });
       // Diverged rates: a row of x marks above the chart, one row per optimizer so none
-      // hides another, labelled in the legend and the hover.
+      // hides another, in its colour; one legend entry says what an x means for all of them
+      // (an entry per optimizer doubled the legend past a projector's dialog).
       const div = result.lrs.filter((_, k) => c.status[k] === "diverged");
       const row = result.curves.length > 1 ? 0.3 + (1.4 * i) / (result.curves.length - 1) : 1;
       data.push({
         type: "scatter",
         mode: "markers",
-        name: `${name}: ${t("sweep.diverged")}`,
+        name: t("sweep.diverged"),
+        legendgroup: "diverged",
         x: div,
         y: div.map(() => row),
         yaxis: "y2",
-        showlegend: div.length > 0,
+        showlegend: false,
         marker: { symbol: "x-thin-open", size: big ? 16 : 12, color: s.color, line: { width: big ? 3 : 2, color: s.color } },
         hovertemplate: `<b>${name}</b><br>lr %{x:.3g}<br>${t("sweep.diverged")}<extra></extra>`,
       });
     });
+    if (result.curves.some((c) => c.status.includes("diverged"))) {
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: t("sweep.diverged"),
+        legendgroup: "diverged",
+        x: [null],
+        y: [null],
+        yaxis: "y2",
+        marker: { symbol: "x-thin-open", size: big ? 16 : 12, color: INK, line: { width: big ? 3 : 2, color: INK } },
+        hoverinfo: "skip",
+      });
+    }
     return {
       data,
       layout: {
@@ -96,9 +111,11 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
         margin: { l: big ? 100 : 70, r: 20, t: 30, b: big ? 70 : 50 },
         paper_bgcolor: "rgba(0,0,0,0)",
         xaxis: { type: "log", title: { text: t("sweep.lr_axis") }, exponentformat: "power" },
-        yaxis: { type: "log", title: { text: t("sweep.loss_axis", { steps: result.steps }) }, exponentformat: "power", domain: [0, 0.86] },
+        // A smaller title than the ticks on a projector: rotated, it must fit the chart's height.
+        yaxis: { type: "log", title: { text: t("sweep.loss_axis", { steps: result.steps }), font: { size: big ? 16 : font } }, exponentformat: "power", domain: [0, 0.86] },
         yaxis2: { domain: [0.88, 1], range: [0, 2], showticklabels: false, showgrid: false, zeroline: false, fixedrange: true },
-        legend: { orientation: "h", y: -0.25, yanchor: "top", x: 0 },
+        // Above the chart: below it, a few rows of entries ran into the lr axis title.
+        legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
         hovermode: "closest",
       },
     };

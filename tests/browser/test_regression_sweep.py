@@ -1,0 +1,89 @@
+"""The regression lab's learning-rate sweep in real headless Chromium: the lab's racers on its
+data, one curve per descent variant, each point the final loss the server gives the same racer
+raced alone; and the dialog stays usable on a 1024 x 768 projector.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_surface_page import PageWatch, assert_clean
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+LOADED = "() => window.__lereng && window.__lereng.loaded === 'linear'"
+DONE = "() => document.getElementById('sweep-dialog').dataset.state === 'done'"
+
+
+def open_sweep(page, live_server, query: str) -> PageWatch:
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression{query}")
+    page.wait_for_function(LOADED, timeout=40_000)
+    page.click("#sweep-button")
+    page.fill("#sweep-dialog input[name=lr_min]", "0.001")
+    page.fill("#sweep-dialog input[name=lr_max]", "2")
+    page.fill("#sweep-dialog input[name=rates]", "6")
+    page.click("#sweep-dialog button[type=submit]")
+    page.wait_for_function(
+        "() => window.__lereng.sweep.result && window.__lereng.sweep.result.lrs.length === 6",
+        timeout=30_000,
+    )
+    page.wait_for_function(DONE)
+    return watch
+
+
+def test_sweep_of_the_three_variants_on_the_lab_data(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch = open_sweep(page, live_server, "?steps=80")
+    result = page.evaluate("() => window.__lereng.sweep.result")
+    assert result["problem"]["param_names"] == ["w", "b"] and result["steps"] == 80
+    assert len(result["curves"]) == 3
+    sent = page.evaluate("() => window.__lereng.state")
+    # Each point is what the server gives the same racer raced alone (same batches too).
+    body = page.evaluate(
+        "async () => { const m = await import('/static/js/regression-state.js');"
+        " const s = window.__lereng.state;"
+        " return { data: m.dataSpec(s), model: m.modelOf(s), start: m.startOf(s), steps: s.steps }; }"
+    )
+    variants = ["batch", "stochastic", "minibatch"]
+    for curve, variant, racer in zip(result["curves"], variants, sent["racers"], strict=True):
+        opt = {"name": "sgd", "variant": variant}
+        if variant == "minibatch":
+            opt["batch_size"] = racer["batchSize"]
+        for k, lr in enumerate(result["lrs"]):
+            r = page.request.post(
+                f"{live_server.url}/api/runs", data={**body, "optimizers": [{**opt, "lr": lr}]}
+            )
+            alone = r.json()["runs"][0]
+            assert curve["status"][k] == alone["status"]
+            if alone["status"] != "diverged":
+                assert curve["final_loss"][k] == alone["losses"][-1]
+    assert "diverged" in result["curves"][0]["status"]  # lr 2 is past 2/L here
+    drawn = page.evaluate(
+        "() => document.getElementById('sweep-plot').data"
+        ".filter(t => t.mode === 'lines+markers').map(t => t.name)"
+    )
+    assert drawn == ["Batch · SGD", "Stochastic · SGD", "Mini-batch k=8 · SGD"]
+    page.click("#sweep-dialog .sweep-close")
+    assert_clean(page, watch)
+
+
+def test_the_sweep_dialog_fits_a_projector(page, live_server):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        "localStorage.setItem('lereng.projector', '1'); localStorage.setItem('lereng.lang', 'id');"
+    )
+    watch = open_sweep(page, live_server, "?steps=60")
+    close = page.locator("#sweep-dialog .sweep-close").bounding_box()
+    assert close is not None and close["y"] + close["height"] <= 768
+    # The legend sits above the chart, clear of the lr axis title.
+    legend = page.locator("#sweep-plot .legend").bounding_box()
+    title = page.locator("#sweep-plot .xtitle").bounding_box()
+    assert legend["y"] + legend["height"] <= title["y"]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "regression-sweep-projector-1024x768.png"))
+    page.click("#sweep-dialog .sweep-close")
+    assert_clean(page, watch)
