@@ -5,6 +5,7 @@
 // the MSE twin's, side by side.
 
 import { escapeHtml } from "./plots-data.js";
+import { markTraces } from "./plots-marks.js";
 import { decodeTyped } from "./plots.js";
 import { axis, baseLayout, CONFIG, GRID, HIDDEN_AXIS, scale } from "./plots-reg-style.js";
 
@@ -152,7 +153,10 @@ export class LandView {
   }
 
   overlayFigure() {
-    return { data: this.pathTraces(false), layout: { ...this.layout(HIDDEN_AXIS), hovermode: "closest" } };
+    const host = this.host;
+    // "Predict the next step" marks go on the model's own landscape, where the guess is made.
+    const marks = this === host.main ? markTraces(host.marks, { scale: scale(host.projector), t: host.t, names: this.land.names }) : [];
+    return { data: [...this.pathTraces(false), ...marks], layout: { ...this.layout(HIDDEN_AXIS), hovermode: "closest" } };
   }
 
   figure3d() {

@@ -4,8 +4,10 @@
 
 const INK = "#1d2330";
 
-/** marks: {from, guess, truth, distance} (any may be missing) or null; scale: plot sizes. */
-export function markTraces(marks, { scale, t }) {
+/** marks: {from, guess, truth, distance} (any may be missing) or null; scale: plot sizes;
+ * names: the two coordinates' names in the hover. */
+export function markTraces(marks, { scale, t, names = ["x", "y"] }) {
+  const at = `${names[0]} %{x:.4f}, ${names[1]} %{y:.4f}`;
   if (!marks) return [];
   const out = [];
   const text = (label) => ({ mode: "markers+text", text: [label], textposition: "top center", textfont: { size: scale.small + 1, color: "#ffffff", shadow: "auto" } });
@@ -39,7 +41,7 @@ export function markTraces(marks, { scale, t }) {
       x: [marks.guess[0]],
       y: [marks.guess[1]],
       marker: { symbol: "x", size: scale.head + 4, color: INK, line: { color: "#ffffff", width: 2 } },
-      hovertemplate: `${t("predict.guess_mark")}<br>x %{x:.4f}, y %{y:.4f}<extra></extra>`,
+      hovertemplate: `${t("predict.guess_mark")}<br>${at}<extra></extra>`,
       cliponaxis: false,
     });
   }
@@ -51,7 +53,7 @@ export function markTraces(marks, { scale, t }) {
       x: [marks.truth[0]],
       y: [marks.truth[1]],
       marker: { symbol: "circle-open-dot", size: scale.head + 10, color: "#ffffff", line: { width: scale.line + 1 } },
-      hovertemplate: `${t("predict.truth_mark")}<br>x %{x:.4f}, y %{y:.4f}<extra></extra>`,
+      hovertemplate: `${t("predict.truth_mark")}<br>${at}<extra></extra>`,
       cliponaxis: false,
     });
   }

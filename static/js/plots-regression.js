@@ -28,6 +28,7 @@ export class RegressionPlots {
     this.view3d = false;
     this.showBatch = false;
     this.twin = false;
+    this.marks = null; // predict-the-next-step marks on the landscape (plots-marks.js)
     this.last = {};
     this.interval = { data: 90, land: 60, d3: 400, loss: 160 };
     this.dirty = new Set();
@@ -57,6 +58,12 @@ export class RegressionPlots {
 
   get land() {
     return this.main.land;
+  }
+
+  /** Predict-the-next-step marks ({from, guess, truth, distance} or null). */
+  setMarks(marks) {
+    this.marks = marks;
+    this.dirty.add("land");
   }
 
   setData(data) {

@@ -98,6 +98,7 @@ export function wireRace(ui, { stream, startMessage }) {
         ui.diagnosis.done(detail);
       },
       finished() {
+        ui.predict.stopped();
         showLegend();
         showFormula();
         plots.markDirty();
@@ -107,6 +108,7 @@ export function wireRace(ui, { stream, startMessage }) {
         ui.race = null;
       },
       pause: () => document.dispatchEvent(new CustomEvent("paused")),
+      play: () => ui.predict.stop(), // playing on ends the guessing game
     },
   });
 
@@ -115,6 +117,7 @@ export function wireRace(ui, { stream, startMessage }) {
     ui.race = null;
     hook.race = null;
     ui.diagnosis.clear();
+    ui.predict.stop();
     plots.setRace(null, labels(), ui.startOf(), ui.losses());
     plots.setBatchLandscape(null);
     showLegend();
@@ -128,6 +131,7 @@ export function wireRace(ui, { stream, startMessage }) {
   Object.assign(ui, {
     clearRace,
     schedule: session.schedule,
+    ensurePaused: () => session.ensurePaused(),
     setProblemInfo(next) {
       info = next;
       showFormula();

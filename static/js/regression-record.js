@@ -8,7 +8,7 @@ export function newRecord(labels) {
     racers: labels.map((label, i) => ({
       i, label, status: "running", reason: null, stoppedAt: null,
       steps: [], points: [], losses: [], batchSteps: [], batchLosses: [],
-      epoch: 0, iteration: 0, batch: null,
+      epoch: 0, iteration: 0, batch: null, grad: null,
       log: [], // every frame entry as sent, non-finite points too: the exports' rows
     })),
   };
@@ -30,6 +30,8 @@ export function foldFrames(record, frames) {
         r.steps.push(frame.step);
         r.points.push(e.point);
         r.losses.push(Number.isFinite(e.loss) ? e.loss : null);
+        // The full-data gradient at the latest point: "predict the next step" shows it.
+        r.grad = Array.isArray(e.grad) ? e.grad : null;
       }
       if (Number.isFinite(e.batch_loss)) {
         r.batchSteps.push(frame.step);

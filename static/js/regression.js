@@ -12,8 +12,7 @@ import {
   csvDefaults, startKey, startMessage, startOf, twinOn,
 } from "./regression-state.js";
 import { mountRegressionExport } from "./regression-export.js";
-import { mountRegressionDiagnosis, regressionContext } from "./regression-diagnosis.js";
-import { mountRegressionSweep } from "./regression-sweep.js";
+import { mountRegressionTools } from "./regression-tools.js";
 import { wireLandscape } from "./regression-landscape.js";
 import { RaceStream } from "./stream.js";
 import { mountDataPanel } from "./components/data-panel.js";
@@ -108,15 +107,17 @@ async function boot() {
     afterFrames: () => {},
     canRun: () => dataset !== null,
   };
-  // An MSE twin is not diagnosed: its loss is the other landscape, and it wears its racer's colour.
-  const diagnosed = () => (twinOn(state) ? entries().filter((e) => e.loss !== "mse").length : entries().length);
-  ui.diagnosis = mountRegressionDiagnosis($("#diagnosis"), {
-    t, hook, count: diagnosed, names: () => labels().slice(0, diagnosed()), enabled: () => state.diagnosis,
+  // Diagnosis and predict leave an MSE twin out: its loss is the other landscape.
+  ui.mainCount = () => (twinOn(state) ? entries().filter((e) => e.loss !== "mse").length : entries().length);
+  const sweep = mountRegressionTools(ui, {
+    catalog,
+    dataset: () => dataset,
+    message: () => startMessage(state, catalog, dataset ? dataset.n : 0, limits.max_optimizers),
   });
   const scape = wireLandscape(ui, { dataset: () => dataset });
-  ui.onLandscape = (land, ranges) => ui.diagnosis.setContext(regressionContext(land, ranges, modelOf(state), dataset));
   ui.afterFrames = () => {
     ui.diagnosis.show();
+    ui.predict.update();
     scape.refreshBatch();
   };
 
@@ -179,6 +180,7 @@ async function boot() {
       await ui.clearRace();
       if (stale()) return;
       showMessage("");
+      ui.predict.showButton();
       hook.plotsReady = true;
       hook.loaded = state.problem;
       syncUrl();
@@ -194,7 +196,6 @@ async function boot() {
     startMessage: () => startMessage(state, catalog, dataset ? dataset.n : 0, limits.max_optimizers),
   });
 
-  const sweep = mountRegressionSweep(ui, () => startMessage(state, catalog, dataset ? dataset.n : 0, limits.max_optimizers));
 
   const exports = mountRegressionExport($("#export-menu"), $("#share-status"), {
     t, plots, hook, catalog,
@@ -254,6 +255,8 @@ async function boot() {
   });
   on("move-start", ({ axes, values }) => {
     if (!dataset) return;
+    // In predict mode a click on the landscape is the viewer's guess.
+    if (ui.predict.active) return void ui.predict.guess(values);
     const start = scape.startFromPick(axes, values);
     if (JSON.stringify(start) === JSON.stringify(state.starts[startKey(state)])) return;
     state.starts[startKey(state)] = start;
@@ -282,6 +285,7 @@ async function boot() {
     race.relabel();
     exports.translate();
     ui.diagnosis.translate();
+    ui.predict.translate();
     sweep.translate();
     await plots.render();
   });

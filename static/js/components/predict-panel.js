@@ -7,9 +7,12 @@ import { formatNumber, TERMINAL } from "../state.js";
 /**
  * deps: t; labels() -> racer labels; entry(i) -> {step, point, status} of racer i's latest
  * finite point or null; step() asks the run for one step; mark(marks|null) draws on the map.
+ * Optional: keys {prompt, need} (catalog keys naming the lab's coordinates); explain(state)
+ * -> a line of arithmetic to show with the question or the answer ("" for none).
  */
-export function mountPredictPanel(el, { t, labels, entry, step, mark }) {
+export function mountPredictPanel(el, { t, labels, entry, step, mark, keys = {}, explain = null }) {
   const prompt = el.querySelector(".predict-prompt");
+  const rule = el.querySelector(".predict-rule");
   const select = el.querySelector(".predict-racer");
   const form = el.querySelector("form.predict-form");
   const result = el.querySelector(".predict-result");
@@ -25,7 +28,7 @@ export function mountPredictPanel(el, { t, labels, entry, step, mark }) {
     const x = Number(form.elements.x.value);
     const y = Number(form.elements.y.value);
     if (form.elements.x.value === "" || form.elements.y.value === "" || !Number.isFinite(x) || !Number.isFinite(y)) {
-      result.textContent = t("predict.need_numbers");
+      result.textContent = t(keys.need || "predict.need_numbers");
       return;
     }
     api.guess([x, y]);
@@ -54,7 +57,7 @@ export function mountPredictPanel(el, { t, labels, entry, step, mark }) {
     if (state.phase === "starting") {
       prompt.textContent = t("predict.waiting_start");
     } else if (state.phase === "guess") {
-      prompt.textContent = t("predict.prompt", { step: e.step + 1 });
+      prompt.textContent = t(keys.prompt || "predict.prompt", { step: e.step + 1 });
     } else if (state.phase === "waiting") {
       prompt.textContent = t("predict.running");
     } else if (state.phase === "revealed") {
@@ -71,6 +74,11 @@ export function mountPredictPanel(el, { t, labels, entry, step, mark }) {
       });
     } else if (state.phase !== "waiting") {
       result.textContent = "";
+    }
+    if (rule) {
+      const text = explain && state.active ? explain({ ...state }) : "";
+      rule.textContent = text;
+      rule.hidden = !text;
     }
   }
 

@@ -1,10 +1,14 @@
-// The regression lab's learning-rate sweep: the racers on the lab's data, model, start and step
-// budget, each distinct set-up (variant, optimizer, loss) one curve of final full-data loss
-// against the learning rate, from one vectorised run on the server (POST /api/sweep).
+// The regression lab's teaching tools: the learning-rate sweep (the racers on the lab's data,
+// model, start and step budget, each distinct set-up — variant, optimizer, loss — one curve of
+// final full-data loss against the learning rate, from one vectorised run on POST /api/sweep),
+// and the mounting of the diagnosis labels and "predict the next step" beside it.
 
 import * as api from "./api.js";
 import { mountSweepPanel } from "./components/sweep-panel.js";
 import { downloadPng, fileStem } from "./export.js";
+import { mountRegressionDiagnosis, regressionContext } from "./regression-diagnosis.js";
+import { mountRegressionPredict } from "./regression-predict.js";
+import { modelOf } from "./regression-state.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -37,4 +41,16 @@ export function mountRegressionSweep({ t, state, hook, labels, canRun }, message
     sweep.open({ request, labels: list.map((x) => x.label) });
   });
   return { translate: () => sweep.translate() };
+}
+
+/** Sets ui.diagnosis, ui.predict and ui.onLandscape; returns the sweep. dataset(): the lab's
+ * data or null; message(): the lab's start message. */
+export function mountRegressionTools(ui, { catalog, dataset, message }) {
+  const { t, state, hook, labels } = ui;
+  ui.diagnosis = mountRegressionDiagnosis($("#diagnosis"), {
+    t, hook, count: ui.mainCount, names: () => labels().slice(0, ui.mainCount()), enabled: () => state.diagnosis,
+  });
+  ui.predict = mountRegressionPredict(ui, { catalog });
+  ui.onLandscape = (land, ranges) => ui.diagnosis.setContext(regressionContext(land, ranges, modelOf(state), dataset()));
+  return mountRegressionSweep(ui, message);
 }

@@ -1,0 +1,87 @@
+""" "Predict the next step" in the regression lab, in real headless Chromium: for batch gradient
+descent the course's rule w − η·∂L/∂w, b − η·∂L/∂b, computed here from the numbers the page
+shows, lands exactly on the step the server then takes; a stochastic racer's step follows its
+batch instead, and the panel names the example the server drew; a softmax model has no button.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_surface_page import PageWatch, assert_clean
+
+pytestmark = pytest.mark.browser
+
+LOADED = "() => window.__lereng && window.__lereng.loaded === '{}'"
+PHASE = "() => window.__lereng.predict && window.__lereng.predict.phase === '{}'"
+LAST = "i => { const r = window.__lereng.race.racers[i]; return {p: r.points[r.points.length - 1], g: r.grad}; }"
+
+
+def open_predict(page, live_server) -> PageWatch:
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression?steps=20")
+    page.wait_for_function(LOADED.format("linear"), timeout=40_000)
+    page.click("#predict-button")
+    page.wait_for_function(PHASE.format("guess"), timeout=20_000)
+    return watch
+
+
+def server_run(page, live_server, optimizer):
+    body = page.evaluate(
+        "async () => { const m = await import('/static/js/regression-state.js');"
+        " const s = window.__lereng.state;"
+        " return { data: m.dataSpec(s), model: m.modelOf(s), start: m.startOf(s), steps: 3 }; }"
+    )
+    r = page.request.post(f"{live_server.url}/api/runs", data={**body, "optimizers": [optimizer]})
+    return r.json()["runs"][0]
+
+
+def test_the_course_update_rule_predicts_batch_descent_exactly(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch = open_predict(page, live_server)
+    rule = page.inner_text("#predict-panel .predict-rule")
+    assert "∂L/∂w" in rule and "η = 0.1" in rule
+    now = page.evaluate(LAST, 0)
+    lr = 0.1  # the default batch racer's rate, shown in the rule
+    (w, b), (gw, gb) = now["p"], now["g"]
+    guess = [w - lr * gw, b - lr * gb]
+    page.fill("#predict-panel input[name=x]", repr(guess[0]))
+    page.fill("#predict-panel input[name=y]", repr(guess[1]))
+    page.click("#predict-panel button[type=submit]")
+    page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
+    got = page.evaluate("() => window.__lereng.predict")
+    assert got["distance"] == 0
+    # The step the page revealed is the server's own first step of that racer.
+    alone = server_run(page, live_server, {"name": "sgd", "lr": lr, "variant": "batch"})
+    assert got["truth"]["point"] == alone["points"][1]
+    assert "= " in page.inner_text("#predict-panel .predict-rule")
+    assert_clean(page, watch)
+
+
+def test_a_stochastic_step_follows_its_batch_and_the_panel_names_it(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch = open_predict(page, live_server)
+    page.select_option("#predict-panel .predict-racer", "1")
+    page.wait_for_function(PHASE.format("guess"))
+    box = page.locator("#land-plot .nsewdrag").bounding_box()
+    page.mouse.click(box["x"] + 0.6 * box["width"], box["y"] + 0.4 * box["height"])
+    page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
+    got = page.evaluate("() => window.__lereng.predict")
+    alone = server_run(page, live_server, {"name": "sgd", "lr": 0.02, "variant": "stochastic"})
+    assert got["truth"]["point"] == alone["points"][1]
+    example = alone["batch"][1][0]
+    assert f"#{example + 1}" in page.inner_text("#predict-panel .predict-rule")
+    # Playing on ends the guessing game.
+    page.click("#play-button")
+    page.wait_for_function("() => document.getElementById('predict-panel').hidden")
+    assert page.get_attribute("#predict-button", "aria-pressed") == "false"
+    assert_clean(page, watch)
+
+
+def test_softmax_has_no_predict(page, live_server):
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression?p=softmax")
+    page.wait_for_function(LOADED.format("softmax"), timeout=40_000)
+    assert page.is_disabled("#predict-button")
+    assert "w and b" in page.get_attribute("#predict-button", "title")
+    assert_clean(page, watch)
