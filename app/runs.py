@@ -86,6 +86,7 @@ class Run:
         steps: int,
         tolerances: Tolerances | None = None,
         samplers: Sequence[Any] | None = None,
+        extras: bool = True,
     ) -> None:
         self.problem = problem
         # One BatchSampler per racer (app.problems.batching) makes each step's gradient that
@@ -98,7 +99,8 @@ class Run:
         # per-racer extras to every record (a network's test loss, accuracy, heatmaps);
         # light_frames leaves per-parameter state out of records and frames, for problems
         # with thousands of parameters.
-        self._extras = getattr(problem, "frame_extras", None)
+        # extras=False drops them: a learning-rate sweep wants final losses, not heatmaps.
+        self._extras = getattr(problem, "frame_extras", None) if extras else None
         self.light = bool(getattr(problem, "light_frames", False))
         self.steps = int(steps)
         self.tol = tolerances or Tolerances()

@@ -118,10 +118,16 @@ def split_racers(configs: list[dict[str, Any]]) -> tuple[list, list, list]:
 
 
 def run_for(
-    req: Any, racers: list, variants: list, losses: list, settings: Settings
+    req: Any,
+    racers: list,
+    variants: list,
+    losses: list,
+    settings: Settings,
+    sweep: bool = False,
 ) -> tuple[Run, dict[str, Any]]:
     """The Run of these racers on the request's problem (its surface, data or network), from
-    its start; shared by races and learning-rate sweeps."""
+    its start; shared by races and learning-rate sweeps (`sweep`: final losses are all that
+    is read, so a network's records skip their heatmaps and test metrics)."""
     if getattr(req, "network", None) is not None:
         return build_network_run(
             req.network,
@@ -131,7 +137,8 @@ def run_for(
             req.start,
             req.steps,
             settings,
-            whole=not isinstance(req, StartMessage),
+            whole=not sweep and not isinstance(req, StartMessage),
+            extras=not sweep,
         )
     if req.surface is not None:
         if any(v is not None or b is not None for v, b in variants) or any(losses):

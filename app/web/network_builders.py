@@ -138,8 +138,10 @@ def build_network_run(
     steps: int,
     settings: Settings,
     whole: bool = False,
+    extras: bool = True,
 ) -> tuple[Run, dict[str, Any]]:
-    """The run of a network request; `whole` when every step is returned at once (POST)."""
+    """The run of a network request; `whole` when every step is returned at once (POST);
+    without `extras` the records carry no test loss, accuracy or heatmaps (a sweep)."""
     for i, loss in enumerate(losses):
         if loss is not None:
             raise ApiError(
@@ -163,5 +165,5 @@ def build_network_run(
         if not all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in start):
             raise ApiError(f"start: finite numbers within ±{MAX_COORDINATE:g}")
         theta = np.asarray(start, dtype=np.float64)
-    run = Run(problem, racers, theta, steps, samplers=samplers)
+    run = Run(problem, racers, theta, steps, samplers=samplers, extras=extras)
     return run, {"problem": network_info(problem, spec)}

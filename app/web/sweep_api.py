@@ -1,8 +1,10 @@
 """Learning-rate sweep: final loss after N steps against a log-spaced lr grid, one Run for all.
 
-On a surface or on data with a model (the regression lab): each (optimizer, lr) is one racer
-of a single Run, built by the same code as a race, so a swept racer ends exactly where the
-same racer raced alone would (a mini-batch racer draws the same batches at every rate).
+On a surface, on data with a model (the regression lab) or on a network (the network lab):
+each (optimizer, lr) is one racer of a single Run, built by the same code as a race, so a swept
+racer ends where the same racer raced alone would (a mini-batch racer draws the same batches
+at every rate): bit for bit on surfaces and data, to rounding on a network, whose stacked layer
+products round in another order).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from app.run_output import RunTooLong
 from app.runs import DIVERGED, Run
 from app.web.builders import run_for, split_racers
 from app.web.errors import ApiError
+from app.web.network_schemas import NetworkSpec
 from app.web.schemas import DataSpec, ErrorResponse, OptimizerConfig, StrictNumber, SurfaceSpec
 from app.web.wire import WireResponse
 
@@ -28,13 +31,14 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 
 class SweepRequest(BaseModel):
-    """A surface (or data and a model), a start, a step budget, optimizers (their lr is
-    swept) and the lr grid."""
+    """A surface (or data and a model, or a network), a start, a step budget, optimizers
+    (their lr is swept) and the lr grid. A network starts from its seeded initial weights."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     surface: SurfaceSpec | None = None
     data: DataSpec | None = None
     model: Literal["linear", "logistic", "logistic_mse", "softmax"] | None = None
+    network: NetworkSpec | None = None
     # A softmax model's start has 3 numbers per class (at most 5 classes).
     start: list[StrictNumber] | None = Field(None, max_length=15, examples=[[-1.2, 1.0]])
     steps: int = Field(100, ge=1, strict=True, examples=[100])
@@ -45,8 +49,11 @@ class SweepRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_problem(self) -> SweepRequest:
-        if (self.surface is None) == (self.data is None):
-            raise ValueError("give exactly one of 'surface' or 'data'")
+        given = [k for k in ("surface", "data", "network") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'surface', 'data' or 'network'")
+        if self.network is not None and self.start is not None:
+            raise ValueError("a network sweep starts from the network's seeded weights: no 'start'")
         if self.data is not None and self.model is None:
             raise ValueError("'data' needs a 'model': linear, logistic, logistic_mse or softmax")
         return self
@@ -84,7 +91,7 @@ def build_sweep(req: SweepRequest, settings: Any) -> tuple[Run, dict[str, Any]]:
         # Name the optimizer, not its racer number in the grid.
         raise ApiError(_per_optimizer(str(exc), req.rates)) from None
     try:
-        run, info = run_for(req, racers, variants, losses, settings)
+        run, info = run_for(req, racers, variants, losses, settings, sweep=True)
     except ApiError as exc:
         exc.message = _per_optimizer(exc.message, req.rates)  # a batch size, say
         raise

@@ -4,10 +4,12 @@
 import * as api from "./api.js";
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady } from "./plots.js";
-import { DASHES, LAYER_COLOURS, NetworkPlots } from "./plots-network.js";
+import { NetworkPlots } from "./plots-network.js";
 import {
   applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, thinRows, trainRows, URL_KEYS,
 } from "./network-state.js";
+import { classKey, curveKeys, lossNoteText } from "./network-keys.js";
+import { mountLabSweep } from "./lab-sweep.js";
 import { mountNetworkExport } from "./network-export.js";
 import { formatNumber } from "./state.js";
 import { RaceStream } from "./stream.js";
@@ -16,7 +18,6 @@ import { mountOptimizerList } from "./components/optimizer-list.js";
 import { mountRunControls } from "./components/run-controls.js";
 import { mountNetworkControls } from "./components/network-controls.js";
 import { mountNetworkDiagram } from "./components/network-diagram.js";
-import { CLASS_COLOURS, CLASS_GLYPHS } from "./components/network-figures.js";
 import { mountNetworkLandscape } from "./components/network-landscape.js";
 import { wireNetworkRace } from "./components/network-race.js";
 import {
@@ -115,43 +116,9 @@ async function boot() {
     history.replaceState(null, "", `?${q}`);
   };
 
-  const className = (problem, c) => (problem.class_names && problem.class_names[c]) || `${t("reg.class")} ${c}`;
-
-  function showClassKey(problem) {
-    const key = $("#class-key");
-    if (!problem) return key.replaceChildren();
-    const parts = [];
-    if (problem.task === "regression") parts.push(h("span", { text: `${t("net.key_regression")} ` }));
-    else {
-      for (let c = 0; c < (problem.classes || 2); c += 1) {
-        parts.push(h("span", { class: "class-item", style: `color: ${CLASS_COLOURS[c % 3]}`, text: `${CLASS_GLYPHS[c % 3]} ` }),
-          h("span", { text: `${className(problem, c)}  ` }));
-      }
-    }
-    parts.push(h("span", { class: "key-test", text: `· ${t("net.key_test")}` }));
-    key.replaceChildren(...parts);
-  }
-
-  /** The server's note on a loss that does not fit the task, in the page's language. */
-  function lossNote(problem) {
-    if (!problem.loss_note) return null;
-    const key = { mse: "net.note_mse", ce: "net.note_ce_binary", bce: "net.note_bce_multi" }[problem.loss];
-    return key ? t(key, { classes: problem.classes }) : problem.loss_note;
-  }
-
-  const DASH_GLYPH = { solid: "━", dash: "╍", dot: "┈", dashdot: "━·", longdash: "━ ━", longdashdot: "━ ·" };
-  /** Line keys over the curves: train / test (and the objective with L1/L2), one per layer. */
-  function showCurveKeys(problem) {
-    const key = (colour, dash, text) => h("span", { class: "key-item", style: `color: ${colour}` }, `${DASH_GLYPH[dash]} `, h("span", { class: "key-text", text }));
-    const tt = [key("#0072B2", "solid", t("net.train")), key("#D55E00", "dash", t("net.test"))];
-    $("#loss-key").replaceChildren(...tt, ...(problem && (problem.l1 || problem.l2) ? [key("#5b6478", "dot", t("net.objective"))] : []));
-    $("#acc-key").replaceChildren(...tt.map((x) => x.cloneNode(true)));
-    const weights = problem ? problem.layers.filter((x) => x.kind === "weight").length : 0;
-    $("#norms-key").replaceChildren(...Array.from({ length: weights }, (_, l) => {
-      const out = l === weights - 1;
-      return key(LAYER_COLOURS[out ? 6 : l % 6], DASHES[out ? 6 : l % 6], out ? t("net.layer_out") : `${t("net.layer_short")}${l + 1}`);
-    }));
-  }
+  const showClassKey = (problem) => classKey(problem, t);
+  const lossNote = (problem) => lossNoteText(problem, t);
+  const showCurveKeys = (problem) => curveKeys(problem, t);
 
   function showSummary(record, problem) {
     const el = $("#net-summary");
@@ -220,6 +187,16 @@ async function boot() {
     message: showMessage,
   });
 
+  const sweep = mountLabSweep(
+    {
+      t, state, hook,
+      labels: () => [racerLabel(state, catalog, t)],
+      canRun: () => !(state.dataset === "csv" && !state.csv),
+      stem: () => state.dataset,
+    },
+    () => startMessage(state, catalog),
+  );
+
   function configure(patch) {
     Object.assign(state, patch);
     controls.show(state);
@@ -271,6 +248,7 @@ async function boot() {
     run.translate();
     landscape.translate();
     exporter.translate();
+    sweep.translate();
     const r = race.race;
     if (r && r.problem) {
       $("#data-title").textContent = t(r.problem.task === "regression" ? "net.surface" : "net.boundary");

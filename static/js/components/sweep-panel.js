@@ -147,5 +147,9 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
     get result() {
       return result;
     },
+    /** The body of the last sweep asked for, for tests and the curious. */
+    get request() {
+      return context ? context.request : null;
+    },
   };
 }

@@ -1,6 +1,6 @@
-"""The regression lab's learning-rate sweep in real headless Chromium: the lab's racers on its
-data, one curve per descent variant, each point the final loss the server gives the same racer
-raced alone; and the dialog stays usable on a 1024 x 768 projector.
+"""The learning-rate sweep of the regression and network labs in real headless Chromium: the
+lab's racers on its problem, one curve per set-up, each point the final loss the server gives
+the same racer raced alone; and the dialog stays usable on a 1024 x 768 projector.
 """
 
 from __future__ import annotations
@@ -85,5 +85,40 @@ def test_the_sweep_dialog_fits_a_projector(page, live_server):
     assert legend["y"] + legend["height"] <= title["y"]
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "regression-sweep-projector-1024x768.png"))
+    page.click("#sweep-dialog .sweep-close")
+    assert_clean(page, watch)
+
+
+def test_network_lab_sweeps_its_network_from_its_seeded_weights(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/network?ds=xor&steps=40")
+    page.wait_for_function(
+        "() => window.__lereng && window.__lereng.loaded === 'xor'", timeout=40_000
+    )
+    page.click("#sweep-button")
+    page.fill("#sweep-dialog input[name=rates]", "5")
+    page.click("#sweep-dialog button[type=submit]")
+    page.wait_for_function(
+        "() => window.__lereng.sweep.result && window.__lereng.sweep.result.lrs.length === 5",
+        timeout=30_000,
+    )
+    page.wait_for_function(DONE)
+    result = page.evaluate("() => window.__lereng.sweep.result")
+    assert result["steps"] == 40 and len(result["curves"]) == 1
+    sent = page.evaluate("() => window.__lereng.sweep.request")
+    assert "start" not in sent and sent["network"]["dataset"] == "xor"
+    # Each point: the same racer trained alone by the server, to rounding (stacked racers).
+    curve = result["curves"][0]
+    for k, lr in enumerate(result["lrs"]):
+        body = {
+            "network": sent["network"],
+            "steps": 40,
+            "optimizers": [{**sent["optimizers"][0], "lr": lr}],
+        }
+        alone = page.request.post(f"{live_server.url}/api/runs", data=body).json()["runs"][0]
+        assert curve["status"][k] == alone["status"]
+        if alone["status"] != "diverged":
+            assert curve["final_loss"][k] == pytest.approx(alone["losses"][-1], rel=1e-9)
     page.click("#sweep-dialog .sweep-close")
     assert_clean(page, watch)
