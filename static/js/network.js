@@ -9,6 +9,7 @@ import {
   applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, thinRows, trainRows, URL_KEYS,
 } from "./network-state.js";
 import { classKey, curveKeys, lossNoteText } from "./network-keys.js";
+import { mountNetworkDiagnosis } from "./network-diagnosis.js";
 import { mountLabSweep } from "./lab-sweep.js";
 import { mountNetworkExport } from "./network-export.js";
 import { formatNumber } from "./state.js";
@@ -172,6 +173,7 @@ async function boot() {
     },
   };
 
+  ui.diagnosis = mountNetworkDiagnosis($("#diagnosis"), { t, hook, name: () => racerLabel(state, catalog, t) });
   const race = wireNetworkRace(ui, { stream: new RaceStream(), startMessage: () => startMessage(state, catalog) });
   hook.raceControl = race;
   const exporter = mountNetworkExport({
@@ -249,6 +251,7 @@ async function boot() {
     landscape.translate();
     exporter.translate();
     sweep.translate();
+    ui.diagnosis.translate();
     const r = race.race;
     if (r && r.problem) {
       $("#data-title").textContent = t(r.problem.task === "regression" ? "net.surface" : "net.boundary");

@@ -28,6 +28,7 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
       started(race, detail) {
         race.problem = detail.problem;
         race.record = newRecord(race.problem);
+        ui.diagnosis.newRun();
         hook.race = race.record;
         hook.problem = race.problem;
         ui.showProblem(race.problem, race.record);
@@ -38,6 +39,7 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
       },
       draw(race, frames) {
         const heat = foldFrames(race.record, frames);
+        ui.diagnosis.frames(frames);
         hook.heatmaps = race.record.heatmaps;
         ui.showSummary(race.record, race.problem);
         plots.markDirty(heat ? ["data", "loss", "acc", "norms"] : ["loss", "acc", "norms"]);
@@ -51,7 +53,9 @@ export function wireNetworkRace(ui, { stream, startMessage }) {
       flush: () => plots.flush(),
       finish(race, frames, detail) {
         foldFrames(race.record, frames);
+        ui.diagnosis.frames(frames);
         applyDone(race.record, detail);
+        ui.diagnosis.done(detail);
       },
       finished(race) {
         const record = race.record;
