@@ -38,6 +38,8 @@ export function mountRegressionPredict(ui, { catalog }) {
     if (lr === null || !r) return "";
     const f = formatNumber;
     if (st.phase === "guess") {
+      // Remember what the question starts from: the answer's arithmetic must use these numbers
+      // even after the record has moved on to the revealed step.
       const e = entry(st.racer);
       asked = e && r.grad ? { point: e.point, grad: r.grad } : null;
       if (!asked) return "";
