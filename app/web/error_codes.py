@@ -78,6 +78,15 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("speed_positive", r"^steps_per_second must be a positive number"),
     ("logistic_targets", r"^yes/no targets must be 0 or 1"),
     (
+        "sweep_too_big_rates",
+        r"^sweep too large for one answer: (?P<racers>\d+) racers over (?P<rows>\d+) rows; "
+        r"ask for at most (?P<rates>\d+) rates",
+    ),
+    (
+        "sweep_too_big",
+        r"^sweep too large for one answer: (?P<racers>\d+) racers over (?P<rows>\d+) rows; use",
+    ),
+    (
         "sweep_too_long",
         r"^sweep takes too long for one answer: step (?P<step>\d+) of (?P<steps>\d+) after "
         r"(?P<seconds>\S+) s",

@@ -165,8 +165,8 @@ def test_a_data_sweep_too_long_for_one_answer_is_refused():
         create_app(Settings(max_request_seconds=0.2, max_sweep_rates=40, max_steps=10_000))
     )
     body = {
-        "data": {"generator": "blobs", "n": 5000, "classes": 5},
-        "model": "softmax",
+        "data": {"generator": "linear", "n": 5000},
+        "model": "linear",
         "steps": 10_000,
         "optimizers": [{"name": "adam"}, {"name": "sgd"}],
         "rates": 40,
@@ -232,3 +232,27 @@ def test_network_sweep_matches_each_racer_run_alone():
 def test_a_network_sweep_takes_no_start(client):
     r = client.post("/api/sweep", json={**NET_SWEEP, "start": [0.0, 0.0]})
     assert r.status_code == 422 and "seeded weights" in r.text
+
+
+def test_a_sweep_heavier_than_the_heaviest_race_is_refused_before_it_runs():
+    # 8 optimizers x 40 rates through 6 x 16 units over 3,500 training rows took 6 GB.
+    big = TestClient(create_app(Settings(max_sweep_rates=40)))
+    net = {"dataset": "circle", "n": 5000, "hidden": [16] * 6, "seed": 1}
+    body = {"network": net, "steps": 3, "optimizers": [{"name": "adam"}] * 8, "rates": 40}
+    out = post(big, "/api/sweep", body, status=422)
+    assert out["code"] == "sweep_too_big" and out["params"]["racers"] == 320
+    one = {**body, "optimizers": [{"name": "adam"}], "rates": 40}
+    out = post(big, "/api/sweep", one, status=422)
+    assert out["code"] == "sweep_too_big_rates"
+    # What the refusal allows runs.
+    fit = out["params"]["rates"]
+    assert post(big, "/api/sweep", {**one, "rates": fit})["steps"] == 3
+    # Softmax over 5,000 rows: 15 numbers a row, the same bound.
+    data = {"data": {"generator": "blobs", "n": 5000, "classes": 5}, "model": "softmax"}
+    out = post(
+        big,
+        "/api/sweep",
+        {**data, "steps": 2, "optimizers": [{"name": "sgd"}] * 8, "rates": 40},
+        status=422,
+    )
+    assert out["code"] == "sweep_too_big_rates"
