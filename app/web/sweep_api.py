@@ -3,8 +3,8 @@
 On a surface, on data with a model (the regression lab) or on a network (the network lab):
 each (optimizer, lr) is one racer of a single Run, built by the same code as a race, so a swept
 racer ends where the same racer raced alone would (a mini-batch racer draws the same batches
-at every rate): bit for bit on surfaces and data, to rounding on a network, whose stacked layer
-products round in another order).
+at every rate). Bit for bit on surfaces and data; to rounding on a network, whose stacked layer
+products round in another order.
 """
 
 from __future__ import annotations
