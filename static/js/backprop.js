@@ -7,6 +7,7 @@ import {
   clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, defaultState, fmt, fromQuery, MAX_BATCH, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
 } from "./backprop-state.js";
 import { mountBackpropExport } from "./backprop-export.js";
+import { mountQuiz } from "./backprop-quiz.js";
 import { drawGraph } from "./backprop-graph.js";
 import { mountExplain, mountNodePanel, renderGradCheck, renderNumbers } from "./components/backprop-panels.js";
 import { mountLandscape } from "./components/backprop-landscape.js";
@@ -29,6 +30,7 @@ let timer = null;
 const passes = []; // earlier passes (params and graph), so ← at a pass's start goes back into the last one
 let trail = [];
 let trained = null; // after training: {losses, params: {name: [...]}}, one entry per update from then on
+let quiz = null;
 
 async function post(url, body) {
   hook.busy += 1;
@@ -142,8 +144,12 @@ async function restart({ recentre = true } = {}) {
 
 async function next() {
   if (!graph) return;
-  const last = stepsOf(graph).length - 1;
+  const steps = stepsOf(graph);
+  const last = steps.length - 1;
   if (state.cursor < last) {
+    const up = steps[state.cursor + 1];
+    // The quiz asks for a gradient before the step that shows it (and stops auto-play there).
+    if (up.phase === "backward" && quiz.holds(graph, up.node)) return stopPlay();
     state.cursor += 1;
     render();
     return;
@@ -169,6 +175,7 @@ function record(params, losses) {
 }
 
 function back() {
+  quiz.cancel();
   if (state.cursor > 0) {
     state.cursor -= 1;
     render();
@@ -290,8 +297,12 @@ function syncSelects() {
 function wire() {
   $("#bp-next").addEventListener("click", () => next());
   $("#bp-back").addEventListener("click", back);
-  $("#bp-reset").addEventListener("click", () => { stopPlay(); state.cursor = 0; render(); }); // also the r key
+  const reset = () => { stopPlay(); quiz.cancel(); state.cursor = 0; render(); }; // also the r key
+  $("#bp-reset").addEventListener("click", reset);
   $("#bp-play").addEventListener("click", togglePlay);
+  quiz = mountQuiz({ form: $("#bp-quiz-form"), button: $("#bp-quiz"), result: $(".bp-quiz-result") }, { t, reveal: () => next() });
+  Object.defineProperty(hook, "quiz", { get: () => quiz.state });
+  $("#bp-quiz").addEventListener("click", () => quiz.toggle());
   $("#bp-train").addEventListener("click", train);
   $("#bp-graph").addEventListener("click", (event) => {
     const g = event.target.closest("[data-id]");
@@ -322,7 +333,6 @@ function wire() {
       render();
     });
   }
-  const reset = () => { stopPlay(); state.cursor = 0; render(); };
   const stepping = (fn) => () => { stopPlay(); fn(); };
   new ResizeObserver(() => landscape.resize()).observe($("#bp-landscape"));
   const exports = mountBackpropExport($("#export-menu"), $("#share-status"), {
@@ -333,6 +343,7 @@ function wire() {
     keys: { step: stepping(next), back: stepping(back), reset, play: togglePlay },
     onLanguage: () => {
       exports.translate();
+      quiz.translate();
       numbers();
       if (graph) renderGradCheck($("#bp-check"), graph, t);
       render();

@@ -1,0 +1,99 @@
+// The backprop lab's quiz: with it on, the backward pass stops before each gradient is shown
+// and asks for it. The student works ∂L/∂node out by the chain rule from the numbers already on
+// the graph, types it, and Check says right or not before the step reveals it. Nodes whose
+// gradient is a list (one per example) are shown without a question.
+
+import { fmt } from "./backprop-state.js";
+
+// Right when within 2% (or 0.002 near zero): the graph shows 3 significant digits, so a
+// student multiplying its rounded numbers lands within about 1% of the engine's value.
+const REL = 0.02;
+const ABS = 0.002;
+
+export function isRight(guess, truth) {
+  return Math.abs(guess - truth) <= Math.max(REL * Math.abs(truth), ABS);
+}
+
+/** form: the question; result: its answer and the score (still shown once the form hides);
+ * reveal() advances the lab by one step once a question is done. */
+export function mountQuiz({ form, button, result }, { t, reveal }) {
+  const prompt = form.querySelector(".bp-quiz-prompt");
+  const input = form.elements.guess;
+  const state = { on: false, pending: null, asked: 0, right: 0, last: null };
+  let done = new Set(); // nodes asked (or shown) in the current pass
+  let pass = null;
+
+  function show() {
+    form.hidden = !state.on || !state.pending;
+    button.setAttribute("aria-pressed", String(state.on));
+    if (state.pending) prompt.textContent = t("bp.quiz_prompt", { label: state.pending.label });
+    const score = state.asked ? ` ${t("bp.quiz_score", { right: state.right, asked: state.asked })}` : "";
+    result.textContent = state.on ? `${state.last || ""}${score}`.trim() : "";
+  }
+
+  function finish(text) {
+    done.add(state.pending.id);
+    state.last = text;
+    state.pending = null;
+    show();
+    reveal();
+    result.scrollIntoView({ block: "nearest" });
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!state.pending) return;
+    const guess = Number(input.value);
+    if (input.value.trim() === "" || !Number.isFinite(guess)) {
+      result.textContent = t("bp.quiz_need_number");
+      return;
+    }
+    const { label, truth } = state.pending;
+    state.asked += 1;
+    const ok = isRight(guess, truth);
+    if (ok) state.right += 1;
+    finish(t(ok ? "bp.quiz_right" : "bp.quiz_wrong", { label, value: fmt(truth), guess: fmt(guess) }));
+  });
+  form.querySelector(".bp-quiz-show").addEventListener("click", () => {
+    if (state.pending) finish("");
+  });
+
+  return {
+    get state() {
+      return { ...state, pending: state.pending && { ...state.pending } };
+    },
+    toggle() {
+      state.on = !state.on;
+      state.pending = null;
+      state.last = null;
+      show();
+    },
+    /** Before the step that shows node's gradient: true (and a question) when the quiz holds it. */
+    holds(graph, id) {
+      if (!state.on) return false;
+      if (graph !== pass) {
+        pass = graph;
+        done = new Set();
+      }
+      const node = graph.nodes.find((n) => n.id === id);
+      if (!node || done.has(id) || typeof node.grad !== "number" || !Number.isFinite(node.grad)) return false;
+      if (!state.pending || state.pending.id !== id) {
+        state.pending = { id, label: node.label, truth: node.grad };
+        state.last = null;
+        input.value = "";
+      }
+      show();
+      // A short explanation panel (a projector) scrolls: bring the question into view.
+      form.scrollIntoView({ block: "nearest" });
+      input.focus({ preventScroll: true });
+      return true;
+    },
+    /** The cursor moved some other way (back, reset, a new pass): drop the open question. */
+    cancel() {
+      if (!state.pending) return;
+      state.pending = null;
+      show();
+    },
+    translate: show,
+  };
+}

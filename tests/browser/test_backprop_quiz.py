@@ -1,0 +1,88 @@
+"""The backprop lab's quiz in real headless Chromium: with it on, the backward pass stops before
+each gradient and asks for it; a right answer (the chain rule on the numbers shown, checked here
+against the closed form of the MSE derivative) scores, a wrong one is corrected, "Show me" just
+reveals; auto-play stops at a question; with the quiz off the pass runs through.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_backprop_page import open_lab
+from tests.browser.test_surface_page import assert_clean
+
+pytestmark = pytest.mark.browser
+
+QUIZ = "() => window.__lereng.quiz"
+CURSOR = "() => window.__lereng.cursor"
+
+
+def to_question(page) -> dict:
+    for _ in range(60):
+        q = page.evaluate(QUIZ)
+        if q["pending"]:
+            return q
+        page.click("#bp-next")
+    raise AssertionError("no question came")
+
+
+def answer(page, value: str) -> None:
+    page.fill("#bp-quiz-form input[name=guess]", value)
+    page.click("#bp-quiz-form button[type=submit]")
+
+
+def test_the_quiz_asks_each_gradient_before_showing_it(page, live_server):
+    watch = open_lab(page, live_server)
+    page.click("#bp-quiz")
+    assert page.get_attribute("#bp-quiz", "aria-pressed") == "true"
+    q = to_question(page)
+    # The first gradient of a backward pass is the seed, dL/dL = 1.
+    assert q["pending"]["id"] == "L" and q["pending"]["truth"] == 1
+    at = page.evaluate(CURSOR)
+    answer(page, "1")
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    assert "Right" in page.inner_text(".bp-quiz-result")
+    assert page.evaluate(QUIZ)["right"] == 1
+
+    # Next: dL/dy-hat. For MSE on one example it is 2 (y-hat - y), from the values on the graph.
+    page.click("#bp-next")
+    q = page.evaluate(QUIZ)
+    assert q["pending"]["id"] == "yhat"
+    nodes = page.evaluate("() => window.__lereng.graph.nodes.map(n => [n.id, n.value])")
+    values = dict(nodes)
+    expected = 2 * (values["yhat"] - values["y"])
+    assert q["pending"]["truth"] == pytest.approx(expected, rel=1e-12)
+    answer(page, f"{expected * 1.2:.4f}")  # 20% off: corrected, not scored
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 2}")
+    result = page.inner_text(".bp-quiz-result")
+    assert "Not quite" in result and "1 of 2" in result
+
+    # "Show me" reveals without a score; an empty box asks for a number first.
+    page.click("#bp-next")
+    page.click("#bp-quiz-form button[type=submit]")
+    assert "number" in page.inner_text(".bp-quiz-result")
+    page.click("#bp-quiz-form .bp-quiz-show")
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 3}")
+    assert page.evaluate(QUIZ)["asked"] == 2
+    # Back drops the open question.
+    page.click("#bp-next")
+    assert page.evaluate(QUIZ)["pending"] is not None
+    page.click("#bp-back")
+    assert page.evaluate(QUIZ)["pending"] is None and page.is_hidden("#bp-quiz-form")
+    assert_clean(page, watch)
+
+
+def test_auto_play_stops_at_a_question_and_runs_through_without_the_quiz(page, live_server):
+    watch = open_lab(page, live_server)
+    page.click("#bp-quiz")
+    page.click("#bp-play")
+    page.wait_for_function("() => window.__lereng.quiz.pending !== null", timeout=60_000)
+    assert page.get_attribute("#bp-play", "aria-pressed") == "false"
+    # Quiz off: Next walks through the backward pass without stopping.
+    page.click("#bp-quiz")
+    before = page.evaluate(CURSOR)
+    for k in range(1, 4):
+        page.click("#bp-next")
+        page.wait_for_function(f"() => window.__lereng.cursor === {before + k}")
+    assert page.evaluate(QUIZ)["pending"] is None
+    assert_clean(page, watch)
