@@ -140,3 +140,28 @@ export function fromQuery(search) {
   if (Number.isInteger(step) && step > 0) state.cursor = step;
   return state;
 }
+
+/** A number typed into the lab ("lr", "p:<param>" or "e:<row>:<column>") into the state;
+ * false, and the state untouched, when it is not a number the lab takes. */
+export function setNumber(state, key, raw) {
+  const v = Number(raw);
+  const ok = raw !== "" && Number.isFinite(v) && Math.abs(v) <= 100 && (key !== "lr" || (v > 0 && v <= 10));
+  if (!ok) return false;
+  if (key.startsWith("e:")) {
+    const [, i, j] = key.split(":").map(Number);
+    state.examples[i][j] = v;
+  } else if (key === "lr") state.lr = v;
+  else state.params[key.slice(2)] = v;
+  return true;
+}
+
+/** More or fewer examples in the batch (1 to MAX_BATCH): new rows repeat the last one, slightly
+ * moved (with the other class, for a classifier). */
+export function resizeExamples(state, count) {
+  const rows = state.examples;
+  while (rows.length < Math.min(count, MAX_BATCH)) {
+    const [a, b, y] = rows[rows.length - 1];
+    rows.push([Number((a - 0.7).toFixed(2)), Number((b - 0.4).toFixed(2)), state.network === "softmax" || state.loss === "bce" ? 1 - Math.round(y) : y]);
+  }
+  rows.length = Math.max(1, Math.min(count, rows.length));
+}

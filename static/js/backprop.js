@@ -4,7 +4,8 @@
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { mountFrame } from "./components/backprop-frame.js";
 import {
-  clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, defaultState, fmt, fromQuery, MAX_BATCH, PARAMS, requestBody, stepsOf, toQuery, visibleAt,
+  clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, defaultState, fmt, fromQuery, PARAMS, requestBody, resizeExamples, setNumber, stepsOf, toQuery,
+  visibleAt,
 } from "./backprop-state.js";
 import { mountBackpropExport } from "./backprop-export.js";
 import { mountQuiz } from "./backprop-quiz.js";
@@ -249,26 +250,14 @@ async function train() {
 }
 
 function onChange(key, raw, input) {
-  const v = Number(raw);
-  const ok = raw !== "" && Number.isFinite(v) && Math.abs(v) <= 100 && (key !== "lr" || (v > 0 && v <= 10));
+  const ok = setNumber(state, key, raw);
   input.setAttribute("aria-invalid", String(!ok));
   if (!ok) return showError(t("bp.bad_number", { name: key.replace("p:", "") }));
-  if (key.startsWith("e:")) {
-    const [, i, j] = key.split(":").map(Number);
-    state.examples[i][j] = v;
-  } else if (key === "lr") state.lr = v;
-  else state.params[key.slice(2)] = v;
   restart();
 }
 
-/** More or fewer examples in the batch: new rows repeat the last one, slightly moved. */
 function onRows(count) {
-  const rows = state.examples;
-  while (rows.length < Math.min(count, MAX_BATCH)) {
-    const [a, b, y] = rows[rows.length - 1];
-    rows.push([Number((a - 0.7).toFixed(2)), Number((b - 0.4).toFixed(2)), state.network === "softmax" || state.loss === "bce" ? 1 - Math.round(y) : y]);
-  }
-  rows.length = Math.max(1, Math.min(count, rows.length));
+  resizeExamples(state, count);
   numbers();
   restart({ recentre: false });
 }
