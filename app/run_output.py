@@ -60,7 +60,9 @@ class RunTooLong(Exception):
         self.step, self.seconds = step, seconds
 
 
-def collect(run: Run, max_seconds: float | None = None) -> list[dict[str, Any]]:
+def collect(
+    run: Run, max_seconds: float | None = None, deadline: float | None = None
+) -> list[dict[str, Any]]:
     """Drive a run to its end and gather each racer's whole trajectory (for POST /api/runs).
 
     With max_seconds, RunTooLong is raised once computing takes longer than that: one answer
@@ -68,7 +70,10 @@ def collect(run: Run, max_seconds: float | None = None) -> list[dict[str, Any]]:
     """
     keep: list[list[int]] = [[] for _ in run.racers]
     recs = []
-    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    # `deadline` (time.monotonic) was set when the request arrived: time queued counts too.
+    if max_seconds is not None:
+        mine = time.monotonic() + max_seconds
+        deadline = mine if deadline is None else min(deadline, mine)
     for k, rec in enumerate(run.records()):
         if deadline is not None and time.monotonic() > deadline:
             raise RunTooLong(rec.step, max_seconds)

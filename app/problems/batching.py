@@ -27,7 +27,9 @@ class BatchSampler:
         elif variant == "stochastic":
             size = 1
         else:
-            if batch_size is None or not 1 <= batch_size <= n:
+            if batch_size is None:
+                raise ValueError(f"a mini-batch needs its batch_size, from 1 to {n}")
+            if not 1 <= batch_size <= n:
                 raise ValueError(f"mini-batch size must be between 1 and {n}, got {batch_size}")
             size = int(batch_size)
         self.n, self.variant, self.batch_size = n, variant, size

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,6 +14,7 @@ from app.problems.surfaces import SURFACES
 from app.run_output import RunTooLong, collect
 from app.web.builders import build_run, check_point, resolve_surface, surface_info
 from app.web.errors import ApiError
+from app.web.heavy import in_heavy_pool
 from app.web.schemas import (
     ErrorResponse,
     LandscapeResponse,
@@ -111,9 +113,10 @@ async def landscape(
 async def runs(request: Request, body: RunRequest) -> WireResponse:
     """Run the race to its end and return every racer's trajectory."""
     settings = request.app.state.settings
+    deadline = time.monotonic() + settings.max_request_seconds
     run, problem = build_run(body, settings)
     try:
-        result = await asyncio.to_thread(collect, run, settings.max_request_seconds)
+        result = await in_heavy_pool(collect, run, settings.max_request_seconds, deadline)
     except RunTooLong as exc:
         raise ApiError(
             f"run takes too long for one answer: step {exc.step} of {run.steps} after "

@@ -137,6 +137,9 @@ def make_samplers(n: int, variants: list[tuple[str | None, Any]], seed: int) -> 
     for i, (variant, size) in enumerate(variants):
         if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
             raise ApiError(f"optimizer {i + 1}: batch_size must be a whole number")
+        if size is not None and variant != "minibatch":
+            # Batch and stochastic fix their own size: a batch_size there is a client mistake.
+            raise ApiError(f"optimizer {i + 1}: batch_size goes with variant 'minibatch'")
         try:
             samplers.append(BatchSampler(n, variant or "batch", size, seed=seed))
         except ValueError as exc:

@@ -77,6 +77,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("message_too_large", r"^message too large: at most (?P<max>\d+) bytes"),
     ("speed_positive", r"^steps_per_second must be a positive number"),
     ("logistic_targets", r"^yes/no targets must be 0 or 1"),
+    ("sweep_lr_order", r"^lr_min must be smaller than lr_max"),
+    (
+        "sweep_lr_max",
+        r"^lr_max must be at most (?P<max>\S+) for (?P<name>\w+), got (?P<got>\S+)",
+    ),
     (
         "sweep_too_big_rates",
         r"^sweep too large for one answer: (?P<racers>\d+) racers over (?P<rows>\d+) rows; "
@@ -105,6 +110,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("hp_not_number", r"^(?P<name>[\w\[\]]+) must be a number"),
     ("hp_whole", r"^(?P<name>[\w\[\]]+) must be a whole number"),
     ("batch_whole", r"^batch_size must be a whole number"),
+    ("batch_size_variant", r"^batch_size goes with variant 'minibatch'"),
+    ("minibatch_needs_size", r"^a mini-batch needs its batch_size, from 1 to (?P<n>\d+)"),
+    ("minibatch_size", r"^mini-batch size must be between 1 and (?P<n>\d+), got (?P<got>\S+)"),
     ("hp_nesterov", r"^nesterov momentum requires momentum > 0 and dampening = 0"),
 )
 _COMPILED = tuple((code, re.compile(pattern)) for code, pattern in _PATTERNS)

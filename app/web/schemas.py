@@ -132,6 +132,8 @@ class RunRequest(BaseModel):
             raise ValueError("give exactly one of 'surface', 'data' or 'network'")
         if self.data is not None and self.model is None:
             raise ValueError("'data' needs a 'model': linear, logistic, logistic_mse or softmax")
+        if self.data is None and self.model is not None:
+            raise ValueError("'model' goes with 'data' only")
         return self
 
 

@@ -9,8 +9,8 @@ products round in another order.
 
 from __future__ import annotations
 
-import asyncio
 import math
+import re
 import time
 from typing import Any, Literal
 
@@ -23,6 +23,7 @@ from app.run_output import RunTooLong
 from app.runs import DIVERGED, Run
 from app.web.builders import run_for, split_racers
 from app.web.errors import ApiError
+from app.web.heavy import in_heavy_pool
 from app.web.network_schemas import NetworkSpec
 from app.web.schemas import DataSpec, ErrorResponse, OptimizerConfig, StrictNumber, SurfaceSpec
 from app.web.wire import WireResponse
@@ -56,6 +57,8 @@ class SweepRequest(BaseModel):
             raise ValueError("a network sweep starts from the network's seeded weights: no 'start'")
         if self.data is not None and self.model is None:
             raise ValueError("'data' needs a 'model': linear, logistic, logistic_mse or softmax")
+        if self.data is None and self.model is not None:
+            raise ValueError("'model' goes with 'data' only")
         return self
 
 
@@ -106,8 +109,16 @@ def build_sweep(req: SweepRequest, settings: Any) -> tuple[Run, dict[str, Any]]:
     for i, opt in enumerate(req.optimizers):
         cfg = opt.as_dict()
         name = str(cfg.get("name", "")).lower()
-        if name in OPTIMIZERS and not any(h.name == "lr" for h in OPTIMIZERS[name].hyperparameters):
+        lr = (
+            next((h for h in OPTIMIZERS[name].hyperparameters if h.name == "lr"), None)
+            if (name in OPTIMIZERS)
+            else None
+        )
+        if name in OPTIMIZERS and lr is None:
             raise ApiError(f"optimizer {i + 1} ({name}) has no learning rate to sweep")
+        if lr is not None and req.lr_max > lr.max:
+            # Said of the grid's end the user typed, not of a rate inside the grid.
+            raise ApiError(f"lr_max must be at most {lr.max:g} for {name}, got {req.lr_max:g}")
         cfg.pop("lr", None)
         configs.extend({**cfg, "lr": lr} for lr in lrs)
     try:
@@ -125,6 +136,10 @@ def build_sweep(req: SweepRequest, settings: Any) -> tuple[Run, dict[str, Any]]:
 
 
 def _per_optimizer(message: str, rates: int) -> str:
+    """A refusal about racer k of the optimizer x rate grid, said of its optimizer instead."""
+    field = re.match(r"optimizers\.(\d+)\.", message)
+    if field:
+        return f"optimizers.{int(field.group(1)) // rates}.{message[field.end() :]}"
     head, _, rest = message.partition(":")
     words = head.split()
     if len(words) >= 2 and words[0] == "optimizer" and words[1].isdigit():
@@ -133,13 +148,18 @@ def _per_optimizer(message: str, rates: int) -> str:
     return message
 
 
-def final_losses(run: Run, max_seconds: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def final_losses(
+    run: Run, max_seconds: float | None = None, deadline: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Drive the run; each racer's loss at its last step, and the step it stopped at.
-    RunTooLong once computing passes max_seconds (a big dataset times many rates)."""
+    RunTooLong once computing passes max_seconds, or the clock (time.monotonic) passes
+    `deadline` (set when the request arrived, so time spent queued counts)."""
     n = len(run.racers)
     last = np.full(n, np.nan)
     step = np.zeros(n, dtype=int)
-    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    if max_seconds is not None:
+        mine = time.monotonic() + max_seconds
+        deadline = mine if deadline is None else min(deadline, mine)
     for rec in run.records():
         if deadline is not None and time.monotonic() > deadline:
             raise RunTooLong(rec.step, max_seconds)
@@ -150,9 +170,9 @@ def final_losses(run: Run, max_seconds: float | None = None) -> tuple[np.ndarray
 
 
 def sweep_result(
-    run: Run, lrs: list[float], max_seconds: float | None = None
+    run: Run, lrs: list[float], max_seconds: float | None = None, deadline: float | None = None
 ) -> list[dict[str, Any]]:
-    last, step = final_losses(run, max_seconds)
+    last, step = final_losses(run, max_seconds, deadline)
     n = len(lrs)
     curves = []
     for j in range(len(run.racers) // n):
@@ -186,10 +206,11 @@ REFUSED = {422: {"model": ErrorResponse, "description": "Refused input, in plain
 async def sweep(request: Request, body: SweepRequest) -> WireResponse:
     """Final loss after `steps` steps for each optimizer over a log-spaced learning-rate grid."""
     settings = request.app.state.settings
+    deadline = time.monotonic() + settings.max_request_seconds
     run, info = build_sweep(body, settings)
     lrs = info.pop("lrs")
     try:
-        curves = await asyncio.to_thread(sweep_result, run, lrs, settings.max_request_seconds)
+        curves = await in_heavy_pool(sweep_result, run, lrs, settings.max_request_seconds, deadline)
     except RunTooLong as exc:
         raise ApiError(
             f"sweep takes too long for one answer: step {exc.step} of {run.steps} after "

@@ -265,6 +265,7 @@ async function boot() {
     ui.clearRace();
   });
   on("change-racers", ({ racers }) => {
+    ui.predict.stop(); // the question was about racers that are no longer the race
     race.changeRacers(racers);
     syncUrl();
   });

@@ -122,3 +122,36 @@ def test_network_lab_sweeps_its_network_from_its_seeded_weights(page, live_serve
             assert curve["final_loss"][k] == pytest.approx(alone["losses"][-1], rel=1e-9)
     page.click("#sweep-dialog .sweep-close")
     assert_clean(page, watch)
+
+
+def test_a_late_answer_to_an_earlier_sweep_is_dropped(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch = PageWatch(page, live_server.url)
+    held = []
+
+    def slow_first(route):
+        # The first sweep's answer is held back until the second one has been drawn.
+        if not held:
+            held.append(route)
+            return
+        route.continue_()
+
+    page.route("**/api/sweep", slow_first)
+    page.goto(f"{live_server.url}/regression?steps=40")
+    page.wait_for_function(LOADED, timeout=40_000)
+    page.click("#sweep-button")  # opens and asks with 25 rates: held
+    page.wait_for_function(
+        "() => document.getElementById('sweep-dialog').dataset.state === 'running'"
+    )
+    page.fill("#sweep-dialog input[name=rates]", "3")
+    page.click("#sweep-dialog button[type=submit]")
+    page.wait_for_function(DONE, timeout=30_000)
+    assert page.evaluate("() => window.__lereng.sweep.result.lrs.length") == 3
+    held[0].continue_()
+    page.wait_for_timeout(1500)  # the late answer arrives and must change nothing
+    assert page.evaluate("() => window.__lereng.sweep.result.lrs.length") == 3
+    drawn = page.evaluate(
+        "() => document.getElementById('sweep-plot').data.find(t => t.mode === 'lines+markers').x.length"
+    )
+    assert drawn == 3
+    assert_clean(page, watch)

@@ -85,3 +85,59 @@ def test_softmax_has_no_predict(page, live_server):
     assert page.is_disabled("#predict-button")
     assert "w and b" in page.get_attribute("#predict-button", "title")
     assert_clean(page, watch)
+
+
+def test_changing_the_racers_mid_question_ends_predict_and_a_far_guess_is_refused(
+    page, live_server
+):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch = open_predict(page, live_server)
+    # A guess far past any landscape is refused in words (Plotly could not place its mark).
+    page.fill("#predict-panel input[name=x]", "1e50")
+    page.fill("#predict-panel input[name=y]", "1e50")
+    page.click("#predict-panel button[type=submit]")
+    assert "1e6" in page.inner_text("#predict-panel .predict-result")
+    assert page.evaluate("() => window.__lereng.predict.phase") == "guess"
+    page.fill("#predict-panel input[name=x]", "0")
+    page.fill("#predict-panel input[name=y]", "0")
+    page.click("#predict-panel button[type=submit]")
+    page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
+    page.click("#predict-panel .predict-next")
+    page.wait_for_function(PHASE.format("guess"))
+    # A new learning rate for racer 1: the question was about the old race, so Predict ends.
+    box = page.locator(".racer-cards .lr-box").first
+    box.fill("0.05")
+    box.dispatch_event("change")
+    page.wait_for_function("() => document.getElementById('predict-panel').hidden")
+    assert page.get_attribute("#predict-button", "aria-pressed") == "false"
+    # Started again, it asks about the new race and answers.
+    page.click("#predict-button")
+    page.wait_for_function(PHASE.format("guess"), timeout=20_000)
+    page.fill("#predict-panel input[name=x]", "0")
+    page.fill("#predict-panel input[name=y]", "0")
+    page.click("#predict-panel button[type=submit]")
+    page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
+    assert_clean(page, watch)
+
+
+def test_a_new_budget_mid_question_asks_again_from_the_fresh_run(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch = open_predict(page, live_server)
+    for _ in range(3):
+        page.fill("#predict-panel input[name=x]", "0")
+        page.fill("#predict-panel input[name=y]", "0")
+        page.click("#predict-panel button[type=submit]")
+        page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
+        page.click("#predict-panel .predict-next")
+        page.wait_for_function(PHASE.format("guess"))
+    page.fill("#steps-input", "30")
+    page.dispatch_event("#steps-input", "change")
+    page.fill("#predict-panel input[name=x]", "0")
+    page.fill("#predict-panel input[name=y]", "0")
+    page.click("#predict-panel button[type=submit]")
+    # The guess starts a fresh run (the budget changed): the panel asks again rather than
+    # waiting for ever on the old run's step.
+    page.wait_for_function(
+        "() => ['guess', 'revealed'].includes(window.__lereng.predict.phase)", timeout=20_000
+    )
+    assert_clean(page, watch)

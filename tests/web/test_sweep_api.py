@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pytest
@@ -105,7 +106,7 @@ def test_quadratic_sweep_diverges_above_two_over_L(client):
         ({"steps": 501}, "steps must be at most 500"),
         ({"optimizers": [{"name": "sgd"}] * 4}, "at most 3 optimizers"),
         ({"lr_min": 0.1, "lr_max": 0.01}, "lr_min must be smaller"),
-        ({"lr_max": 11.0}, "lr must be"),
+        ({"lr_max": 11.0}, "lr_max must be at most 10 for sgd, got 11"),
         ({"optimizers": [{"name": "sgd"}, {"name": "nope"}]}, "optimizer 2"),
         ({"optimizers": [{"name": "sgd", "momentum": 2}]}, "optimizer 1 (sgd)"),
         ({"surface": {"expression": "x**"}}, ""),
@@ -256,3 +257,68 @@ def test_a_sweep_heavier_than_the_heaviest_race_is_refused_before_it_runs():
         status=422,
     )
     assert out["code"] == "sweep_too_big_rates"
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "words"),
+    [
+        # A network racer's refusal names its optimizer (1 of 2), not its racer in the grid.
+        (
+            {**NET_SWEEP, "optimizers": [{"name": "adam"}, {"name": "sgd", "batch_size": 10_000}]},
+            None,
+            "optimizers.1.batch_size",
+        ),
+        (
+            {
+                **DATA_SWEEP,
+                "optimizers": [{"name": "sgd", "variant": "stochastic", "batch_size": 0}],
+            },
+            "batch_size_variant",
+            "batch_size goes with variant 'minibatch'",
+        ),
+        (
+            {**DATA_SWEEP, "optimizers": [{"name": "sgd", "variant": "minibatch"}]},
+            "minibatch_needs_size",
+            "a mini-batch needs its batch_size",
+        ),
+        ({**SWEEP, "model": "linear"}, None, "'model' goes with 'data' only"),
+        ({**SWEEP, "lr_min": 0.5, "lr_max": 0.5}, "sweep_lr_order", "lr_min must be smaller"),
+        ({**SWEEP, "lr_max": 50.0}, "sweep_lr_max", "lr_max must be at most 10 for sgd, got 50"),
+    ],
+)
+def test_refusals_say_what_the_user_typed(client, body, code, words):
+    out = post(client, "/api/sweep", body, status=422)
+    assert words in out["detail"]
+    if code:
+        assert out["code"] == code
+
+
+def test_a_run_and_a_sweep_count_their_time_from_the_request_s_arrival():
+    from app.problems.surfaces import SURFACES, SurfaceProblem
+    from app.racers import make_racers
+    from app.run_output import RunTooLong, collect
+    from app.runs import Run
+    from app.web.sweep_api import final_losses
+
+    def run():
+        return Run(
+            SurfaceProblem(SURFACES["quadratic"].fn), make_racers([{"name": "sgd"}]), [1, 1], 5
+        )
+
+    # Queued past its deadline: refused at once, however much of its own time is left.
+    gone = time.monotonic() - 1
+    with pytest.raises(RunTooLong):
+        collect(run(), max_seconds=60, deadline=gone)
+    with pytest.raises(RunTooLong):
+        final_losses(run(), max_seconds=60, deadline=gone)
+    assert len(collect(run(), max_seconds=60, deadline=time.monotonic() + 60)) == 1
+
+
+def test_whole_runs_compute_on_their_own_pool():
+    import asyncio
+    import threading
+
+    from app.web.heavy import in_heavy_pool
+
+    name = asyncio.run(in_heavy_pool(lambda: threading.current_thread().name))
+    assert name.startswith("heavy")

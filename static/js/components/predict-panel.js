@@ -10,6 +10,8 @@ import { formatNumber, TERMINAL } from "../state.js";
  * Optional: keys {prompt, need} (catalog keys naming the lab's coordinates); explain(state)
  * -> a line of arithmetic to show with the question or the answer ("" for none).
  */
+const MAX_GUESS = 1e6;
+
 export function mountPredictPanel(el, { t, labels, entry, step, mark, keys = {}, explain = null }) {
   const prompt = el.querySelector(".predict-prompt");
   const rule = el.querySelector(".predict-rule");
@@ -29,6 +31,11 @@ export function mountPredictPanel(el, { t, labels, entry, step, mark, keys = {},
     const y = Number(form.elements.y.value);
     if (form.elements.x.value === "" || form.elements.y.value === "" || !Number.isFinite(x) || !Number.isFinite(y)) {
       result.textContent = t(keys.need || "predict.need_numbers");
+      return;
+    }
+    // Past the start's own bound, a mark would be drawn at coordinates the plot cannot place.
+    if (Math.abs(x) > MAX_GUESS || Math.abs(y) > MAX_GUESS) {
+      result.textContent = t("predict.too_far", { max: "1e6" });
       return;
     }
     api.guess([x, y]);
@@ -135,6 +142,12 @@ export function mountPredictPanel(el, { t, labels, entry, step, mark, keys = {},
       const e = entry(state.racer);
       if ((state.phase === "guess" || state.phase === "starting") && e && e.step !== state.base) {
         ready(); // the run moved without a guess (the step button): ask about the new point
+        return;
+      }
+      // A fresh run began under the question (its set-up changed): ask again from its point.
+      if (state.phase === "waiting" && e && e.step < state.base) {
+        fillRacers();
+        ready();
         return;
       }
       if (state.phase !== "waiting" || !e || e.step <= state.base) return;

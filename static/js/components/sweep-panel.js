@@ -2,9 +2,13 @@
 // over a log-spaced lr grid (one vectorised run on the server) and draws one curve per optimizer
 // on log axes; diverged rates are marked as such, never drawn as numbers.
 
+import { errorText } from "../i18n.js";
 import { racerStyle } from "../state.js";
 
 const INK = "#1d2330";
+
+/** A refusal in the page's current language, from the server's English detail and its code. */
+const refusal = (err) => errorText({ ...(err.body || {}), message: (err.body && err.body.detail) || err.message });
 
 /** Emits nothing: it owns its dialog. open({request, labels}) runs and draws a sweep;
  * savePng(div) saves the chart. */
@@ -15,6 +19,8 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
   const close = el.querySelector(".sweep-close");
   let context = null;
   let result = null;
+  let error = null; // the last refusal (ApiError), kept to say it again in another language
+  let asked = 0; // sweeps asked for: an answer to any but the latest is dropped
 
   close.addEventListener("click", () => el.close());
   el.querySelector(".sweep-png").addEventListener("click", () => {
@@ -33,15 +39,23 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
     const hi = Number(field("lr_max").value);
     const rates = Math.round(Number(field("rates").value));
     const body = { ...context.request, lr_min: lo, lr_max: hi, rates };
+    const ticket = ++asked;
     status.textContent = t("sweep.running");
     el.dataset.state = "running";
+    error = null;
+    let answer;
     try {
-      result = await postSweep(body);
+      answer = await postSweep(body);
     } catch (err) {
-      status.textContent = t("sweep.refused", { message: err.message });
+      if (ticket !== asked) return;
+      error = err;
+      status.textContent = t("sweep.refused", { message: refusal(err) });
       el.dataset.state = "error";
       return;
     }
+    // A slower answer to an earlier sweep (other rates, or another problem since) is not this one.
+    if (ticket !== asked) return;
+    result = answer;
     el.dataset.state = "done";
     status.textContent = summary(result);
     await draw();
@@ -132,6 +146,7 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
     open({ request, labels }) {
       context = { request, labels };
       result = null;
+      error = null;
       if (plot.data) window.Plotly.purge(plot);
       status.textContent = "";
       el.dataset.state = "ready";
@@ -139,7 +154,8 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
       return run();
     },
     translate() {
-      if (result) {
+      if (error) status.textContent = t("sweep.refused", { message: refusal(error) });
+      else if (result) {
         status.textContent = summary(result);
         draw();
       }
