@@ -96,7 +96,7 @@ class DataSpec(BaseModel):
     spread: float = Field(0.8, gt=0, le=10)
     # The user's own data (from a CSV they loaded): inputs x (numbers, or [x1, x2] pairs)
     # and targets y; limits on their size are checked against Settings.
-    x: list[float] | list[tuple[float, float]] | None = None
+    x: list[StrictNumber] | list[tuple[StrictNumber, StrictNumber]] | None = None
     # Targets: numbers, or text class labels for softmax regression (mapped to classes).
     y: list[StrictNumber] | list[Annotated[str, Field(max_length=64)]] | None = None
 

@@ -325,3 +325,15 @@ def test_a_run_too_long_for_one_answer_is_refused_and_names_the_stream():
     assert "too long for one answer" in out["detail"] and "/ws/runs" in out["detail"]
     assert out["code"] == "run_too_long" and out["params"]["steps"] == 10_000
     assert post(slow, "/api/runs", json={**body, "steps": 2})["steps"] == 2
+
+
+@pytest.mark.parametrize("x", [[True, False, True], ["1", "2", "3"], [[1, "2"], [3, 4], [5, 6]]])
+def test_own_data_x_is_numbers_not_booleans_or_strings(client, x):
+    body = {
+        "data": {"x": x, "y": [1.0, 2.0, 3.0]},
+        "model": "linear",
+        "steps": 1,
+        "optimizers": [{"name": "sgd"}],
+    }
+    r = client.post("/api/runs", json=body)
+    assert r.status_code == 422, r.text
