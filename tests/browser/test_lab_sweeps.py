@@ -18,17 +18,24 @@ LOADED = "() => window.__lereng && window.__lereng.loaded === 'linear'"
 DONE = "() => document.getElementById('sweep-dialog').dataset.state === 'done'"
 
 
-def open_sweep(page, live_server, query: str) -> PageWatch:
+def open_sweep(
+    page, live_server, query: str, lab: str = "regression", loaded: str = "linear", grid=None
+) -> PageWatch:
+    """Open the lab, then its sweep dialog, and run a sweep over `grid` (its form's fields)."""
+    grid = grid or {"lr_min": "0.001", "lr_max": "2", "rates": "6"}
     watch = PageWatch(page, live_server.url)
-    page.goto(f"{live_server.url}/regression{query}")
-    page.wait_for_function(LOADED, timeout=40_000)
-    page.click("#sweep-button")
-    page.fill("#sweep-dialog input[name=lr_min]", "0.001")
-    page.fill("#sweep-dialog input[name=lr_max]", "2")
-    page.fill("#sweep-dialog input[name=rates]", "6")
-    page.click("#sweep-dialog button[type=submit]")
+    page.goto(f"{live_server.url}/{lab}{query}")
     page.wait_for_function(
-        "() => window.__lereng.sweep.result && window.__lereng.sweep.result.lrs.length === 6",
+        f"() => window.__lereng && window.__lereng.loaded === '{loaded}'", timeout=40_000
+    )
+    page.click("#sweep-button")
+    for name, value in grid.items():
+        page.fill(f"#sweep-dialog input[name={name}]", value)
+    page.click("#sweep-dialog button[type=submit]")
+    rates = int(grid["rates"])
+    page.wait_for_function(
+        "() => window.__lereng.sweep.result"
+        f" && window.__lereng.sweep.result.lrs.length === {rates}",
         timeout=30_000,
     )
     page.wait_for_function(DONE)
@@ -91,19 +98,7 @@ def test_the_sweep_dialog_fits_a_projector(page, live_server):
 
 def test_network_lab_sweeps_its_network_from_its_seeded_weights(page, live_server):
     page.set_viewport_size({"width": 1280, "height": 800})
-    watch = PageWatch(page, live_server.url)
-    page.goto(f"{live_server.url}/network?ds=xor&steps=40")
-    page.wait_for_function(
-        "() => window.__lereng && window.__lereng.loaded === 'xor'", timeout=40_000
-    )
-    page.click("#sweep-button")
-    page.fill("#sweep-dialog input[name=rates]", "5")
-    page.click("#sweep-dialog button[type=submit]")
-    page.wait_for_function(
-        "() => window.__lereng.sweep.result && window.__lereng.sweep.result.lrs.length === 5",
-        timeout=30_000,
-    )
-    page.wait_for_function(DONE)
+    watch = open_sweep(page, live_server, "?ds=xor&steps=40", "network", "xor", {"rates": "5"})
     result = page.evaluate("() => window.__lereng.sweep.result")
     assert result["steps"] == 40 and len(result["curves"]) == 1
     sent = page.evaluate("() => window.__lereng.sweep.request")

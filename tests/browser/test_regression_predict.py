@@ -26,6 +26,12 @@ def open_predict(page, live_server) -> PageWatch:
     return watch
 
 
+def guess(page, w: str, b: str) -> None:
+    page.fill("#predict-panel input[name=x]", w)
+    page.fill("#predict-panel input[name=y]", b)
+    page.click("#predict-panel button[type=submit]")
+
+
 def server_run(page, live_server, optimizer):
     body = page.evaluate(
         "async () => { const m = await import('/static/js/regression-state.js');"
@@ -44,10 +50,8 @@ def test_the_course_update_rule_predicts_batch_descent_exactly(page, live_server
     now = page.evaluate(LAST, 0)
     lr = 0.1  # the default batch racer's rate, shown in the rule
     (w, b), (gw, gb) = now["p"], now["g"]
-    guess = [w - lr * gw, b - lr * gb]
-    page.fill("#predict-panel input[name=x]", repr(guess[0]))
-    page.fill("#predict-panel input[name=y]", repr(guess[1]))
-    page.click("#predict-panel button[type=submit]")
+    guess_at = [w - lr * gw, b - lr * gb]
+    guess(page, repr(guess_at[0]), repr(guess_at[1]))
     page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
     got = page.evaluate("() => window.__lereng.predict")
     assert got["distance"] == 0
@@ -93,14 +97,10 @@ def test_changing_the_racers_mid_question_ends_predict_and_a_far_guess_is_refuse
     page.set_viewport_size({"width": 1280, "height": 800})
     watch = open_predict(page, live_server)
     # A guess far past any landscape is refused in words (Plotly could not place its mark).
-    page.fill("#predict-panel input[name=x]", "1e50")
-    page.fill("#predict-panel input[name=y]", "1e50")
-    page.click("#predict-panel button[type=submit]")
+    guess(page, "1e50", "1e50")
     assert "1e6" in page.inner_text("#predict-panel .predict-result")
     assert page.evaluate("() => window.__lereng.predict.phase") == "guess"
-    page.fill("#predict-panel input[name=x]", "0")
-    page.fill("#predict-panel input[name=y]", "0")
-    page.click("#predict-panel button[type=submit]")
+    guess(page, "0", "0")
     page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
     page.click("#predict-panel .predict-next")
     page.wait_for_function(PHASE.format("guess"))
@@ -113,9 +113,7 @@ def test_changing_the_racers_mid_question_ends_predict_and_a_far_guess_is_refuse
     # Started again, it asks about the new race and answers.
     page.click("#predict-button")
     page.wait_for_function(PHASE.format("guess"), timeout=20_000)
-    page.fill("#predict-panel input[name=x]", "0")
-    page.fill("#predict-panel input[name=y]", "0")
-    page.click("#predict-panel button[type=submit]")
+    guess(page, "0", "0")
     page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
     assert_clean(page, watch)
 
@@ -124,17 +122,13 @@ def test_a_new_budget_mid_question_asks_again_from_the_fresh_run(page, live_serv
     page.set_viewport_size({"width": 1280, "height": 800})
     watch = open_predict(page, live_server)
     for _ in range(3):
-        page.fill("#predict-panel input[name=x]", "0")
-        page.fill("#predict-panel input[name=y]", "0")
-        page.click("#predict-panel button[type=submit]")
+        guess(page, "0", "0")
         page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
         page.click("#predict-panel .predict-next")
         page.wait_for_function(PHASE.format("guess"))
     page.fill("#steps-input", "30")
     page.dispatch_event("#steps-input", "change")
-    page.fill("#predict-panel input[name=x]", "0")
-    page.fill("#predict-panel input[name=y]", "0")
-    page.click("#predict-panel button[type=submit]")
+    guess(page, "0", "0")
     # The guess starts a fresh run (the budget changed): the panel asks again rather than
     # waiting for ever on the old run's step.
     page.wait_for_function(
