@@ -78,8 +78,9 @@ class Settings:
     )
     max_request_seconds: float = _opt(
         20.0,
-        "Longest computing time of one POST /api/runs or /api/sweep answer, in seconds; a longer "
-        "run is refused with 422 (the WebSocket streams a run instead).",
+        "Longest time of one POST /api/runs or /api/sweep answer, in seconds from the request's "
+        "arrival (time queued behind others counts); a longer run is refused with 422 (the "
+        "WebSocket streams a run instead).",
         minimum=0,
     )
     max_dataset_rows: int = _opt(5_000, "Most rows in a dataset, generated or uploaded.", minimum=1)
