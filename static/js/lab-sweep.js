@@ -1,6 +1,6 @@
-// The learning-rate sweep of the data labs (regression and network): the lab's racers on its
+// The learning-rate sweep of the surface, regression and network labs: the lab's racers on its
 // problem, start and step budget, each distinct set-up (variant, optimizer, loss) one curve of
-// final training loss against the learning rate, from one vectorised run on POST /api/sweep.
+// final loss against the learning rate, from one vectorised run on POST /api/sweep.
 
 import * as api from "./api.js";
 import { mountSweepPanel } from "./components/sweep-panel.js";
@@ -9,7 +9,8 @@ import { downloadPng, fileStem } from "./export.js";
 const $ = (sel) => document.querySelector(sel);
 
 /** ui: the lab (t, state, hook, labels() per racer of the start message, canRun(), stem()
- * naming the saved PNG); message(): the lab's start message (data and model, or network). */
+ * naming the saved PNG); message(): the lab's run (surface, data and model, or network), its
+ * pacing fields, if any, left out. */
 export function mountLabSweep({ t, state, hook, labels, canRun, stem }, message) {
   const sweep = mountSweepPanel($("#sweep-dialog"), {
     t,

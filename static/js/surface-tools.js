@@ -2,13 +2,12 @@
 // share link, exports (PNG, CSV, JSON, interactive HTML), the learning-rate sweep dialog,
 // predict-the-next-step, and the live diagnosis labels.
 
-import * as api from "./api.js";
 import { Diagnoser, landscapeContext } from "./components/diagnosis-rules.js";
 import { mountDiagnosisPanel } from "./components/diagnosis-panel.js";
 import { mountPredictPanel } from "./components/predict-panel.js";
-import { mountSweepPanel } from "./components/sweep-panel.js";
 import { download, downloadPng, fileStem, interactiveHtml, mountExportMenu, plotlySource, shareLink, toCsv, toJson } from "./export.js";
 import { language } from "./i18n.js";
+import { mountLabSweep } from "./lab-sweep.js";
 import { animatedFigure } from "./plots-animation.js";
 import { CSV_COLUMNS, RunLog } from "./run-log.js";
 
@@ -103,28 +102,11 @@ export function mountSurfaceTools(deps) {
     message: deps.message,
   });
 
-  // ---- sweep -----------------------------------------------------------------------------------
-  const sweep = mountSweepPanel($("#sweep-dialog"), {
-    t,
-    postSweep: api.postSweep,
-    projector: () => Boolean(state.projector),
-    savePng: (div) => downloadPng(div, `${fileStem(surfaceName(), "lr-sweep")}.png`),
-  });
-  hook.sweep = sweep;
-  $("#sweep-button").addEventListener("click", () => {
-    const body = deps.request();
-    // One curve per distinct optimizer set-up; its own lr is what the sweep varies.
-    const seen = new Map();
-    deps.racers().forEach((r, i) => {
-      const opt = { ...body.optimizers[i] };
-      delete opt.lr;
-      const key = JSON.stringify(opt);
-      // "SGD, lr 0.001, momentum 0.9" -> "SGD, momentum 0.9": the lr is the x axis now.
-      if (!seen.has(key)) seen.set(key, { opt, label: r.label.replace(/, lr [^,]+/, "") });
-    });
-    const list = [...seen.values()];
-    sweep.open({ request: { ...body, optimizers: list.map((x) => x.opt) }, labels: list.map((x) => x.label) });
-  });
+  // ---- sweep (lab-sweep.js: one curve per distinct optimizer set-up) --------------------------
+  const sweep = mountLabSweep(
+    { t, state, hook, labels: names, canRun: () => true, stem: surfaceName },
+    deps.request,
+  );
 
   return {
     predict,
