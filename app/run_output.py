@@ -68,23 +68,22 @@ def collect(
     With max_seconds, RunTooLong is raised once computing takes longer than that: one answer
     must not hold a worker for minutes (a 5,000-row softmax race of 10,000 steps takes ~100 s).
     """
-    keep: list[list[int]] = [[] for _ in run.racers]
     recs = []
     # `deadline` (time.monotonic) was set when the request arrived: time queued counts too.
     if max_seconds is not None:
         mine = time.monotonic() + max_seconds
         deadline = mine if deadline is None else min(deadline, mine)
-    for k, rec in enumerate(run.records()):
+    for rec in run.records():
         if deadline is not None and time.monotonic() > deadline:
             raise RunTooLong(rec.step, max_seconds)
         recs.append(rec)
-        for i in np.flatnonzero(rec.active):
-            keep[i].append(k)
+    # A racer's trajectory is every step it began running, its stopping step included.
+    began = np.stack([r.active for r in recs])
     names = ("points", "losses") if run.light else STACKED
     stacked = {name: np.stack([getattr(r, name) for r in recs]) for name in names}
     out = summary(run)
     for i, entry in enumerate(out):
-        rows = keep[i]
+        rows = np.flatnonzero(began[:, i]).tolist()
         entry["steps"] = len(rows) - 1
         for name, arr in stacked.items():
             entry[name] = arr[rows, i].tolist()
