@@ -32,6 +32,8 @@ class Adam(Optimizer):
     state_view: velocity = exp_avg; scale = lr / (1 - beta1**t) / denom of the last step.
     """
 
+    _scratch = ("denom",)
+
     _decoupled = False
 
     def __init__(
@@ -84,7 +86,7 @@ class Adam(Optimizer):
             vmax = state["max_exp_avg_sq"]
             np.maximum(vmax, v, out=vmax)
             v = vmax
-        denom = work.setdefault("denom", np.empty_like(p))
+        denom = work["denom"]
         _, step_size = self._denom(v, hp, state["step"], out=denom)
         np.multiply(m, -step_size, out=t)
         t /= denom
@@ -136,6 +138,8 @@ class NAdam(Optimizer):
     weights above multiply it).
     """
 
+    _scratch = ("denom",)
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -179,7 +183,7 @@ class NAdam(Optimizer):
         np.multiply(g, 1 - beta2, out=t)
         t *= g
         v += t
-        denom = self._denom(v, hp, step, out=work.setdefault("denom", np.empty_like(p)))
+        denom = self._denom(v, hp, step, out=work["denom"])
         np.multiply(g, -lr * (1.0 - mu) / (1.0 - mu_product), out=t)
         t /= denom
         p += t

@@ -83,6 +83,9 @@ class Optimizer:
     may change `hyperparameters["lr"]` between steps.
     """
 
+    # Scratch arrays a subclass's update needs besides "t" and "g", made once per parameter.
+    _scratch: tuple[str, ...] = ()
+
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.params = list(params)
         if not self.params:
@@ -110,7 +113,8 @@ class Optimizer:
             state = states.get(i)
             if state is None:
                 state = states[i] = {"step": 0, **self._init_state(p.data, hp)}
-                self._work[i] = {"t": np.empty_like(p.data), "g": np.empty_like(p.data)}
+                names = ("t", "g", *self._scratch)
+                self._work[i] = {name: np.empty_like(p.data) for name in names}
             state["step"] += 1
             update(p.data, g, state, self._work[i], hp)
 

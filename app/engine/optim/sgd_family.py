@@ -101,6 +101,8 @@ class Adagrad(Optimizer):
     state_view: velocity = None; scale = clr / (sqrt(sum) + eps) of the last step.
     """
 
+    _scratch = ("std",)
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -134,7 +136,7 @@ class Adagrad(Optimizer):
         clr = self._clr(hp, state["step"])
         np.multiply(g, g, out=t)
         s += t
-        std = work.setdefault("std", np.empty_like(p))
+        std = work["std"]
         np.sqrt(s, out=std)
         std += hp["eps"]
         np.multiply(g, -clr, out=t)
@@ -162,6 +164,8 @@ class RMSprop(Optimizer):
     state_view: velocity = momentum_buffer (None without momentum); scale = lr / a, from the
     current state (equal to the last step's).
     """
+
+    _scratch = ("avg",)
 
     def __init__(
         self,
@@ -200,7 +204,7 @@ class RMSprop(Optimizer):
         np.multiply(g, 1 - alpha, out=t)
         t *= g
         sq += t
-        avg = work.setdefault("avg", np.empty_like(p))
+        avg = work["avg"]
         if hp["centered"]:
             ga = state["grad_avg"]
             _lerp_(ga, g, 1 - alpha, t)
@@ -249,6 +253,8 @@ class Adadelta(Optimizer):
     (kept from the step itself, since u has moved on since).
     """
 
+    _scratch = ("std", "ratio")
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -272,10 +278,10 @@ class Adadelta(Optimizer):
         np.multiply(g, 1 - rho, out=t)
         t *= g
         sq += t
-        std = work.setdefault("std", np.empty_like(p))
+        std = work["std"]
         np.add(sq, eps, out=std)
         np.sqrt(std, out=std)
-        ratio = work.setdefault("ratio", np.empty_like(p))
+        ratio = work["ratio"]
         np.add(acc, eps, out=ratio)
         np.sqrt(ratio, out=ratio)
         ratio /= std
