@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> None:
 
     import uvicorn
 
+    from app.web.lan import startup_note
+
+    # uvicorn says "running on http://0.0.0.0:8000", which no student can type.
+    print(f"lereng: {startup_note(args.host, args.port, settings.class_url)}", flush=True)
     if args.open:
         url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
         # Give uvicorn a moment to bind before the browser asks for the page.

@@ -51,6 +51,11 @@ class Settings:
         "Comma-separated extra origins (scheme://host[:port]) allowed to open the WebSocket, "
         "besides the app's own origin.",
     )
+    class_url: str = _opt(
+        "",
+        "The address students open (http://192.168.1.23:8000), for the share link on the "
+        "server's own screen when the machine cannot tell it (Docker's port mapping).",
+    )
     # Limits are enforced on the server; the page only mirrors them for friendlier controls.
     max_steps: int = _opt(10_000, "Most steps in one run (REST and WebSocket).", minimum=1)
     max_optimizers: int = _opt(8, "Most optimizers racing in one run.", minimum=1)
@@ -125,6 +130,8 @@ class Settings:
             )
         _check_forwarded_allow_ips(self.forwarded_allow_ips)
         object.__setattr__(self, "extra_origins", tuple(_origin(o) for o in self.extra_origins))
+        if self.class_url.strip():
+            object.__setattr__(self, "class_url", _origin(self.class_url, "class_url"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -197,24 +204,19 @@ def _parse(raw: str, kind: typing.Any) -> typing.Any:
     return text
 
 
-def _origin(value: str) -> str:
+def _origin(value: str, name: str = "extra_origins") -> str:
+    many = name == "extra_origins"
+    what, one = (f"{name} entries", f"{name} entry") if many else (name, name)
     origin = value.strip().rstrip("/").lower()
     parts = urlsplit(origin)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ConfigError(
-            f"extra_origins entries must look like https://host[:port], got {value!r}",
-            "extra_origins",
-        )
+        raise ConfigError(f"{what} must look like https://host[:port], got {value!r}", name)
     if parts.path or parts.query or parts.fragment or parts.username:
-        raise ConfigError(
-            f"extra_origins entries carry no path or query, got {value!r}", "extra_origins"
-        )
+        raise ConfigError(f"{what} must carry no path or query, got {value!r}", name)
     try:
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
-        raise ConfigError(
-            f"extra_origins entry has a bad port: {value!r}", "extra_origins"
-        ) from None
+        raise ConfigError(f"{one} has a bad port: {value!r}", name) from None
     return origin
 
 
@@ -247,6 +249,6 @@ def env_table() -> list[str]:
         elif isinstance(default, float):
             shown = f"{default:g}"
         else:
-            shown = str(default)
+            shown = str(default) or "(none)"
         rows.append(f"| `{PREFIX}{f.name.upper()}` | `{shown}` | {f.metadata['help']} |")
     return rows

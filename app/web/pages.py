@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from app import __version__
 from app.paths import TEMPLATES_DIR
+from app.web.lan import classroom_config
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_URL = f"/vendor/plotly-{plotly.__version__}.min.js"
@@ -45,6 +46,7 @@ def _page_config(request: Request, lab: str) -> dict:
             "max_steps_per_second": s.max_steps_per_second,
             "max_ws_message_bytes": s.max_ws_message_bytes,
         },
+        "classroom": classroom_config(request, s),
     }
 
 

@@ -44,6 +44,7 @@ def _sample(name: str) -> tuple[str, object]:
             ("https://kelas.example", "http://10.1.2.3:8080"),
         ),
         "default_grid": ("120", 120),
+        "class_url": (" http://192.168.1.23:8000/ ", "http://192.168.1.23:8000"),
     }
     if name in special:
         return special[name]
@@ -102,6 +103,8 @@ BAD = [
     ("extra_origins", "https://kelas.example/path"),
     ("extra_origins", "ftp://kelas.example"),
     ("extra_origins", "https://kelas.example:99999"),
+    ("class_url", "192.168.1.23:8000"),
+    ("class_url", "http://192.168.1.23:8000/regression"),
     ("forwarded_allow_ips", "proxy.local"),
     ("forwarded_allow_ips", " , "),
 ]
