@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import struct
+from pathlib import Path
 
 from fastapi import Request
 
@@ -75,8 +76,19 @@ def is_loopback_host(host: str) -> bool:
     return host in LOOPBACK_NAMES or host.startswith("127.")
 
 
+def in_container() -> bool:
+    """Docker and Podman leave these marker files in every container."""
+    return Path("/.dockerenv").exists() or Path("/run/.containerenv").exists()
+
+
 def startup_note(host: str, port: int, class_url: str = "") -> str:
     """One line for the console: the addresses students open, or why there are none."""
+    if not class_url and host in WILDCARD_HOSTS and in_container():
+        # The container's own addresses are on a bridge no student can reach.
+        return (
+            "in a container, students open this host's address on the published port; set "
+            "LERENG_CLASS_URL to it so the share link names it"
+        )
     urls = [class_url] if class_url else student_urls(host, port)
     if urls:
         return "students on this network open " + " or ".join(urls)

@@ -59,7 +59,11 @@ def test_startup_note_names_the_address_or_says_why_not(monkeypatch):
     )
     note = lan.startup_note("127.0.0.1", 8000, "http://192.168.1.23:8080")
     assert note == "students on this network open http://192.168.1.23:8080"
+    # Inside Docker or Podman the container's bridge address would mislead: the host's counts.
+    monkeypatch.setattr(lan, "in_container", lambda: True)
+    assert "LERENG_CLASS_URL" in lan.startup_note("0.0.0.0", 8000)
     # A laptop not yet on the classroom Wi-Fi: listening everywhere, no address to offer.
+    monkeypatch.setattr(lan, "in_container", lambda: False)
     monkeypatch.setattr(lan, "lan_addresses", lambda: [])
     assert "no network address" in lan.startup_note("0.0.0.0", 8000)
 
