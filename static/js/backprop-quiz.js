@@ -1,7 +1,9 @@
 // The backprop lab's quiz: with it on, the backward pass stops before each gradient is shown
 // and asks for it. The student works ∂L/∂node out by the chain rule from the numbers already on
-// the graph, types it, and Check says right or not before the step reveals it. Nodes whose
-// gradient is a list (one per example) are shown without a question.
+// the graph, types it, and Check says right or not before the step reveals it. With a batch,
+// a node's gradient is a list (one per example): the question is about the first example, whose
+// numbers head each list on the graph. Nodes with a table of gradients (examples x classes) are
+// shown without a question.
 
 import { fmt } from "./backprop-state.js";
 
@@ -20,13 +22,15 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
   const prompt = form.querySelector(".bp-quiz-prompt");
   const input = form.elements.guess;
   const state = { on: false, pending: null, asked: 0, right: 0, last: null };
+  // Named at each use, so a language switch renames an open question too.
+  const labelOf = (q) => (q.example ? t("bp.quiz_example", { label: q.name, k: q.example }) : q.name);
   let done = new Set(); // nodes asked (or shown) in the current pass
   let pass = null;
 
   function show() {
     form.hidden = !state.on || !state.pending;
     button.setAttribute("aria-pressed", String(state.on));
-    if (state.pending) prompt.textContent = t("bp.quiz_prompt", { label: state.pending.label });
+    if (state.pending) prompt.textContent = t("bp.quiz_prompt", { label: labelOf(state.pending) });
     const score = state.asked ? ` ${t("bp.quiz_score", { right: state.right, asked: state.asked })}` : "";
     result.textContent = state.on ? `${state.last || ""}${score}`.trim() : "";
   }
@@ -48,7 +52,8 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
       result.textContent = t("bp.quiz_need_number");
       return;
     }
-    const { label, truth } = state.pending;
+    const { truth } = state.pending;
+    const label = labelOf(state.pending);
     state.asked += 1;
     const ok = isRight(guess, truth);
     if (ok) state.right += 1;
@@ -76,9 +81,11 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
         done = new Set();
       }
       const node = graph.nodes.find((n) => n.id === id);
-      if (!node || done.has(id) || typeof node.grad !== "number" || !Number.isFinite(node.grad)) return false;
+      const perExample = Array.isArray(node?.grad);
+      const truth = perExample ? node.grad[0] : node?.grad;
+      if (!node || done.has(id) || typeof truth !== "number" || !Number.isFinite(truth)) return false;
       if (!state.pending || state.pending.id !== id) {
-        state.pending = { id, label: node.label, truth: node.grad };
+        state.pending = { id, name: node.label, truth, example: perExample ? 1 : null };
         state.last = null;
         input.value = "";
       }

@@ -86,3 +86,31 @@ def test_auto_play_stops_at_a_question_and_runs_through_without_the_quiz(page, l
         page.wait_for_function(f"() => window.__lereng.cursor === {before + k}")
     assert page.evaluate(QUIZ)["pending"] is None
     assert_clean(page, watch)
+
+
+def test_with_a_batch_the_quiz_asks_for_the_first_examples_gradient(page, live_server):
+    # MSE over a batch of n: dL/dy-hat_1 = 2 (y-hat_1 - y_1) / n, from the graph's own values.
+    watch = open_lab(page, live_server, "?net=mlp&ex=1,2,1;0.5,-1,0;-1,0.5,1")
+    page.click("#bp-quiz")
+    to_question(page)  # the seed, dL/dL = 1
+    answer(page, "1")
+    page.click("#bp-next")
+    q = page.evaluate(QUIZ)
+    assert q["pending"]["id"] == "yhat" and q["pending"]["example"] == 1
+    assert "(example 1)" in page.inner_text("#bp-quiz-form .bp-quiz-prompt")
+    values = dict(page.evaluate("() => window.__lereng.graph.nodes.map(n => [n.id, n.value])"))
+    expected = 2 * (values["yhat"][0] - values["y"][0]) / 3
+    assert q["pending"]["truth"] == pytest.approx(expected, rel=1e-12)
+    at = page.evaluate(CURSOR)
+    answer(page, f"{expected:.4g}")
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    assert "Right" in page.inner_text(".bp-quiz-result")
+    # The open question is renamed with the page's language.
+    page.click("#bp-next")
+    assert "(example 1)" in page.inner_text("#bp-quiz-form .bp-quiz-prompt")
+    page.click("button[data-lang=id]")
+    page.wait_for_function(
+        "() => document.querySelector('#bp-quiz-form .bp-quiz-prompt').textContent"
+        ".includes('(contoh 1)')"
+    )
+    assert_clean(page, watch)
