@@ -23,6 +23,8 @@ RUNNING, CONVERGED, DIVERGED, BUDGET, STOPPED = (
 # diverged keeps float64 arithmetic far from overflow and the frames meaningful.
 POINT_BOUND = 1e8
 LOSS_BOUND = 1e100
+START_UNDEFINED = "the loss is not defined at the start (outside the function's domain)"
+LEFT_DOMAIN = "left the function's domain (the loss is not a number there)"
 
 
 class Problem(Protocol):
@@ -182,6 +184,8 @@ class Run:
             return
         out_of_bounds = ~(np.abs(pts) <= POINT_BOUND).all(axis=1)
         bad_loss = ~(np.abs(losses) <= LOSS_BOUND)
+        # NaN, not overflow: f is undefined there (log or sqrt of a negative number).
+        undefined = np.isnan(losses)
         bad_grad = ~np.isfinite(grads).all(axis=1)
         gnorm = np.sqrt(gsq)
         snorm = np.sqrt((rec.updates * rec.updates).sum(axis=1)) if k > 0 else np.inf
@@ -192,6 +196,10 @@ class Run:
             if out_of_bounds[i]:
                 reason = f"point left the bounded region (|coordinate| > {POINT_BOUND:g})"
                 self._stop(i, k, DIVERGED, reason, rec)
+            elif undefined[i] and k == 0:
+                self._stop(i, k, DIVERGED, START_UNDEFINED, rec)
+            elif undefined[i]:
+                self._stop(i, k, DIVERGED, LEFT_DOMAIN, rec)
             elif bad_loss[i]:
                 self._stop(i, k, DIVERGED, "loss overflow", rec)
             elif bad_grad[i]:

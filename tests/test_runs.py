@@ -49,6 +49,35 @@ def test_budget_and_divergence():
     assert "overflow" in runs[1]["reason"] or "bounded" in runs[1]["reason"]
 
 
+def test_a_loss_without_a_value_is_a_domain_problem_not_an_overflow():
+    from app.problems.expression import parse_formula
+    from app.runs import LEFT_DOMAIN, START_UNDEFINED
+
+    def race(formula, start, lr, steps=20):
+        run = Run(
+            SurfaceProblem(parse_formula(formula)),
+            make_racers([{"name": "sgd", "lr": lr}]),
+            start,
+            steps,
+        )
+        return collect(run)[0]
+
+    # log(-2) has no value: the run stops before any step.
+    out = race("log(x)", (-2.0, 2.0), 0.01)
+    assert (out["status"], out["stopped_at"], out["reason"]) == (DIVERGED, 0, START_UNDEFINED)
+    # sqrt(x) + y²: d/dx sqrt(x) = 1 / (2 sqrt(x)), so x falls by lr / (2 sqrt(x)) per step,
+    # and the first x below 0 is where the loss stops being a number.
+    x, k = 0.5, 0
+    while x >= 0:
+        x -= 0.5 / (2 * np.sqrt(x))
+        k += 1
+    out = race("sqrt(x) + y*y", (0.5, 1.0), 0.5)
+    assert (out["status"], out["stopped_at"], out["reason"]) == (DIVERGED, k, LEFT_DOMAIN)
+    # A loss that grows past every bound is still an overflow.
+    out = race("exp(x*x)", (5.0, 0.0), 10.0)
+    assert out["status"] == DIVERGED and out["reason"] not in (START_UNDEFINED, LEFT_DOMAIN)
+
+
 def test_frames_list_only_running_racers():
     run = Run(
         problem(),

@@ -4,6 +4,7 @@
 
 import { escapeHtml, INK, scale } from "./plots-common.js";
 import { markTraces } from "./plots-marks.js";
+import { reasonText } from "./reasons.js";
 import { arrowEnds, TERMINAL } from "./state.js";
 
 export function contourBaseFigure(p) {
@@ -217,10 +218,11 @@ export function divergenceNotes(p) {
 
 /** On the plot the reason is kept when short ("loss overflow"); the legend has it all. */
 export function divergenceShort(p, r) {
-  const reason = r.reason && r.reason.length <= 24 ? r.reason : "";
+  const said = reasonText(r.reason, p.t);
+  const reason = said.length <= 24 ? said : "";
   return p.t("plots.diverged_label", { step: r.stoppedAt ?? "?", reason }).replace(/: $/, "");
 }
 
 export function divergenceText(p, r) {
-  return p.t("plots.diverged_label", { step: r.stoppedAt ?? "?", reason: r.reason || "" }).replace(/: $/, "");
+  return p.t("plots.diverged_label", { step: r.stoppedAt ?? "?", reason: reasonText(r.reason, p.t) }).replace(/: $/, "");
 }

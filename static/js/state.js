@@ -2,6 +2,8 @@
 // into per-racer path updates (the link's part is in surface-url.js). No DOM access here, so
 // it can be reasoned about (and tested) on its own.
 
+import { reasonText } from "./reasons.js";
+
 // Okabe-Ito, in DESIGN.md §7 order: one colour per racer slot.
 export const PALETTE = [
   "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
@@ -232,7 +234,7 @@ export function statusText(r, t) {
   const at = r.stoppedAt === null || r.stoppedAt === undefined ? "" : ` ${r.stoppedAt}`;
   const key = `status.${r.status}`;
   // The budget's reason only repeats the number; the others say why in words.
-  const reason = r.reason && r.status !== "budget" ? `: ${r.reason}` : "";
+  const reason = r.reason && r.status !== "budget" ? `: ${reasonText(r.reason, t)}` : "";
   return `${t(key)}${at}${reason}`;
 }
 

@@ -63,6 +63,46 @@ def test_diagnosis_labels_oscillating_and_converged_racers(page, live_server):
     assert_clean(page, watch)
 
 
+def run_to_the_end(page) -> None:
+    page.click("#play-button")
+    page.wait_for_function(
+        "() => window.__lereng.race && window.__lereng.race.racers.every(r => r.status !== 'running')",
+        timeout=30_000,
+    )
+
+
+def test_a_start_outside_the_domain_is_said_so_not_blamed_on_the_learning_rate(page, live_server):
+    # log(x) has no value at x = -2: nothing ran, so no step size is to blame.
+    watch = open_lab(page, live_server, "?expr=log(x)&start=-2,2&steps=50&opt=sgd:lr=0.01&diag=1")
+    run_to_the_end(page)
+    page.wait_for_function(f"() => ({DIAG})()[0] === 'outside_domain'", timeout=20_000)
+    legend = page.locator("#race-legend").inner_text()
+    assert "diverged at step 0" in legend and "not defined at the start" in legend
+    assert "Learning Rate too high" not in page.locator("#diagnosis").inner_text()
+    page.click("#language-toggle button[data-lang='id']")
+    page.wait_for_function(
+        "() => document.getElementById('diagnosis').innerText.includes('Di luar domain fungsi')",
+        timeout=20_000,
+    )
+    assert "loss tidak terdefinisi di titik awal" in page.locator("#race-legend").inner_text()
+    assert_clean(page, watch)
+
+
+def test_why_a_racer_stopped_is_said_in_indonesian(page, live_server):
+    # x² + y² with lr 1000: each step multiplies the point by 1 - 2000, past 1e8 in three steps.
+    page.add_init_script("localStorage.setItem('lereng.lang', 'id')")
+    watch = open_lab(page, live_server, "?f=quadratic&steps=50&opt=sgd:lr=1000;sgd:lr=0.1")
+    run_to_the_end(page)
+    page.wait_for_function(
+        "() => document.getElementById('race-legend').innerText.includes('titik keluar')",
+        timeout=20_000,
+    )
+    legend = page.locator("#race-legend").inner_text()
+    assert "titik keluar dari daerah batas (|koordinat| > 1e+08)" in legend
+    assert "point left" not in legend
+    assert_clean(page, watch)
+
+
 def test_saddle_surface_is_labelled_saddle_near_the_origin(page, live_server):
     watch = open_lab(page, live_server, "?f=saddle&start=-1.8,0.0001&steps=150&opt=sgd:lr=0.05")
     # One step at a time: the label lasts some twenty steps, which a loaded machine could

@@ -314,7 +314,7 @@ def test_loss_per_racer_is_for_logistic_models_only(client):
 
 
 def test_a_run_too_long_for_one_answer_is_refused_and_names_the_stream():
-    slow = TestClient(create_app(Settings(max_request_seconds=0.2)))
+    slow = TestClient(create_app(Settings(max_request_seconds=1.0)))
     body = {
         "data": {"generator": "blobs", "n": 5000, "classes": 5},
         "model": "softmax",

@@ -8,6 +8,8 @@
 // 2x2 Hessian from the same pairs was tried and dropped: when the steps all point nearly the
 // same way, as along a valley, it invents large negative curvature.)
 
+import { reasonCode } from "../reasons.js";
+
 export const WINDOW = 24;
 
 // Thresholds, relative so that they mean the same on every surface. `slope` is a typical
@@ -34,11 +36,13 @@ export class Diagnoser {
     this.hist = [];
     this.gMax = 0;
     this.status = "running";
+    this.reason = null;
     this.batched = false;
   }
 
   push(e) {
     if (e.status) this.status = e.status;
+    if (e.reason) this.reason = e.reason;
     if (Array.isArray(e.batch)) this.batched = true;
     const g = norm(e.grad);
     if (Number.isFinite(g)) this.gMax = Math.max(this.gMax, g);
@@ -47,7 +51,8 @@ export class Diagnoser {
   }
 
   label() {
-    return diagnose(this.hist, { ...this.ctx, gMax: this.gMax, status: this.status, batched: this.batched });
+    const { gMax, status, reason, batched } = this;
+    return diagnose(this.hist, { ...this.ctx, gMax, status, reason, batched });
   }
 }
 
@@ -69,11 +74,15 @@ export function curvatures(hist) {
 }
 
 /** The rule table. hist: recent entries, oldest first; ctx: landscapeContext() plus the
- * largest gradient norm so far (gMax), the racer's status and whether it descends on batches. */
+ * largest gradient norm so far (gMax), the racer's status, why it stopped (the server's reason)
+ * and whether it descends on batches. */
 export function diagnose(hist, ctx) {
   const { status } = ctx;
   const losses = hist.map((h) => h.loss).filter(Number.isFinite);
   if (status === "diverged") {
+    // f has no value there (log or sqrt of a negative number): no step size is to blame.
+    const why = reasonCode(ctx.reason)?.code;
+    if (why === "start_undefined" || why === "left_domain") return { key: "outside_domain" };
     const n = losses.length;
     // Falling without bound is the surface's doing (no minimum that way), not the step size's.
     if (n >= 2 && losses[n - 1] < losses[0]) return { key: "unbounded" };
