@@ -150,3 +150,26 @@ def test_a_late_answer_to_an_earlier_sweep_is_dropped(page, live_server):
     )
     assert drawn == 3
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("lr_min", ""), ("lr_min", "0"), ("lr_max", "0.0001"), ("rates", "99")]
+)
+def test_numbers_a_sweep_cannot_take_are_said_in_the_pages_language(page, live_server, name, value):
+    page.add_init_script("localStorage.setItem('lereng.lang', 'id')")
+    grid = {"lr_min": "0.001", "lr_max": "2", "rates": "4"}
+    watch = open_sweep(page, live_server, "?steps=20", grid=grid)
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "/api/sweep" in r.url else None)
+    page.fill(f"#sweep-dialog input[name={name}]", value)
+    page.click("#sweep-dialog button[type=submit]")
+    page.wait_for_function(
+        "() => document.getElementById('sweep-dialog').dataset.state === 'invalid'"
+    )
+    status = page.inner_text("#sweep-dialog .sweep-status")
+    assert status.startswith("Periksa angkanya") and "40" in status
+    assert sent == []  # refused here, not by the server's English field errors
+    # The last chart stays, faded: it is not the answer to these numbers.
+    opacity = page.evaluate("() => getComputedStyle(document.getElementById('sweep-plot')).opacity")
+    assert float(opacity) < 0.5
+    assert_clean(page, watch)

@@ -38,6 +38,15 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
     const lo = Number(field("lr_min").value);
     const hi = Number(field("lr_max").value);
     const rates = Math.round(Number(field("rates").value));
+    if (!form.checkValidity() || !(lo > 0) || !(hi > lo)) {
+      // Said here, in the page's language, rather than as the server's English field errors.
+      asked += 1; // an answer still on its way is no longer the one to show
+      error = null;
+      status.textContent = t("sweep.check_fields", { max: field("rates").max });
+      el.dataset.state = "invalid";
+      form.reportValidity();
+      return;
+    }
     const body = { ...context.request, lr_min: lo, lr_max: hi, rates };
     const ticket = ++asked;
     status.textContent = t("sweep.running");
