@@ -315,3 +315,16 @@ def test_race_screenshot(page, live_server, size):
     box = page.locator("#reset-button").bounding_box()
     assert box is not None and box["y"] + box["height"] <= height
     assert_clean(page, watch)
+
+
+def test_surface_names_follow_the_page_language(page, live_server):
+    page.add_init_script("localStorage.setItem('lereng.lang', 'id')")
+    watch = open_lab(page, live_server, "?f=saddle")
+    names = "() => [...document.querySelectorAll('#surface-select option')].map(o => o.textContent)"
+    page.wait_for_function(f"() => ({names})().includes('Mangkuk kuadratik')")
+    shown = page.evaluate(names)
+    assert "Pelana (saddle)" in shown and "Rosenbrock" in shown  # people's names stay
+    page.click("#language-toggle button[data-lang='en']")
+    page.wait_for_function(f"() => ({names})().includes('Quadratic bowl')")
+    assert page.evaluate("() => document.getElementById('surface-select').value") == "saddle"
+    assert_clean(page, watch)

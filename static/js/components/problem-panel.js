@@ -30,7 +30,8 @@ export function mountProblemPanel(el, { functions, limits, t }) {
   }
 
   const options = () => [
-    ...functions.map((f) => h("option", { value: f.id, text: f.name })),
+    // Descriptive names have a catalog entry (surface.name.<id>); people's names stay as they are.
+    ...functions.map((f) => h("option", { value: f.id, text: localText(f.name, `surface.name.${f.id}`) })),
     h("option", { value: CUSTOM, text: t("problem.custom_option") }),
   ];
   select.replaceChildren(...options());
