@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from tests.browser.test_surface_page import assert_clean, open_lab
+from tests.browser.test_surface_page import PageWatch, assert_clean, open_lab
 
 pytestmark = pytest.mark.browser
 
@@ -235,6 +235,36 @@ def test_predict_by_clicking_the_map(page, live_server):
     page.click("#predict-panel .predict-done")
     assert page.locator("#predict-panel").is_hidden()
     assert page.locator("#predict-button").get_attribute("aria-pressed") == "false"
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lab", ["", "regression"])
+def test_predict_panel_shows_its_buttons_on_a_projector(page, live_server, lab):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script("localStorage.setItem('lereng.projector', '1')")
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/{lab}?steps=50")
+    page.wait_for_function(
+        "() => window.__lereng && window.__lereng.plotsReady === true", timeout=30_000
+    )
+    page.click("#predict-button")
+    page.wait_for_function(
+        "() => window.__lereng.predict && window.__lereng.predict.phase === 'guess'", timeout=20_000
+    )
+    page.fill("#predict-panel input[name=x]", "-1")
+    page.fill("#predict-panel input[name=y]", "1")
+    page.click("#predict-panel button[type=submit]")
+    page.wait_for_function("() => window.__lereng.predict.phase === 'revealed'", timeout=20_000)
+    # Next step and Done lie wholly inside the panel, with no scrolling to find them.
+    inside = page.evaluate(
+        """() => { const p = document.getElementById('predict-panel').getBoundingClientRect();
+        return [...document.querySelectorAll('#predict-panel .predict-actions button')]
+          .filter(b => !b.hidden)
+          .map(b => { const r = b.getBoundingClientRect(); return r.top >= p.top && r.bottom <= p.bottom; }); }"""
+    )
+    assert inside == [True, True]
+    page.click("#predict-panel .predict-done")
+    assert page.locator("#predict-panel").is_hidden()
     assert_clean(page, watch)
 
 
