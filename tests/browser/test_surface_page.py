@@ -328,3 +328,21 @@ def test_surface_names_follow_the_page_language(page, live_server):
     page.wait_for_function(f"() => ({names})().includes('Quadratic bowl')")
     assert page.evaluate("() => document.getElementById('surface-select').value") == "saddle"
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lab", ["", "regression", "network"])
+def test_a_budget_that_is_not_a_number_keeps_the_old_one(page, live_server, lab):
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/{lab}?steps=40")
+    page.wait_for_function("() => window.__lereng && window.__lereng.state", timeout=30_000)
+    box = page.locator("#steps-input")
+    for typed in ["", "-3", "0"]:
+        box.fill(typed)
+        box.press("Enter")
+        assert box.input_value() == "40"
+    assert "steps=40" in page.url
+    box.fill("99999")  # more than allowed: as many as allowed
+    box.press("Enter")
+    page.wait_for_function("() => window.__lereng.state.steps === 10000")
+    assert box.input_value() == "10000"
+    assert_clean(page, watch)

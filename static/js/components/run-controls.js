@@ -34,11 +34,19 @@ export function mountRunControls(el, { limits, t }) {
     speedOut.textContent = String(toSpeed(Number(speed.value)));
   });
   speed.addEventListener("change", () => emit(el, "change-speed", { speed: toSpeed(Number(speed.value)) }));
+  let lastSteps = Number(steps.value) || 1;
   steps.addEventListener("change", () => {
-    let n = Math.round(Number(steps.value));
-    if (!Number.isFinite(n) || n < 1) n = 1;
+    // Empty, negative or unreadable input was not meant as a budget of 1: keep the old one.
+    // Too large a number is read as "as many as allowed".
+    const text = steps.value.trim();
+    let n = Math.round(Number(text));
+    if (text === "" || !Number.isFinite(n) || n < 1) {
+      steps.value = String(lastSteps);
+      return;
+    }
     n = Math.min(n, limits.max_steps);
     steps.value = String(n);
+    lastSteps = n;
     emit(el, "change-steps", { steps: n });
   });
 
@@ -58,6 +66,7 @@ export function mountRunControls(el, { limits, t }) {
       speedOut.textContent = String(v);
     },
     showSteps(n) {
+      lastSteps = n;
       steps.value = String(n);
     },
     showCount(step, budget) {
