@@ -346,3 +346,13 @@ def test_a_budget_that_is_not_a_number_keeps_the_old_one(page, live_server, lab)
     page.wait_for_function("() => window.__lereng.state.steps === 10000")
     assert box.input_value() == "10000"
     assert_clean(page, watch)
+
+
+def test_a_typed_start_is_shown_as_the_run_uses_it(page, live_server):
+    watch = open_lab(page, live_server, "?f=quadratic&steps=20")
+    page.fill("#start-x", "99999")
+    page.locator("#start-x").press("Enter")
+    page.wait_for_function("() => window.__lereng.state.start[0] === 99999")
+    assert page.input_value("#start-x") == "99999"
+    assert "start=99999" in page.url
+    assert_clean(page, watch)

@@ -1,5 +1,4 @@
 import { localText } from "../i18n.js";
-import { formatNumber } from "../state.js";
 import { emit, h } from "./emit.js";
 
 const CUSTOM = "__custom__";
@@ -76,8 +75,11 @@ export function mountProblemPanel(el, { functions, limits, t }) {
       showNote();
     },
     showStart(start) {
-      startX.value = formatNumber(start[0], 4);
-      startY.value = formatNumber(start[1], 4);
+      // The start as the run uses it: rounding it here would show a point the race does not
+      // start from (99999 read as 100000). Clicked starts are already tidy.
+      const shown = (v) => String(Number(v.toPrecision(12)));
+      startX.value = shown(start[0]);
+      startY.value = shown(start[1]);
     },
     /** A refused formula: the message in red under the box, a caret under the column. */
     showError(err) {
