@@ -160,17 +160,24 @@ export function descentLabel(racer, catalog, t, loss = null) {
 }
 
 /** Columns for a freshly loaded file: softmax when there is a text (label) column and two
- * numeric ones, logistic when the last column is 0/1, linear otherwise. */
+ * numeric ones, logistic when the last column is 0/1, linear otherwise. A model the user (or
+ * a link) picked wins, and y is then a column that model can learn: for logistic the last 0/1
+ * column, for linear the last numeric one that is not 0/1 (a yes/no column makes a poor
+ * line), never a text column. */
 export function csvDefaults(resp, preferred) {
   const text = new Set(resp.labels || []);
   const nums = resp.columns.map((_, i) => i).filter((i) => !text.has(i));
   const last = resp.columns.length - 1;
-  const ys = resp.table.map((r) => r[last]);
+  const binary = (i) => !text.has(i) && resp.table.every((r) => r[i] === 0 || r[i] === 1);
   let model = "linear";
   if (text.size && nums.length >= 2) model = "softmax";
-  else if (!text.has(last) && ys.every((v) => v === 0 || v === 1)) model = "logistic";
-  if (preferred === "softmax" && nums.length >= 2) model = "softmax";
-  const ycol = model === "softmax" ? (text.size ? [...text].pop() : last) : nums[nums.length - 1];
+  else if (binary(last)) model = "logistic";
+  if (CSV_MODELS.includes(preferred) && (preferred !== "softmax" || nums.length >= 2)) model = preferred;
+  const lastOf = (cols) => cols[cols.length - 1];
+  let ycol;
+  if (model === "softmax") ycol = text.size ? [...text].pop() : last;
+  else if (model === "logistic") ycol = lastOf(nums.filter(binary)) ?? lastOf(nums);
+  else ycol = lastOf(nums.filter((i) => !binary(i))) ?? lastOf(nums);
   const xs = nums.filter((i) => i !== ycol);
   return { model, xcol: xs[0] ?? 0, x2col: xs[1] ?? xs[0] ?? 0, ycol };
 }

@@ -160,6 +160,7 @@ async function boot() {
           plots.clear();
           panel.showCsvError(err);
           showMessage("");
+          syncUrl(); // the link names the columns shown beside the refusal
           hook.loaded = "csv-refused";
           return;
         }
@@ -235,11 +236,14 @@ async function boot() {
       const perRow = JSON.stringify(resp.table.slice(0, 50)).length / Math.min(50, resp.table.length);
       const { table, kept } = fitRows(resp.table, Math.max(2, Math.floor(MESSAGE_BUDGET / perRow)));
       state.csv = { columns: resp.columns, rows: resp.rows, table, kept, labels: resp.labels || [], ...csvDefaults(resp, state.csvModel) };
-      // A shared link's column choices apply to the file it was made with (when they fit).
+      // A shared link's column choices apply to the file it was made with (when they fit: the
+      // boxes offer no text column as an input, nor as y for linear or logistic).
       const cols = state.csvColumns;
-      if (cols && cols.every((c) => c < resp.columns.length)) {
-        Object.assign(state.csv, { model: state.csvModel || state.csv.model, xcol: cols[0], x2col: cols[1], ycol: cols[2] });
-      }
+      const linkModel = state.csvModel || state.csv.model;
+      const numeric = (c) => !state.csv.labels.includes(c);
+      const fits = cols && cols.every((c) => c < resp.columns.length) && numeric(cols[0]) && numeric(cols[1])
+        && (linkModel === "softmax" || numeric(cols[2]));
+      if (fits) Object.assign(state.csv, { model: linkModel, xcol: cols[0], x2col: cols[1], ycol: cols[2] });
       state.csvColumns = null;
       state.csvModel = null;
       loadProblem();
@@ -248,9 +252,10 @@ async function boot() {
     }
   });
   on("choose-csv", ({ model, xcol, x2col, ycol }) => {
-    const changedModel = model !== state.csv.model;
-    Object.assign(state.csv, { model, xcol, x2col, ycol });
-    if (changedModel) Object.assign(state.csv, csvDefaults({ ...state.csv, table: state.csv.table }, model), { model });
+    // A new model takes the columns that model can learn (its own y, never a text column for
+    // linear or logistic), not the boxes' leftovers from the last one.
+    if (model !== state.csv.model) Object.assign(state.csv, csvDefaults(state.csv, model));
+    else Object.assign(state.csv, { xcol, x2col, ycol });
     loadProblem();
   });
   on("move-start", ({ axes, values }) => {

@@ -347,6 +347,52 @@ def test_csv_with_class_labels_runs_softmax(page, live_server, tmp_path):
     assert page.evaluate("() => window.__csp") == []
 
 
+GRADES = "hours,score,passed,grp\n" + "".join(
+    f"{h},{50 + 5 * h},{int(h > 2)},{'abc'[h % 3]}\n" for h in range(1, 10)
+)
+
+
+def test_changing_the_csv_model_picks_a_y_it_can_learn(page, live_server, tmp_path):
+    """A file with a text column opens as softmax; switching the model to linear or logistic
+    takes a number column as y (the 0/1 one for logistic), and the boxes, the link and the run
+    all name the same columns."""
+    path = tmp_path / "grades.csv"
+    path.write_text(GRADES)
+    watch = open_lab(page, live_server, "csv")
+    page.set_input_files("#csv-input", str(path))
+    page.wait_for_function(loaded("csv"), timeout=20_000)
+    assert page.input_value("#csv-model") == "softmax"
+    for model, x, y in [("linear", "hours", "score"), ("logistic", "hours", "passed")]:
+        page.evaluate("() => { window.__lereng.loaded = null; }")
+        page.select_option("#csv-model", model)
+        page.wait_for_function(
+            "() => ['csv', 'csv-refused'].includes(window.__lereng.loaded)", timeout=20_000
+        )
+        assert page.evaluate("() => window.__lereng.loaded") == "csv"
+        assert page.locator("#csv-error").is_hidden()
+        shown = page.evaluate(
+            "() => ['#csv-x', '#csv-y'].map(s => { const el = document.querySelector(s);"
+            " return el.options[el.selectedIndex].text; })"
+        )
+        assert shown == [x, y]
+        csv = page.evaluate("() => window.__lereng.state.csv")
+        assert (csv["model"], csv["columns"][csv["xcol"]], csv["columns"][csv["ycol"]]) == (
+            model,
+            x,
+            y,
+        )
+        data = page.evaluate("() => window.__lereng.plots.data")
+        assert data["y_name"] == y and data["n"] == 9
+        query = page.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
+        assert query["m"] == model
+        assert query["c"].split(",")[::2] == [str(csv["xcol"]), str(csv["ycol"])]
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 5", timeout=10_000)
+    sent = page.evaluate("() => window.__lereng.lastStart")
+    assert sent["model"] == "logistic" and sent["data"]["y"] == [0, 0] + [1] * 7
+    assert_clean(page, watch)
+
+
 @pytest.mark.parametrize(
     ("size", "lang", "projector"), [((1280, 800), "en", False), ((1024, 768), "id", True)]
 )
