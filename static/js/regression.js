@@ -140,9 +140,13 @@ async function boot() {
     try {
       if (state.problem === "csv") {
         panel.show(state.problem, null, state.csv, twin);
+        // No data (no file yet, or a refused one): the formula strip drops the last problem's
+        // numbers, which no longer describe anything on the page.
+        const noData = () => ui.setProblemInfo({ n: null, k: null, model: modelOf(state), startLoss: null });
         if (!state.csv) {
           dataset = null;
           plots.clear();
+          noData();
           hook.plotsReady = true;
           hook.loaded = "csv-empty";
           showMessage(t("reg.csv_choose"));
@@ -158,6 +162,7 @@ async function boot() {
           // target for regression...): say why beside the file, naming the row.
           dataset = null;
           plots.clear();
+          noData();
           panel.showCsvError(err);
           showMessage("");
           syncUrl(); // the link names the columns shown beside the refusal

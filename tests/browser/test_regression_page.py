@@ -393,6 +393,52 @@ def test_changing_the_csv_model_picks_a_y_it_can_learn(page, live_server, tmp_pa
     assert_clean(page, watch)
 
 
+# The formula strip's numbers (<mn>) beyond the formula's own 1 (1/n, i = 1) and 2 (squared).
+FORMULA_NUMBERS = """() => [...document.querySelectorAll('#formula-math mn')]
+    .map(el => el.textContent).filter(s => s !== '1' && s !== '2')"""
+
+
+def test_the_formula_strip_has_no_numbers_without_data(page, live_server, tmp_path):
+    """The CSV problem before its file, and after a refused one, shows the formula alone: the
+    previous problem's loss, line and n would describe data that is no longer on the page. A
+    refusal names its row once."""
+    watch = open_lab(page, live_server)
+    assert page.evaluate(FORMULA_NUMBERS) != []  # the synthetic data's loss and line
+    page.select_option("#problem-select", "csv")
+    page.wait_for_function(loaded("csv-empty"), timeout=20_000)
+    catalog = SCREENSHOTS.parent / "static" / "js" / "i18n" / "en.json"
+    no_data = json.loads(catalog.read_text("utf-8"))["reg.formula_note_no_data"]
+    assert page.evaluate(FORMULA_NUMBERS) == []
+    assert page.locator("#formula-note").inner_text() == no_data
+    assert "MSE" in page.locator("#formula-math").inner_text()
+    good = tmp_path / "good.csv"
+    good.write_text("hours,score\n" + "".join(f"{h},{50 + 5 * h}\n" for h in range(1, 10)))
+    page.set_input_files("#csv-input", str(good))
+    page.wait_for_function(loaded("csv"), timeout=20_000)
+    assert page.evaluate(FORMULA_NUMBERS) != []
+    assert page.locator("#formula-note").inner_text().startswith("n = 9;")
+    # A refused file: its row said once, and no numbers left from the file before it.
+    bad = tmp_path / "gap.csv"
+    bad.write_text("hours,score\n1,50\n2,55\n3,\n")
+    page.set_input_files("#csv-input", str(bad))
+    page.locator("#csv-error").wait_for(state="visible")
+    assert (
+        page.locator("#csv-error").inner_text() == "Refused: row 4, column 'score': missing value"
+    )
+    page.evaluate("() => { window.__lereng.loaded = null; }")
+    # Columns the server refuses (a score is no 0/1 target) leave the strip empty too.
+    page.set_input_files("#csv-input", str(good))
+    page.wait_for_function(loaded("csv"), timeout=20_000)
+    page.evaluate("() => { window.__lereng.loaded = null; }")
+    page.select_option("#csv-model", "logistic")
+    page.wait_for_function(loaded("csv-refused"), timeout=20_000)
+    assert page.evaluate(FORMULA_NUMBERS) == []
+    assert page.locator("#formula-note").inner_text() == no_data
+    assert "BCE" in page.locator("#formula-math").inner_text()
+    assert [e for e in watch.errors if "422" not in e] == []
+    assert watch.external == []
+
+
 @pytest.mark.parametrize(
     ("size", "lang", "projector"), [((1280, 800), "en", False), ((1024, 768), "id", True)]
 )

@@ -103,7 +103,9 @@ export function mountDataPanel(el, { t, maxRows }) {
       error.replaceChildren();
       if (!err) return;
       const row = err.body && Number.isInteger(err.body.row) ? err.body.row : null;
-      error.append(h("strong", { text: row ? t("reg.csv_bad_row", { row }) : t("reg.csv_bad") }), " ", err.message);
+      // Most refusals open with their row ("row 7, column ..."): then the heading need not say it too.
+      const named = row !== null && Number((err.message.match(/\d+/) || [])[0]) === row;
+      error.append(h("strong", { text: row && !named ? t("reg.csv_bad_row", { row }) : t("reg.csv_bad") }), " ", err.message);
     },
     translate() {
       if (shown) api.show(shown.problem, shown.values, shown.csv, shown.twin);

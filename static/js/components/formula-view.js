@@ -21,19 +21,20 @@ const sumN = sum(row(mi("i"), mo("="), mn("1")), mi("n"));
 const mean = frac(mn("1"), mi("n"));
 const log = (x) => row(mi("log"), mo("&#x2061;"), x);
 
+// value null: no data yet, so the formula stands alone (no number from an earlier problem).
 function lossLine(loss, value) {
+  const is = value === null ? [] : [mo("="), num(value)];
   if (loss === "bce") {
     return math(mi("BCE"), mo("="), mo("−"), mean, sumN,
-      bracket(Yi, log(Yhat), mo("+"), paren(mn("1"), mo("−"), Yi), log(paren(mn("1"), mo("−"), Yhat))),
-      mo("="), num(value));
+      bracket(Yi, log(Yhat), mo("+"), paren(mn("1"), mo("−"), Yi), log(paren(mn("1"), mo("−"), Yhat))), ...is);
   }
   if (loss === "cross_entropy") {
     const Yic = sub(mi("Y"), row(mi("i"), mi("c")));
     const Yhatic = sub(hat(mi("Y")), row(mi("i"), mi("c")));
     return math(mi("CE"), mo("="), mo("−"), mean, sumN, sum(row(mi("c"), mo("="), mn("1")), mi("k")),
-      Yic, log(Yhatic), mo("="), num(value));
+      Yic, log(Yhatic), ...is);
   }
-  return math(mi("MSE"), mo("="), mean, sumN, sup(paren(Yi, mo("−"), Yhat), mn("2")), mo("="), num(value));
+  return math(mi("MSE"), mo("="), mean, sumN, sup(paren(Yi, mo("−"), Yhat), mn("2")), ...is);
 }
 
 function modelLine(model, theta, k) {
@@ -42,23 +43,27 @@ function modelLine(model, theta, k) {
   const b = has ? num(Math.abs(theta[1])) : mi("b");
   const plus = has && theta[1] < 0 ? mo("−") : mo("+");
   const xi = sub(mi("x"), mi("i"));
-  if (model === "linear") return math(Yhat, mo("="), mi("w"), xi, mo("+"), mi("b"), mo("="), w, xi, plus, b);
+  if (model === "linear") {
+    return math(Yhat, mo("="), mi("w"), xi, mo("+"), mi("b"), ...(has ? [mo("="), w, xi, plus, b] : []));
+  }
   if (model === "softmax") {
     return math(Yhat, mo("="), mi("softmax"), paren(mi("W"), sub(mi("x"), mi("i")), mo("+"), mi("b")),
-      mo(","), mi("k"), mo("="), mn(String(k)));
+      ...(k ? [mo(","), mi("k"), mo("="), mn(String(k))] : []));
   }
-  return math(Yhat, mo("="), mi("σ"), paren(mi("w"), xi, mo("+"), mi("b")), mo("="), mi("σ"), paren(w, xi, plus, b));
+  return math(Yhat, mo("="), mi("σ"), paren(mi("w"), xi, mo("+"), mi("b")), ...(has ? [mo("="), mi("σ"), paren(w, xi, plus, b)] : []));
 }
 
-/** #formula-view: the Loss Function being minimised, with the chosen racer's current numbers. */
+/** #formula-view: the Loss Function being minimised, with the chosen racer's current numbers;
+ * n null: no data is loaded (a CSV problem before its file), so the formula alone. */
 export function mountFormulaView(el, { t }) {
   const box = el.querySelector("#formula-math");
   const note = el.querySelector("#formula-note");
   return {
     show({ model, loss, n, k, theta, value, who }) {
       // Only numbers and fixed symbols go into this markup, never user text.
-      box.innerHTML = lossLine(loss, value) + modelLine(model, theta, k);
-      note.textContent = t(`reg.formula_note_${loss}`, { n, who: who || "—" });
+      const data = n !== null;
+      box.innerHTML = lossLine(loss, data ? value : null) + modelLine(model, data ? theta : null, data ? k : null);
+      note.textContent = data ? t(`reg.formula_note_${loss}`, { n, who: who || "—" }) : t("reg.formula_note_no_data");
     },
   };
 }
