@@ -471,6 +471,36 @@ def test_twin_screenshot(page, live_server, size, lang, projector):
     assert_clean(page, watch)
 
 
+# Each legend entry's name: how far it reaches past the legend's visible box, or past its own.
+LEGEND_CUT = """() => { const box = document.getElementById('race-legend').getBoundingClientRect();
+    return [...document.querySelectorAll('#race-legend .legend-label')].map(el => {
+      const r = el.getBoundingClientRect();
+      return Math.round(Math.max(0, r.right - box.right, el.scrollWidth - el.clientWidth)); }); }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_projector_legend_names_every_racer_in_full(page, live_server, lang):
+    """At 1024 x 768 in projector mode the legend shares its row with the view toggle and the
+    tool buttons: a long racer name wraps instead of being cut off at the buttons."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    watch = PageWatch(page, live_server.url)
+    racers = "sgd:@v=batch:lr=0.1;sgd:@v=stochastic:lr=0.02;adadelta:@v=minibatch:@k=8:lr=1"
+    page.goto(f"{live_server.url}/regression?p=linear&sps=200&steps=60&r={racers}")
+    page.wait_for_function(loaded("linear"), timeout=20_000)
+    labels = page.locator("#race-legend .legend-label").all_inner_texts()
+    assert len(labels) == 3 and "Adadelta" in labels[2]
+    assert page.evaluate(LEGEND_CUT) == [0, 0, 0]
+    # A finished race adds each racer's status; the names stay whole.
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 60", timeout=20_000)
+    page.wait_for_function("() => document.getElementById('play-button').dataset.state === 'play'")
+    assert page.evaluate(LEGEND_CUT) == [0, 0, 0]
+    assert_clean(page, watch)
+
+
 def test_a_mangled_link_is_clamped_not_trusted(page, live_server):
     """Every value from a link passes the same bounds as the page's own controls."""
     watch = PageWatch(page, live_server.url)
