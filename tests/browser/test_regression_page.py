@@ -501,6 +501,35 @@ def test_projector_legend_names_every_racer_in_full(page, live_server, lang):
     assert_clean(page, watch)
 
 
+@pytest.mark.parametrize("typed", ["", "abc", "1e309"])
+def test_a_data_box_left_without_a_number_keeps_its_value(page, live_server, typed):
+    """Slope, noise, n, seed...: an empty box, letters or an overflow are no number; the box
+    shows the value in use again and the data is not regenerated (not 0, nor n = 2)."""
+    watch = open_lab(page, live_server)
+    page.evaluate("() => { window.__lereng.loaded = null; }")
+    page.fill("#data-slope", "3")
+    page.press("#data-slope", "Tab")
+    page.wait_for_function(loaded("linear"), timeout=20_000)  # the boxes are drawn again
+    before = page.evaluate("() => window.__lereng.state.data.linear")
+    for key in ("slope", "intercept", "noise", "n", "seed"):
+        box = page.locator(f"#data-{key}")
+        box.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(typed)
+        page.keyboard.press("Tab")  # the change event, handled before this returns
+        assert box.input_value() == str(before[key]), key
+        assert page.evaluate("() => window.__lereng.state.data.linear") == before, key
+    # The next real change builds on the values in use, not on zeros.
+    page.evaluate("() => { window.__lereng.loaded = null; }")
+    page.fill("#data-seed", "7")
+    page.press("#data-seed", "Tab")
+    page.wait_for_function(loaded("linear"), timeout=20_000)
+    assert page.evaluate("() => window.__lereng.state.data.linear") == {**before, "seed": 7}
+    assert page.evaluate("() => window.__lereng.plots.data.n") == 50
+    assert_clean(page, watch)
+
+
 def test_a_mangled_link_is_clamped_not_trusted(page, live_server):
     """Every value from a link passes the same bounds as the page's own controls."""
     watch = PageWatch(page, live_server.url)

@@ -53,11 +53,13 @@ export function mountDataPanel(el, { t, maxRows }) {
           step: String(step), value: String(values[key]), inputmode: "decimal",
         });
         input.addEventListener("change", () => {
+          // An empty box, letters or an overflow (the browser reports all as "") is no number:
+          // the box goes back to the value in use and the data stays as it was.
           let v = Number(input.value);
-          if (!Number.isFinite(v)) v = values[key];
+          if (!Number.isFinite(v) || input.value.trim() === "") v = values[key];
           v = Math.min(Number(input.max), Math.max(min, step === 1 ? Math.round(v) : v));
           input.value = String(v);
-          emit(el, "change-data", { values: { ...values, [key]: v } });
+          if (v !== values[key]) emit(el, "change-data", { values: { ...values, [key]: v } });
         });
         return h("label", { class: "data-field" }, h("span", { text: t(label) }), input);
       }),
