@@ -227,6 +227,7 @@ def test_csv_file_trains_and_a_refused_one_says_why(page, live_server, tmp_path)
     error = page.locator("#csv-error")
     error.wait_for(state="visible")
     assert "row 3" in error.inner_text() and "abc" in error.inner_text()
+    assert error.inner_text().count("3") == 1  # the row is said once, not in the heading too
     assert error.evaluate("el => getComputedStyle(el).color") == "rgb(179, 38, 30)"
 
     rows = [(i % 10 / 3 - 1.5, i // 10 / 3 - 1.5) for i in range(100)]

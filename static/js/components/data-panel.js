@@ -1,4 +1,5 @@
 import { DATA_FIELDS } from "../regression-state.js";
+import { csvErrorNodes } from "./csv-error.js";
 import { emit, h } from "./emit.js";
 
 /**
@@ -104,10 +105,7 @@ export function mountDataPanel(el, { t, maxRows }) {
       file.toggleAttribute("aria-invalid", Boolean(err));
       error.replaceChildren();
       if (!err) return;
-      const row = err.body && Number.isInteger(err.body.row) ? err.body.row : null;
-      // Most refusals open with their row ("row 7, column ..."): then the heading need not say it too.
-      const named = row !== null && Number((err.message.match(/\d+/) || [])[0]) === row;
-      error.append(h("strong", { text: row && !named ? t("reg.csv_bad_row", { row }) : t("reg.csv_bad") }), " ", err.message);
+      error.append(...csvErrorNodes(err, t));
     },
     translate() {
       if (shown) api.show(shown.problem, shown.values, shown.csv, shown.twin);

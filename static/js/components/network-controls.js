@@ -4,6 +4,7 @@
 // Emits change-network {patch}, upload-csv {file}, choose-csv {x: [i, j], y}.
 
 import { defaultLoss, FEATURE_LABELS, FEATURES, taskOf, UI_LIMITS } from "../network-state.js";
+import { csvErrorNodes } from "./csv-error.js";
 import { emit, h } from "./emit.js";
 
 export function mountNetworkControls(root, { t, limits }) {
@@ -134,8 +135,7 @@ export function mountNetworkControls(root, { t, limits }) {
       file.toggleAttribute("aria-invalid", Boolean(err));
       box.replaceChildren();
       if (!err) return;
-      const row = err.body && Number.isInteger(err.body.row) ? err.body.row : null;
-      box.append(h("strong", { text: row ? t("reg.csv_bad_row", { row }) : t("reg.csv_bad") }), " ", err.message);
+      box.append(...csvErrorNodes(err, t));
     },
     translate() {
       for (const g of root.querySelectorAll("[data-i18n-label]")) g.label = t(g.dataset.i18nLabel);
