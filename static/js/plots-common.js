@@ -54,6 +54,25 @@ export function logTicks(values, div, margin, fontPx) {
   return { dtick: Math.max(1, Math.ceil(line / perDecade)) };
 }
 
+let measurer = null;
+
+/**
+ * `text` broken at spaces into lines (joined by Plotly's <br>) no wider than `widthPx` in the
+ * CSS font `font`; a word wider than that keeps a line of its own.
+ */
+export function wrapText(text, widthPx, font) {
+  if (!(widthPx > 0) || !Number.isFinite(widthPx)) return text;
+  measurer = measurer || document.createElement("canvas").getContext("2d");
+  measurer.font = font;
+  const lines = [];
+  for (const word of String(text).split(/\s+/)) {
+    const last = lines.length ? `${lines[lines.length - 1]} ${word}` : null;
+    if (last !== null && measurer.measureText(last).width <= widthPx) lines[lines.length - 1] = last;
+    else lines.push(word);
+  }
+  return lines.join("<br>");
+}
+
 /**
  * The redraw throttle of a plots model holding {dirty: Set of keys, last: {key: ms},
  * interval: {key: ms}}: due(key) is true, and takes the key's mark, when the key is marked

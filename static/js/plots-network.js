@@ -4,7 +4,7 @@
 // Redraws are throttled per plot; a full render redraws everything from the model.
 
 import { boundaryFigure, landscapeFigure, landscape3dFigure } from "./components/network-figures.js";
-import { FONT, GRID, INK, logTicks, MUTED, throttle } from "./plots-common.js";
+import { FONT, GRID, INK, logTicks, MUTED, throttle, wrapText } from "./plots-common.js";
 
 const Plotly = () => window.Plotly;
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false };
@@ -76,19 +76,41 @@ export class NetworkPlots {
 
   // ---- curves ---------------------------------------------------------------------------------
 
+  curveMargin() {
+    return this.projector ? { l: 70, r: 12, t: 6, b: 50 } : { l: 52, r: 10, t: 4, b: 36 };
+  }
+
+  /** A note centred in a small chart, in lines that fit its plot area: on one line "Tekan
+   * Jalankan untuk melatih" is wider than a projector's chart and ran over the tick labels. */
+  centreNote(text, div) {
+    const s = scale(this.projector);
+    const m = this.curveMargin();
+    const room = div && div.clientWidth ? div.clientWidth - m.l - m.r - 8 : Infinity;
+    return { text: wrapText(text, room, `${s.small}px ${FONT}`), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: s.small, color: MUTED } };
+  }
+
+  emptyCurves() {
+    return !this.record || this.record.steps.length < 2;
+  }
+
   curveLayout({ ytitle, log = false, range = null, extra = {}, logValues = [], div = null }) {
     const s = scale(this.projector);
-    const margin = this.projector ? { l: 70, r: 12, t: 6, b: 50 } : { l: 52, r: 10, t: 4, b: 36 };
-    const empty = !this.record || this.record.steps.length < 2;
+    const margin = this.curveMargin();
+    const empty = this.emptyCurves();
     const axis = { gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true };
     return {
       ...this.baseLayout(s),
       margin,
       xaxis: { ...axis, title: { text: this.t("net.step_axis"), font: { size: s.small }, standoff: 2 }, rangemode: "tozero", nticks: this.projector ? 3 : 5 },
-      yaxis: { ...axis, title: { text: ytitle, font: { size: s.small }, standoff: 2 }, type: log ? "log" : "linear", exponentformat: "power", nticks: 5, ...(range ? { range } : {}), ...(log ? logTicks(logValues, div, margin, s.small) : {}) },
+      // Before training the one point spans no range: its tick labels (0.6955, ...) said nothing
+      // and crowded the title. Long labels later push the margin instead of the title onto them.
+      yaxis: {
+        ...axis, title: { text: ytitle, font: { size: s.small }, standoff: 2 }, type: log ? "log" : "linear", exponentformat: "power", nticks: 5,
+        automargin: true, showticklabels: !empty, ...(range ? { range } : {}), ...(log ? logTicks(logValues, div, margin, s.small) : {}),
+      },
       // The panel bars carry the keys (line styles in words), so the plots keep their room.
       hovermode: "x unified",
-      annotations: empty ? [{ text: this.t("net.curves_empty"), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: s.small, color: MUTED } }] : [],
+      annotations: empty ? [this.centreNote(this.t("net.curves_empty"), div)] : [],
       ...extra,
     };
   }
@@ -121,10 +143,8 @@ export class NetworkPlots {
       { type: "scatter", mode: "lines", name: this.t("net.train"), x: r ? r.steps : [], y: r ? pct(r.trainAcc) : [], line: { color: "#0072B2", width: s.line }, hovertemplate: "%{y:.1f}%" },
       { type: "scatter", mode: "lines", name: this.t("net.test"), x: r ? r.steps : [], y: r ? pct(r.testAcc) : [], line: { color: "#D55E00", width: s.line, dash: "dash" }, hovertemplate: "%{y:.1f}%" },
     ];
-    const layout = this.curveLayout({ ytitle: this.t("net.acc_axis"), range: [0, 102] });
-    if (this.problem && this.problem.task === "regression") {
-      layout.annotations = [{ text: this.t("net.acc_regression"), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: scale(this.projector).small, color: MUTED } }];
-    }
+    const layout = this.curveLayout({ ytitle: this.t("net.acc_axis"), range: [0, 102], div: this.divs.acc });
+    if (this.problem && this.problem.task === "regression") layout.annotations = [this.centreNote(this.t("net.acc_regression"), this.divs.acc)];
     return { data, layout };
   }
 
@@ -179,6 +199,12 @@ export class NetworkPlots {
   resize() {
     for (const div of Object.values(this.divs)) {
       if (div && div.offsetParent !== null && div.data) Plotly().Plots.resize(div);
+    }
+    // A centred note's lines were fitted to the old width.
+    const noted = this.emptyCurves() ? ["loss", "acc", "norms"] : this.problem && this.problem.task === "regression" ? ["acc"] : [];
+    if (noted.length) {
+      this.markDirty(noted);
+      this.flush(Infinity);
     }
   }
 }

@@ -404,3 +404,46 @@ def test_a_link_reproduces_the_run_bit_for_bit(page, context, live_server):
         assert_clean(view, watch)
     assert finals[0] == finals[1]
     assert len(finals[0][0]) == 2 * 5 + 5 + 5 * 3 + 3 + 3 + 1  # every weight and bias
+
+
+# Each small chart's text, as boxes in page pixels: the plot area, the centred note's lines,
+# the tick labels and the axis titles (Plotly's SVG, as drawn).
+CURVE_BOXES = """() => ['loss-plot', 'acc-plot', 'norms-plot'].map(id => {
+  const div = document.getElementById(id);
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const all = (sel) => [...div.querySelectorAll(sel)].filter(e => e.getBoundingClientRect().width > 0).map(box);
+  return {id, area: box(div.querySelector('.nsewdrag')), div: box(div), note: all('.annotation-text'),
+          ticks: all('.xtick text, .ytick text'), ytitle: all('.g-ytitle text')};
+})"""
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "lang", "projector"),
+    [(1024, 768, "id", True), (1024, 768, "en", True), (1280, 800, "id", False)],
+)
+def test_untrained_charts_fit_their_note_and_titles(
+    page, live_server, width, height, lang, projector
+):
+    # The placeholder lies inside each chart's plot area, clear of every tick label, and the
+    # y title clear of the y tick labels: on a projector in Indonesian the one-line note was
+    # wider than the charts, ran over the labels and was cut off at the panel's edge.
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}');"
+        f"localStorage.setItem('lereng.projector', '{'1' if projector else '0'}');"
+    )
+    watch = open_lab(page, live_server)
+    assert page.evaluate("() => document.body.classList.contains('projector')") == projector
+    for chart in page.evaluate(CURVE_BOXES):
+        assert chart["note"], chart["id"]
+        area = chart["area"]
+        for line in chart["note"]:
+            assert area[0] <= line[0] and line[2] <= area[2], chart
+            assert not any(_overlap(line, tick) for tick in chart["ticks"]), chart
+        for title in chart["ytitle"]:
+            assert not any(_overlap(title, tick) for tick in chart["ticks"]), chart
+    assert_clean(page, watch)
