@@ -447,3 +447,34 @@ def test_untrained_charts_fit_their_note_and_titles(
         for title in chart["ytitle"]:
             assert not any(_overlap(title, tick) for tick in chart["ticks"]), chart
     assert_clean(page, watch)
+
+
+SUMMARY_LOOK = """() => {
+  const el = document.getElementById('net-summary');
+  const items = [...el.querySelectorAll('.sum-item')].filter(e => e.offsetParent !== null);
+  const box = (e) => e.getBoundingClientRect();
+  const tools = box(document.querySelector('.net-plots .lab-tools'));
+  const s = box(el);
+  const apart = s.top >= tools.bottom || s.bottom <= tools.top || s.right <= tools.left;
+  return {px: parseFloat(getComputedStyle(el).fontSize), tops: new Set(items.map(e => Math.round(box(e).top))).size,
+          items: items.length, apart, inside: s.right <= box(document.getElementById('plots')).right + 0.5};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_key_numbers_grow_on_a_projector(page, live_server, lang):
+    # Epoch, losses and accuracy are read from the back of the room: at 1024 x 768 projector
+    # mode set them at 0.6em (about 14 px), smaller than on a laptop. Now larger, on one line
+    # of their own, clear of the tools.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(f"localStorage.setItem('lereng.lang', '{lang}');")
+    watch = open_lab(page, live_server)
+    laptop = page.evaluate(SUMMARY_LOOK)
+    page.click("#projector-toggle")
+    page.wait_for_function("() => document.body.classList.contains('projector')")
+    projector = page.evaluate(SUMMARY_LOOK)
+    assert projector["items"] == 4  # epoch, train loss, test loss, test accuracy
+    assert projector["px"] >= 16 and projector["px"] > laptop["px"]
+    assert projector["tops"] == 1 and projector["apart"] and projector["inside"]
+    page.click("#projector-toggle")  # the choice persists in localStorage
+    assert_clean(page, watch)
