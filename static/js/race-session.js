@@ -19,7 +19,7 @@
 //   changedSteps(steps)      optional: the budget changed; true if the lab handled it
 //   changedSpeed()           optional: after a speed change (the URL follows)
 // `preview` labs start each configuration paused at once, so a run that is still waiting
-// for its first step counts as not started yet.
+// for its first step counts as not started yet, and says "ready" until Play or Step.
 
 import { raceStatusKey } from "./state.js";
 
@@ -45,7 +45,7 @@ export function createRaceSession({ stream, run, state, hook, lab, preview = fal
   function start({ paused = false, stepAfter = false } = {}) {
     if (lab.canRun && !lab.canRun()) return;
     const playing = !paused && !stepAfter;
-    race = { record: null, playing, done: false, awaiting: true, budget: state.steps, ran: !paused };
+    race = { record: null, playing, done: false, awaiting: true, budget: state.steps, ran: !paused, preview: preview && paused };
     pending = [];
     dirty = false;
     hook.step = 0;

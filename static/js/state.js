@@ -144,6 +144,9 @@ export function clampHyper(h, value) {
 /** The i18n key of a race's status line: shared by every lab's run controls. */
 export function raceStatusKey(race, dirty) {
   if (!race) return dirty ? "" : "run.ready";
+  // A lab's paused preview of its configuration has not been started by anyone: "paused" there
+  // read as if a run had been interrupted.
+  if (race.preview && !race.ran && !race.done && !dirty) return "run.ready";
   if (race.awaiting) return "run.starting";
   if (race.done) return dirty ? "run.changed" : "run.finished";
   if (dirty) return "run.changed";

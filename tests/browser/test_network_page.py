@@ -478,3 +478,35 @@ def test_key_numbers_grow_on_a_projector(page, live_server, lang):
     assert projector["tops"] == 1 and projector["apart"] and projector["inside"]
     page.click("#projector-toggle")  # the choice persists in localStorage
     assert_clean(page, watch)
+
+
+def status_is(text: str) -> str:
+    return f"() => document.getElementById('run-status').textContent === {text!r}"
+
+
+def test_a_fresh_lab_says_ready_and_a_paused_run_paused(page, live_server):
+    # The lab previews each configuration as a paused run at step 0; nobody started it, so it
+    # says "ready" as the other labs do, and "paused" only once a running race was paused.
+    watch = open_lab(page, live_server, "?steps=2000&sps=60")
+    page.wait_for_function(status_is("ready"), timeout=WAIT)
+    page.click("#language-toggle button[data-lang='id']")
+    page.wait_for_function(status_is("siap"), timeout=WAIT)
+    page.click("#language-toggle button[data-lang='en']")
+    page.click("#play-button")
+    page.wait_for_function(
+        f"() => window.__lereng.step >= 5 && ({status_is('running')})()", timeout=WAIT
+    )
+    page.click("#play-button")
+    page.wait_for_function(status_is("paused"), timeout=WAIT)
+    # A new configuration under the paused run is a fresh preview again.
+    page.click("#layers-plus")
+    page.wait_for_function(
+        f"() => window.__lereng.problem.hidden.length === 3 && ({status_is('ready')})()",
+        timeout=WAIT,
+    )
+    # One step makes it a run the user moved: then it waits, paused.
+    page.click("#step-button")
+    page.wait_for_function(
+        f"() => window.__lereng.step === 1 && ({status_is('paused')})()", timeout=WAIT
+    )
+    assert_clean(page, watch)
