@@ -510,3 +510,44 @@ def test_a_fresh_lab_says_ready_and_a_paused_run_paused(page, live_server):
         f"() => window.__lereng.step === 1 && ({status_is('paused')})()", timeout=WAIT
     )
     assert_clean(page, watch)
+
+
+LAYER_WORDS = """() => {
+  const box = (e) => e.getBoundingClientRect();
+  const rows = [...document.querySelectorAll('#net-layers .layer-row')].map(row => {
+    const name = row.querySelector('.layer-name');
+    const b = box(name);
+    const others = [...row.children].filter(c => c !== name).map(box);
+    return {text: name.textContent, clipped: name.scrollWidth > name.clientWidth + 1 || name.scrollHeight > name.clientHeight + 1,
+            hits: others.some(o => o.left < b.right - 0.5 && b.left < o.right - 0.5 && o.top < b.bottom - 0.5 && b.top < o.bottom - 0.5)};
+  });
+  const heads = [...document.querySelectorAll('#net-diagram .net-head')];
+  const apart = heads.every((h, i) => i === 0 || box(heads[i - 1]).right <= box(h).left);
+  return {rows, heads: heads.map(h => h.textContent), apart,
+          norms: document.querySelector('[data-i18n="net.norms_title"]').textContent};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height", "projector"), [(1280, 800, False), (1024, 768, True)])
+def test_indonesian_names_the_layers_as_the_backprop_lab_does(
+    page, live_server, width, height, projector
+):
+    # "Hidden layer", "Layer 1" and "Hidden 1" stayed English in Indonesian while the backprop
+    # lab says "lapisan tersembunyi"; the longer words still fit the sidebar and the diagram.
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(
+        "localStorage.setItem('lereng.lang', 'id');"
+        f"localStorage.setItem('lereng.projector', '{'1' if projector else '0'}');"
+    )
+    watch = open_lab(page, live_server, "?h=8,8")
+    if width < 1100:
+        page.click("#view-toggle button[data-view='network']")
+    got = page.evaluate(LAYER_WORDS)
+    assert [r["text"] for r in got["rows"]] == ["Lapisan tersembunyi", "Lapisan 1", "Lapisan 2"]
+    assert not any(r["clipped"] or r["hits"] for r in got["rows"]), got["rows"]
+    assert got["heads"] == ["Input", "Tersembunyi 1", "Tersembunyi 2", "Output"] and got["apart"]
+    assert got["norms"] == "Norma per lapisan"
+    assert page.locator("#layers-plus").get_attribute("aria-label") == (
+        "Tambah satu lapisan tersembunyi"
+    )
+    assert_clean(page, watch)

@@ -94,6 +94,13 @@ export function mountNetworkDiagram(box, { t }) {
         }
       }
     }
+    // Column titles in full when they fit between columns, in type down to 3/4 of the labels'
+    // if need be (the Indonesian "Tersembunyi 1" is half as long again as "Hidden 1"), one
+    // size for them all; else each in full at the labels' size when it fits, or short (H1, ...).
+    const room = cols.length > 1 ? xs[1] - xs[0] : W;
+    const heads = cols.map((_, c) => (c === 0 ? t("net.col_input") : c === cols.length - 1 ? t("net.col_output") : `${t("net.col_hidden")} ${c}`));
+    const fits = Math.min(font, (room * 0.92) / (Math.max(...heads.map((x) => x.length)) * 0.62));
+    const headFont = fits >= 0.75 * font ? fits : null;
     cols.forEach((m, c) => {
       for (let k = 0; k < m; k += 1) {
         const box = { x: xs[c] - r, y: ys[c][k] - r, width: 2 * r, height: 2 * r };
@@ -105,12 +112,10 @@ export function mountNetworkDiagram(box, { t }) {
         nodes.push({ image, title, l: c, j: k });
       }
       const out = c === cols.length - 1;
-      // Column titles in full when they fit between columns, else short (H1, H2, ...).
-      const room = cols.length > 1 ? xs[1] - xs[0] : W;
-      const full = c === 0 ? t("net.col_input") : out ? t("net.col_output") : `${t("net.col_hidden")} ${c}`;
+      const full = heads[c];
       const short = c === 0 ? "in" : out ? "out" : `H${c}`;
-      const head = full.length * font * 0.62 < room * 0.92 ? full : short;
-      labelLayer.append(el("text", { x: xs[c], y: 1.3 * font, "text-anchor": "middle", class: "net-head" }, head));
+      const [head, size] = headFont ? [full, headFont] : [full.length * font * 0.62 < room * 0.92 ? full : short, font];
+      labelLayer.append(el("text", { x: xs[c], y: 1.3 * font, "text-anchor": "middle", class: "net-head", "font-size": size }, head));
     });
     // Input feature names to the left of the first column; output names to the right.
     problem.features.forEach((f, k) => {
