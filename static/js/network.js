@@ -96,6 +96,8 @@ async function boot() {
   const landscape = mountNetworkLandscape($("#panel-landscape"), { plots, t, hook });
   hook.plots = plots;
   plots.projector = state.projector;
+  // A page opened in projector mode draws its diagram at projector size from the start.
+  diagram.setProjector(state.projector);
   plots.lossLog = state.lossLog;
   document.body.classList.toggle("projector", state.projector);
   languageToggle.show(lang);

@@ -551,3 +551,15 @@ def test_indonesian_names_the_layers_as_the_backprop_lab_does(
         "Tambah satu lapisan tersembunyi"
     )
     assert_clean(page, watch)
+
+
+def test_a_page_opened_in_projector_mode_draws_a_projector_diagram(page, live_server):
+    # The diagram learnt projector size only from the toggle: a page opened with projector
+    # mode saved drew its units and labels at laptop size.
+    page.add_init_script("localStorage.setItem('lereng.projector', '1');")
+    watch = open_lab(page, live_server)
+    size = "() => document.querySelector('#net-diagram .net-labels').getAttribute('font-size')"
+    assert page.evaluate(size) == "21"
+    page.click("#projector-toggle")
+    page.wait_for_function(f"() => ({size})() === '14'")
+    assert_clean(page, watch)
