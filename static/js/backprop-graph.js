@@ -74,6 +74,23 @@ function squeeze(text, small) {
   return width > BOX.w - 8 ? { textLength: BOX.w - 8, lengthAdjust: "spacingAndGlyphs" } : {};
 }
 
+/** Each number as drawn, measured: wider than its box ("2.46e−4" in bold 27 px is, though
+ * only 7 characters), its type shrinks to fit (down to 14 px), then its letters squeeze. */
+function fitNumbers(svg) {
+  const room = BOX.w - 10;
+  for (const text of svg.querySelectorAll(".bp-value, .bp-grad")) {
+    if (text.hasAttribute("textLength")) continue; // squeezed already
+    const wide = text.getComputedTextLength();
+    if (!(wide > room)) continue; // 0 while the graph is not displayed
+    const size = parseFloat(getComputedStyle(text).fontSize);
+    text.style.fontSize = `${Math.max(14, Math.floor((size * room) / wide))}px`;
+    if (text.getComputedTextLength() > room) {
+      text.setAttribute("textLength", room);
+      text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    }
+  }
+}
+
 function el(name, attrs = {}, text = null) {
   const node = document.createElementNS(NS, name);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
@@ -148,4 +165,5 @@ export function drawGraph(svg, graph, show, { selected = null, t = (k) => k } = 
     g.append(el("title", {}, `${n.label}: ${t(`bp.kind_${n.kind}`)}`));
     svg.append(g);
   }
+  fitNumbers(svg);
 }

@@ -223,3 +223,49 @@ def test_train_steps_box_trains_the_nearest_allowed_count(page, live_server, typ
     assert page.input_value("#bp-train-steps") == trained
     assert page.locator("#bp-error").inner_text() == ""
     assert watch.errors == []
+
+
+# Numbers that leave their boxes: graph texts wider than their node's rectangle (SVG units, as
+# drawn, after any squeeze) and side-column inputs whose text is wider than the input.
+SPILLS = """() => {
+  const out = [];
+  for (const g of document.querySelectorAll('#bp-graph .bp-node')) {
+    const w = Number(g.querySelector('.bp-box').getAttribute('width'));
+    for (const t of g.querySelectorAll('.bp-value, .bp-grad')) {
+      const b = t.getBBox();
+      if (b.width > 0 && (b.x < 0 || b.x + b.width > w)) out.push(`${g.dataset.id}: ${t.textContent}`);
+    }
+  }
+  return out;
+}"""
+CUT_INPUTS = """() => [...document.querySelectorAll('#bp-numbers input')]
+  .filter(i => i.scrollWidth > i.clientWidth).map(i => `${i.dataset.key} = ${i.value}`)"""
+
+
+@pytest.mark.parametrize(("width", "height", "projector"), [(1280, 800, False), (1024, 768, True)])
+def test_trained_numbers_fit_their_boxes(page, live_server, width, height, projector):
+    # After 1000 steps the loss is 2.46e−4 (wider in bold than the L node) and the weights have
+    # four digits (0.6345, −0.3005) that the half-width side boxes cut to "0.63".
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(f"localStorage.setItem('lereng.projector', '{int(projector)}');")
+    watch = open_lab(page, live_server)
+    drawer = not page.locator("#bp-train").is_visible()  # a narrow screen's controls slide in
+    if drawer:
+        page.click("#controls-toggle")
+    page.fill("#bp-train-steps", "1000")
+    page.click("#bp-train")
+    page.locator("#bp-train-note").filter(has_text="1000").wait_for()
+    page.wait_for_function("() => window.__lereng.busy === 0 && window.__lereng.graph.loss < 1e-3")
+    assert page.evaluate(CUT_INPUTS) == []
+    if drawer:
+        page.click("#controls-toggle")
+    last = page.evaluate(
+        "async () => (await import('/static/js/backprop-state.js'))"
+        ".stepsOf(window.__lereng.graph).length - 1"
+    )
+    page.click("#bp-reset")
+    page.wait_for_function("() => window.__lereng.cursor === 0")
+    for cursor in range(1, last + 1):  # the forward pass, the backward pass, the update
+        press(page, "ArrowRight", cursor)
+        assert page.evaluate(SPILLS) == [], cursor
+    assert_clean(page, watch)
