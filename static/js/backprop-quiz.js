@@ -21,7 +21,7 @@ export function isRight(guess, truth) {
 export function mountQuiz({ form, button, result }, { t, reveal }) {
   const prompt = form.querySelector(".bp-quiz-prompt");
   const input = form.elements.guess;
-  const state = { on: false, pending: null, asked: 0, right: 0, last: null };
+  const state = { on: false, pending: null, asked: 0, right: 0, last: null, verdict: null };
   // Named at each use, so a language switch renames an open question too.
   const labelOf = (q) => (q.example ? t("bp.quiz_example", { label: q.name, k: q.example }) : q.name);
   let done = new Set(); // nodes asked (or shown) in the current pass
@@ -33,11 +33,15 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     if (state.pending) prompt.textContent = t("bp.quiz_prompt", { label: labelOf(state.pending) });
     const score = state.asked ? ` ${t("bp.quiz_score", { right: state.right, asked: state.asked })}` : "";
     result.textContent = state.on ? `${state.last || ""}${score}`.trim() : "";
+    // The answer's look follows its verdict (a wrong one was as green as a right one).
+    if (state.on && state.last && state.verdict) result.dataset.verdict = state.verdict;
+    else delete result.dataset.verdict;
   }
 
-  function finish(text) {
+  function finish(text, verdict = null) {
     done.add(state.pending.id);
     state.last = text;
+    state.verdict = verdict;
     state.pending = null;
     show();
     reveal();
@@ -50,6 +54,7 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     const guess = Number(input.value);
     if (input.value.trim() === "" || !Number.isFinite(guess)) {
       result.textContent = t("bp.quiz_need_number");
+      delete result.dataset.verdict;
       return;
     }
     const { truth } = state.pending;
@@ -57,7 +62,7 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     state.asked += 1;
     const ok = isRight(guess, truth);
     if (ok) state.right += 1;
-    finish(t(ok ? "bp.quiz_right" : "bp.quiz_wrong", { label, value: fmt(truth), guess: fmt(guess) }));
+    finish(t(ok ? "bp.quiz_right" : "bp.quiz_wrong", { label, value: fmt(truth), guess: fmt(guess) }), ok ? "right" : "wrong");
   });
   form.querySelector(".bp-quiz-show").addEventListener("click", () => {
     if (state.pending) finish("");
@@ -71,6 +76,7 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
       state.on = !state.on;
       state.pending = null;
       state.last = null;
+      state.verdict = null;
       show();
     },
     /** Before the step that shows node's gradient: true (and a question) when the quiz holds it. */

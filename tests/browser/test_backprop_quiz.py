@@ -114,3 +114,35 @@ def test_with_a_batch_the_quiz_asks_for_the_first_examples_gradient(page, live_s
         ".includes('(contoh 1)')"
     )
     assert_clean(page, watch)
+
+
+LOOK = """() => { const r = document.querySelector('.bp-quiz-result'); const s = getComputedStyle(r);
+  return [r.textContent, s.color, s.borderLeftStyle, s.borderLeftColor]; }"""
+GREEN = "rgb(0, 98, 63)"
+
+
+def test_a_wrong_answer_does_not_look_like_a_right_one(page, live_server):
+    # A wrong answer was shown in the right answer's green. Now each has its own colour (Okabe-Ito
+    # vermillion for wrong) and its own bar, so the verdict does not hang on colour alone.
+    watch = open_lab(page, live_server)
+    page.click("#bp-quiz")
+    to_question(page)  # dL/dL = 1
+    at = page.evaluate(CURSOR)
+    answer(page, "0.1")
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    text, colour, bar, bar_colour = page.evaluate(LOOK)
+    assert text.startswith("Not quite") and colour != GREEN
+    assert colour == "rgb(163, 65, 0)" and bar_colour == "rgb(213, 94, 0)"  # #a34100, #d55e00
+    wrong_bar = bar
+    page.click("#bp-next")
+    q = page.evaluate(QUIZ)["pending"]
+    answer(page, repr(q["truth"]))
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 2}")
+    text, colour, bar, bar_colour = page.evaluate(LOOK)
+    assert text.startswith("Right") and colour == GREEN and bar != wrong_bar
+    # Asking for a number is no verdict: neither green nor vermillion.
+    page.click("#bp-next")
+    page.click("#bp-quiz-form button[type=submit]")
+    text, colour, bar, _ = page.evaluate(LOOK)
+    assert "number" in text and colour not in (GREEN, "rgb(163, 65, 0)") and bar == "none"
+    assert_clean(page, watch)
