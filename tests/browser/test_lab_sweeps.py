@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_surface_page import PageWatch, assert_clean
+from app.config import Settings
+from tests.browser.test_surface_page import PageWatch, assert_clean, open_lab
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -173,3 +175,22 @@ def test_numbers_a_sweep_cannot_take_are_said_in_the_pages_language(page, live_s
     opacity = page.evaluate("() => getComputedStyle(document.getElementById('sweep-plot')).opacity")
     assert float(opacity) < 0.5
     assert_clean(page, watch)
+
+
+def test_a_server_refusal_is_said_in_the_pages_language(page):
+    # A busy classroom server: a sweep that cannot finish within the request's time is refused,
+    # and the dialog says so in Indonesian, from the refusal's code.
+    page.add_init_script("localStorage.setItem('lereng.lang', 'id')")
+    with LiveServer(Settings(max_request_seconds=0.05)) as server:
+        watch = open_lab(page, server, "?f=rosenbrock&steps=10000")
+        page.click("#sweep-button")
+        page.wait_for_function(
+            "() => document.getElementById('sweep-dialog').dataset.state === 'error'",
+            timeout=30_000,
+        )
+        status = page.inner_text("#sweep-dialog .sweep-status")
+        assert status.startswith("ditolak: sweep terlalu lama untuk satu jawaban")
+        # The refusal is an expected answer; the browser still logs the 422 response itself.
+        assert [e for e in watch.errors if "422" not in e] == []
+        watch.errors.clear()
+        assert_clean(page, watch)
