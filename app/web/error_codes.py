@@ -78,6 +78,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("speed_positive", r"^steps_per_second must be a positive number"),
     ("logistic_targets", r"^yes/no targets must be 0 or 1"),
     ("sweep_lr_order", r"^lr_min must be smaller than lr_max"),
+    ("sweep_rates_max", r"^rates must be at most (?P<max>\d+), got (?P<got>\d+)"),
     (
         "sweep_lr_max",
         r"^lr_max must be at most (?P<max>\S+) for (?P<name>\w+), got (?P<got>\S+)",

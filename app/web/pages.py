@@ -45,6 +45,7 @@ def _page_config(request: Request, lab: str) -> dict:
             "max_expression_chars": s.max_expression_chars,
             "max_steps_per_second": s.max_steps_per_second,
             "max_ws_message_bytes": s.max_ws_message_bytes,
+            "max_sweep_rates": s.max_sweep_rates,
         },
         "classroom": classroom_config(request, s),
     }

@@ -119,6 +119,16 @@ def test_refusals_are_clear_4xx(client, change, words):
     assert words in strict_json(r.content)["detail"]
 
 
+def test_too_many_rates_carries_its_code_for_the_page(client):
+    out = strict_json(client.post("/api/sweep", json={**SWEEP, "rates": 13}).content)
+    assert out["code"] == "sweep_rates_max" and out["params"] == {"max": 12, "got": 13}
+
+
+def test_the_sweep_dialog_offers_as_many_rates_as_the_server_takes(client):
+    html = client.get("/").text
+    assert 'name="rates" value="12" required min="2" max="12"' in html
+
+
 @pytest.mark.parametrize(
     "change", [{"rates": 1}, {"lr_min": 0}, {"lr_max": -1}, {"steps": True}, {"extra": 1}]
 )
