@@ -171,6 +171,8 @@ def test_numbers_a_sweep_cannot_take_are_said_in_the_pages_language(page, live_s
     status = page.inner_text("#sweep-dialog .sweep-status")
     assert status.startswith("Periksa angkanya") and "40" in status
     assert sent == []  # refused here, not by the server's English field errors
+    # The field at fault is marked (no browser bubble in the browser's own language over it).
+    assert page.get_attribute(f"#sweep-dialog input[name={name}]", "aria-invalid") is not None
     # The last chart stays, faded: it is not the answer to these numbers.
     opacity = page.evaluate("() => getComputedStyle(document.getElementById('sweep-plot')).opacity")
     assert float(opacity) < 0.5

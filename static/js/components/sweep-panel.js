@@ -38,13 +38,21 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
     const lo = Number(field("lr_min").value);
     const hi = Number(field("lr_max").value);
     const rates = Math.round(Number(field("rates").value));
-    if (!form.checkValidity() || !(lo > 0) || !(hi > lo)) {
-      // Said here, in the page's language, rather than as the server's English field errors.
+    // Said here, in the page's language, rather than as the server's English field errors or
+    // the browser's own bubble (in the browser's language, over this very sentence).
+    const bad = {
+      lr_min: !field("lr_min").checkValidity() || !(lo > 0) || !(hi > lo),
+      lr_max: !field("lr_max").checkValidity() || !(hi > lo),
+      rates: !field("rates").checkValidity(),
+    };
+    for (const [name, wrong] of Object.entries(bad)) field(name).toggleAttribute("aria-invalid", wrong);
+    const first = Object.keys(bad).find((name) => bad[name]);
+    if (first) {
       asked += 1; // an answer still on its way is no longer the one to show
       error = null;
       status.textContent = t("sweep.check_fields", { max: field("rates").max });
       el.dataset.state = "invalid";
-      form.reportValidity();
+      field(first).focus();
       return;
     }
     const body = { ...context.request, lr_min: lo, lr_max: hi, rates };
