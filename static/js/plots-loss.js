@@ -1,7 +1,8 @@
 // Loss against step, linear or log (the gap to the known minimum on a log axis). Pure: the
 // SurfacePlots model in, a figure out.
 
-import { escapeHtml, GRID, logTicks, MUTED, positiveRange, scale } from "./plots-common.js";
+import { escapeHtml, FONT, GRID, logTicks, MUTED, positiveRange, scale, wrapText } from "./plots-common.js";
+import { TERMINAL } from "./state.js";
 
 export function lossFigure(p) {
   const s = scale(p.projector);
@@ -18,7 +19,12 @@ export function lossFigure(p) {
     hovertemplate: `<b>${escapeHtml(r.label)}</b><br>${p.t("hover.step")} %{x}<br>${p.t("hover.loss")} %{customdata:.5g}<extra></extra>`,
   }));
   const empty = p.racers.every((r) => r.steps.length === 0);
+  // A race can end with nothing to plot (every start outside the function's domain): the
+  // chart then says so instead of inviting a Play that would end the same way.
+  const ended = empty && p.racers.length > 0 && p.racers.every((r) => TERMINAL.has(r.status));
   const margin = p.projector ? { l: 112, r: 24, t: 12, b: 62 } : { l: 70, r: 18, t: 8, b: 42 };
+  const div = p.divs.loss;
+  const room = div && div.clientWidth ? div.clientWidth - margin.l - margin.r - 16 : Infinity;
   const ticks = p.lossLog ? logTicks(data.flatMap((d) => d.y), p.divs.loss, margin, s.small) : {};
   return {
     data,
@@ -49,15 +55,19 @@ export function lossFigure(p) {
         exponentformat: "power",
         nticks: p.projector ? 5 : 7,
         ...ticks,
+        // An empty chart's log ticks (10⁻¹ … 10³) measure nothing and crowd the note.
+        showticklabels: !empty,
         linecolor: MUTED,
         fixedrange: true,
       },
       hovermode: "closest",
       annotations: empty
         ? [{
-          text: p.t("plots.loss_empty"),
+          // Wrapped to the plot's own width: a projector's type and a diagnosis panel beside
+          // it leave less room than one line needs.
+          text: wrapText(p.t(ended ? "plots.loss_none" : "plots.loss_empty"), room, `${s.small}px ${FONT}`),
           xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false,
-          font: { size: s.font, color: MUTED },
+          font: { size: s.small, color: MUTED },
         }]
         : [],
     },

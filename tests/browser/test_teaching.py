@@ -79,12 +79,17 @@ def test_a_start_outside_the_domain_is_said_so_not_blamed_on_the_learning_rate(p
     legend = page.locator("#race-legend").inner_text()
     assert "diverged at step 0" in legend and "not defined at the start" in legend
     assert "Learning Rate too high" not in page.locator("#diagnosis").inner_text()
+    # Nothing to plot: the loss chart says why instead of inviting another Play.
+    note = "() => (document.getElementById('loss-plot').layout.annotations || []).map(a => a.text)"
+    page.wait_for_function(f"() => ({note})().join().includes('stopped at its start')")
+    assert "Press Play" not in ",".join(page.evaluate(note))
     page.click("#language-toggle button[data-lang='id']")
     page.wait_for_function(
         "() => document.getElementById('diagnosis').innerText.includes('Di luar domain fungsi')",
         timeout=20_000,
     )
     assert "loss tidak terdefinisi di titik awal" in page.locator("#race-legend").inner_text()
+    page.wait_for_function(f"() => ({note})().join().includes('berhenti di titik awal')")
     assert_clean(page, watch)
 
 
