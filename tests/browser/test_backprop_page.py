@@ -269,3 +269,41 @@ def test_trained_numbers_fit_their_boxes(page, live_server, width, height, proje
         press(page, "ArrowRight", cursor)
         assert page.evaluate(SPILLS) == [], cursor
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize(
+    ("loss", "rule"),
+    [
+        # (2/n)(ŷ − y): the mean's 1/n sits in the rule, as in the course's MSE = 1/n Σ
+        ("mse", "<mfrac><mn>2</mn><mn>2</mn></mfrac>"),
+        ("bce", "<mfrac><mn>1</mn><mn>2</mn></mfrac><mo>·</mo><mfrac>"),
+    ],
+)
+def test_a_batch_loss_rule_carries_the_means_one_over_n(page, live_server, loss, rule):
+    watch = open_lab(page, live_server, f"?net=neuron&loss={loss}&ex=0.5,1,1;1,-1,0")
+    graph = page.evaluate("() => window.__lereng.graph")
+    nodes = {n["id"]: n for n in graph["nodes"]}
+    loss_id = next(
+        i for i, n in nodes.items() if (n.get("op") or "").endswith(("_loss", "entropy"))
+    )
+    into_loss = [e["from"] for e in graph["edges"] if e["to"] == loss_id]
+    yhat_id = next(i for i in into_loss if i in graph["forward"])
+    target_id = next(i for i in into_loss if i != yhat_id)
+    yhat, y = nodes[yhat_id]["value"], nodes[target_id]["value"]
+    # The engine's ∂L/∂ŷ per example is the rule with the mean's 1/n (closed forms):
+    n = len(y)
+    if loss == "mse":
+        expected = [2 * (p - t) / n for p, t in zip(yhat, y, strict=True)]
+    else:
+        expected = [(p - t) / (p * (1 - p)) / n for p, t in zip(yhat, y, strict=True)]
+    for got, want in zip(nodes[yhat_id]["grad"], expected, strict=True):
+        assert got == pytest.approx(want, rel=1e-12)
+    step = len(graph["forward"]) + graph["backward"].index(yhat_id) + 1
+    page.evaluate(f"() => {{ window.__lereng.state.cursor = {step - 1}; }}")
+    press(page, "ArrowRight", step)
+    html = page.locator("#bp-explain-math").inner_html()
+    # the rule in symbols and again with the numbers, each with the 1/n
+    assert html.count(rule) == 2
+    text = page.locator("#bp-explain-math").inner_text()
+    assert all(fmt3(v) in text for v in expected)
+    assert_clean(page, watch)

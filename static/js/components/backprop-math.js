@@ -13,6 +13,7 @@ const paren = (...xs) => row(mo("("), ...xs, mo(")"));
 const sub = (a, b) => `<msub>${a}${b}</msub>`;
 const sup = (a, b) => `<msup>${a}${b}</msup>`;
 const times = mo("×");
+const LN = [mi("ln"), mo("&#x2061;")]; // ln applied to what follows, spaced as a function
 const eq = mo("=");
 
 /** An equation as a chain that wraps: one <math> per "= ..." link, in a wrapping line, so a
@@ -74,8 +75,9 @@ export function forwardLine(graph, node) {
       return math(mi("L"), eq, ...mean(graph), sup(paren(sym(a.label), mo("−"), sym(b.label)), mn("2")), eq,
         ...mean(graph), sup(paren(N(a.value), mo("−"), N(b.value)), mn("2")), eq, V);
     case "binary_cross_entropy":
-      return math(mi("L"), eq, mo("−"), ...mean(graph), row(mo("["), sym(b.label), mi("log"), sym(a.label), mo("+"),
-        paren(mn("1"), mo("−"), sym(b.label)), mi("log"), paren(mn("1"), mo("−"), sym(a.label)), mo("]")), eq, V);
+      // ln, the natural log the engine uses: with log₁₀ a student's hand value is off by 2.3x
+      return math(mi("L"), eq, mo("−"), ...mean(graph), row(mo("["), sym(b.label), ...LN, sym(a.label), mo("+"),
+        paren(mn("1"), mo("−"), sym(b.label)), ...LN, paren(mn("1"), mo("−"), sym(a.label)), mo("]")), eq, V);
     case "stack":
       return math(mi("o"), eq, row(mo("["), sym(a.label), mo(","), sym(b.label), mo("]")), eq, V);
     case "cross_entropy": {
@@ -83,8 +85,8 @@ export function forwardLine(graph, node) {
       const rows = Array.isArray(a.value[0]) ? a.value : [a.value];
       const pk = rows.map((o, i) => softmax(o)[Math.round(graph.examples[i][2])]);
       const pTrue = sub(mi("p"), mi("true"));
-      return math(mi("L"), eq, mo("−"), ...mean(graph), mi("log"), pTrue, mo(","), pTrue, eq,
-        N(pk.length === 1 ? pk[0] : pk), eq, V);
+      const ps = pk.length === 1 ? paren(R(pk[0])) : N(pk);
+      return math(mi("L"), eq, mo("−"), ...mean(graph), ...LN, pTrue, eq, mo("−"), ...mean(graph), ...LN, ps, eq, V);
     }
     default:
       return math(lhs, eq, V);
@@ -93,7 +95,8 @@ export function forwardLine(graph, node) {
 
 /** "mean" in front of a per-example expression when the batch has more than one example. */
 function mean(graph) {
-  return graph.examples.length > 1 ? [mi("mean"), mo("&#x2061;")] : [];
+  // the space keeps "mean" and a following "ln" from running together as "meanln"
+  return graph.examples.length > 1 ? [mi("mean"), mo("&#x2061;"), '<mspace width="0.3em"></mspace>'] : [];
 }
 
 export function softmax(v) {
@@ -110,6 +113,10 @@ export function ruleOf(graph, child, parent) {
   const other = ins.find((n) => n.id !== parent.id) || parent;
   const [a, b] = ins;
   const v = child.value;
+  // The loss is the mean over the batch (the course's 1/n Σ), so with n > 1 examples each
+  // example's derivative carries the 1/n; leaving it out made the equation false.
+  const n = graph.examples.length;
+  const perN = (...xs) => (n > 1 ? [frac(mn("1"), mn(String(n))), mo("·"), ...xs] : xs);
   switch (child.op) {
     case "mul":
       return [sym(other.label), N(other.value)];
@@ -122,13 +129,17 @@ export function ruleOf(graph, child, parent) {
     case "tanh":
       return [row(mn("1"), mo("−"), sup(mi("tanh"), mn("2")), sym(parent.label)),
         row(mn("1"), mo("−"), sup(N(v), mn("2")))];
-    case "mse_loss":
-      return [row(mn("2"), paren(sym(a.label), mo("−"), sym(b.label))), row(mn("2"), paren(N(a.value), mo("−"), N(b.value)))];
+    case "mse_loss": {
+      const two = n > 1 ? frac(mn("2"), mn(String(n))) : mn("2");
+      return [row(two, paren(sym(a.label), mo("−"), sym(b.label))), row(two, paren(N(a.value), mo("−"), N(b.value)))];
+    }
     case "binary_cross_entropy":
-      return [frac(row(sym(a.label), mo("−"), sym(b.label)), row(sym(a.label), paren(mn("1"), mo("−"), sym(a.label)))),
-        frac(row(N(a.value), mo("−"), N(b.value)), row(N(a.value), paren(mn("1"), mo("−"), N(a.value))))];
-    case "cross_entropy":
-      return [row(mi("p"), mo("−"), mi("y")), null];
+      return [row(...perN(frac(row(sym(a.label), mo("−"), sym(b.label)), row(sym(a.label), paren(mn("1"), mo("−"), sym(a.label)))))),
+        row(...perN(frac(row(N(a.value), mo("−"), N(b.value)), row(N(a.value), paren(mn("1"), mo("−"), N(a.value))))))];
+    case "cross_entropy": {
+      const pMinusY = row(mi("p"), mo("−"), mi("y"));
+      return [n > 1 ? frac(pMinusY, mn(String(n))) : pMinusY, null];
+    }
     default:
       return [mi("?"), null];
   }
