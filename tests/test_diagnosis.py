@@ -77,6 +77,7 @@ def context(surface_id, n=200):
         "slope": rng / diag,
         "curvature": rng / diag**2,
         "minValue": s.min_value,
+        "minimaKnown": bool(s.minima),
     }
 
 
@@ -84,8 +85,9 @@ def context(surface_id, n=200):
 def labels(page, live_server):
     page.goto(f"{live_server.url}/healthz")
 
-    def run(surface_id, entries):
-        return page.evaluate(LABELS, [f"{live_server.url}{RULES}", context(surface_id), entries])
+    def run(surface_id, entries, **extra):
+        ctx = {**context(surface_id), **extra}
+        return page.evaluate(LABELS, [f"{live_server.url}{RULES}", ctx, entries])
 
     return run
 
@@ -127,6 +129,40 @@ def test_saddle_at_the_origin(labels):
     assert max(dist[k] for k in saddle) < 0.5
     # Nowhere is the saddle called a minimum or a plateau.
     assert "converged" not in got and "plateau" not in got
+
+
+def test_a_saddle_reached_exactly_is_a_stationary_point_not_a_minimum(labels):
+    # On the x axis the y-gradient is exactly 0, so descent walks into the saddle (0, 0) and
+    # stops there: x_k = (1 - 2 lr)^k x_0. The surface has no minimum to claim.
+    entries = trajectory("saddle", [-1.8, 0.0], 2000, name="sgd", lr=0.05)
+    assert entries[-1]["status"] == "converged"
+    assert abs(entries[-1]["point"][0]) < 1e-8 and entries[-1]["point"][1] == 0
+    got = labels("saddle", entries)
+    assert got[-1] == "stationary"
+    assert "converged" not in got
+    # The bowl's minimum is a minimum, and is called one.
+    assert (
+        labels("quadratic", trajectory("quadratic", [-2.5, 2.0], 300, name="sgd", lr=0.05))[-1]
+        == "converged"
+    )
+
+
+def test_momentum_swinging_past_the_bottom_is_blamed_on_momentum_not_the_rate(labels):
+    # Heavy ball on x² + y² (L = 2) with lr 0.01, momentum 0.9: lr·L = 0.02 is far below the
+    # 1 at which plain descent starts to flip, but above (1 - sqrt(0.9))² = 0.0026, so the
+    # iteration is underdamped and swings past the minimum and back.
+    assert (1 - math.sqrt(0.9)) ** 2 < 0.01 * 2
+    entries = trajectory("quadratic", [-2.5, 2.0], 300, name="sgd", lr=0.01, momentum=0.9)
+    xs = [e["point"][0] for e in entries]
+    crossings = sum(1 for a, b in zip(xs, xs[1:], strict=False) if a * b < 0)
+    assert crossings >= 3  # it really does swing across x = 0
+    got = labels("quadratic", entries, momentum=True)
+    assert "momentum" in got and "oscillating" not in got
+    # The same path without the momentum flag would have been called "Learning Rate too high".
+    assert "oscillating" in labels("quadratic", entries)
+    # Plain descent at the same rate neither swings nor gets blamed.
+    plain = labels("quadratic", trajectory("quadratic", [-2.5, 2.0], 300, name="sgd", lr=0.01))
+    assert "oscillating" not in plain and "momentum" not in plain
 
 
 def test_saddle_escape_off_the_plot_is_unbounded_not_lr(labels):

@@ -3,7 +3,7 @@
 // relative to the landscape on screen. Stochastic and mini-batch racers get "noisy" where a
 // batch racer would be "oscillating".
 
-import { Diagnoser } from "./components/diagnosis-rules.js";
+import { Diagnoser, heavyBall } from "./components/diagnosis-rules.js";
 import { mountDiagnosisPanel } from "./components/diagnosis-panel.js";
 import { lossAt, solve2 } from "./regression-math.js";
 
@@ -20,8 +20,9 @@ export function regressionContext(land, ranges, model, dataset) {
 }
 
 /** el: the #diagnosis column; count(): how many racers are diagnosed (an MSE twin is not: its
- * landscape is the other one); names(): their labels; enabled(): the toggle's state. */
-export function mountRegressionDiagnosis(el, { t, hook, count, names, enabled }) {
+ * landscape is the other one); names(): their labels; racers(): the page's racers ({name, hp}),
+ * diagnosed ones first; enabled(): the toggle's state. */
+export function mountRegressionDiagnosis(el, { t, hook, count, names, enabled, racers }) {
   const panel = mountDiagnosisPanel(el, { t });
   let context = FALLBACK;
   let diagnosers = [];
@@ -38,7 +39,8 @@ export function mountRegressionDiagnosis(el, { t, hook, count, names, enabled })
       context = next;
     },
     newRun() {
-      diagnosers = Array.from({ length: count() }, () => new Diagnoser(context));
+      const configs = racers();
+      diagnosers = Array.from({ length: count() }, (_, i) => new Diagnoser({ ...context, momentum: heavyBall(configs[i]) }));
       show();
     },
     clear() {

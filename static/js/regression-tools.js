@@ -13,7 +13,7 @@ const $ = (sel) => document.querySelector(sel);
 export function mountRegressionTools(ui, { catalog, dataset, message }) {
   const { t, state, hook, labels } = ui;
   ui.diagnosis = mountRegressionDiagnosis($("#diagnosis"), {
-    t, hook, count: ui.mainCount, names: () => labels().slice(0, ui.mainCount()), enabled: () => state.diagnosis,
+    t, hook, count: ui.mainCount, names: () => labels().slice(0, ui.mainCount()), racers: () => state.racers, enabled: () => state.diagnosis,
   });
   ui.predict = mountRegressionPredict(ui, { catalog });
   ui.onLandscape = (land, ranges) => ui.diagnosis.setContext(regressionContext(land, ranges, modelOf(state), dataset()));

@@ -2,7 +2,7 @@
 // share link, exports (PNG, CSV, JSON, interactive HTML), the learning-rate sweep dialog,
 // predict-the-next-step, and the live diagnosis labels.
 
-import { Diagnoser, landscapeContext } from "./components/diagnosis-rules.js";
+import { Diagnoser, heavyBall, landscapeContext } from "./components/diagnosis-rules.js";
 import { mountDiagnosisPanel } from "./components/diagnosis-panel.js";
 import { mountPredictPanel } from "./components/predict-panel.js";
 import { download, downloadPng, fileStem, interactiveHtml, mountExportMenu, plotlySource, shareLink, toCsv, toJson } from "./export.js";
@@ -118,7 +118,8 @@ export function mountSurfaceTools(deps) {
     newRun() {
       log = new RunLog(deps.racers());
       hook.runLog = log;
-      diagnosers = log.racers.map(() => new Diagnoser(context || { range: 1, slope: 1, curvature: 1, minValue: null }));
+      const ctx = context || { range: 1, slope: 1, curvature: 1, minValue: null };
+      diagnosers = log.racers.map((r) => new Diagnoser({ ...ctx, momentum: heavyBall(r) }));
       showDiagnosis();
     },
     frames(frames) {

@@ -93,6 +93,25 @@ def test_a_start_outside_the_domain_is_said_so_not_blamed_on_the_learning_rate(p
     assert_clean(page, watch)
 
 
+def test_the_page_names_momentum_and_a_saddles_stationary_point(page, live_server):
+    # x² + y², lr 0.01: with momentum 0.9 the path swings past the minimum (underdamped heavy
+    # ball, lr·L = 0.02 > (1 − √0.9)²); the page knows which racer has momentum.
+    watch = open_lab(
+        page, live_server, "?f=quadratic&steps=400&opt=sgd:lr=0.01:momentum=0.9;sgd:lr=0.01&diag=1"
+    )
+    page.click("#play-button")
+    page.wait_for_function(f"() => ({DIAG})()[0] === 'momentum'", timeout=30_000)
+    assert "momentum overshoots" in page.locator("#diagnosis").inner_text()
+    assert page.evaluate(DIAG)[1] != "oscillating"
+    # x² − y² from the x axis walks into the saddle and stops: not called a minimum.
+    page.goto(f"{live_server.url}/?f=saddle&start=-1.8,0&steps=2000&sps=2000&opt=sgd:lr=0.2&diag=1")
+    page.wait_for_function("() => window.__lereng && window.__lereng.plotsReady", timeout=20_000)
+    run_to_the_end(page)
+    page.wait_for_function(f"() => ({DIAG})()[0] === 'stationary'", timeout=20_000)
+    assert "stationary point" in page.locator("#diagnosis").inner_text()
+    assert_clean(page, watch)
+
+
 def test_why_a_racer_stopped_is_said_in_indonesian(page, live_server):
     # x² + y² with lr 1000: each step multiplies the point by 1 - 2000, past 1e8 in three steps.
     page.add_init_script("localStorage.setItem('lereng.lang', 'id')")

@@ -1,5 +1,6 @@
 // Pure diagnosis rules for one racer's recent steps (no DOM): is the learning rate too high
-// (oscillating or diverging), is the racer on a plateau, near a saddle point, or converged?
+// (oscillating or diverging), does momentum overshoot, is the racer on a plateau, near a saddle
+// point, or converged (at a minimum, or at a stationary point of a surface without one)?
 //
 // Curvature comes from finite differences of the gradient along the update directions: for
 // consecutive steps with d = x_k - x_{k-1}, (g_k - g_{k-1}) . d / |d|^2 is the second
@@ -106,7 +107,10 @@ export function diagnose(hist, ctx) {
   const known = Number.isFinite(ctx.minValue);
   const nearMin = known && losses[n - 1] - ctx.minValue <= 1e-6 * range;
   if (status === "converged" || gRel < TINY || (nearMin && gRel < SMALL)) {
-    return { key: "converged", values: { gap: known ? losses[n - 1] - ctx.minValue : null } };
+    // A vanished gradient proves a stationary point, not a minimum: on a surface with no
+    // known minimum (the saddle x² − y², a typed formula) the label must not claim one.
+    const key = ctx.minimaKnown === false ? "stationary" : "converged";
+    return { key, values: { gap: known ? losses[n - 1] - ctx.minValue : null } };
   }
 
   // Oscillating: the step keeps flipping direction, or the loss goes up and down.
@@ -117,7 +121,10 @@ export function diagnose(hist, ctx) {
   if ((ups.length >= 4 && flips >= 0.5 * (ups.length - 1)) || upDown) {
     // A stochastic or mini-batch racer zig-zags at any learning rate: each step follows its
     // own batch's gradient. Saying "learning rate too high" there would teach the wrong cause.
-    return { key: ctx.batched ? "noisy" : "oscillating", values: { flips, steps: ups.length - 1 } };
+    // Heavy-ball momentum swings past the bottom and back at learning rates far below the
+    // one plain descent would oscillate at: there the momentum is the cause to name.
+    const key = ctx.batched ? "noisy" : ctx.momentum ? "momentum" : "oscillating";
+    return { key, values: { flips, steps: ups.length - 1 } };
   }
 
   // Saddle: slowed right down, and curved upwards along some step directions and downwards
@@ -154,6 +161,12 @@ function countPairs(xs, pred) {
   return c;
 }
 
+/** Whether a racer descends with heavy-ball momentum (SGD with momentum > 0, Nesterov or
+ * not); racer: {name, hp}. */
+export function heavyBall(racer) {
+  return Boolean(racer) && racer.name === "sgd" && Number(racer.hp && racer.hp.momentum) > 0;
+}
+
 /** The landscape numbers the rules are relative to, from a /api/landscape response. */
 export function landscapeContext(land) {
   const [[x0, x1], [y0, y1]] = land.domain;
@@ -164,5 +177,6 @@ export function landscapeContext(land) {
     slope: range / diag,
     curvature: range / (diag * diag),
     minValue: Number.isFinite(land.info.min_value) ? land.info.min_value : null,
+    minimaKnown: Array.isArray(land.info.minima) && land.info.minima.length > 0,
   };
 }
