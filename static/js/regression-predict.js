@@ -45,7 +45,11 @@ export function mountRegressionPredict(ui, { catalog }) {
       if (!asked) return "";
       const [w, b] = asked.point;
       const [gw, gb] = asked.grad;
-      return t("predict.rule_sgd", { w: f(w), b: f(b), gw: f(gw), gb: f(gb), lr: f(lr) });
+      const rule = t("predict.rule_sgd", { w: f(w), b: f(b), gw: f(gw), gb: f(gb), lr: f(lr) });
+      // Said before the guess, not only after it: a batched racer's step cannot follow the
+      // full-data gradient the rule shows, and a student should not be marked down for that.
+      const batched = state.racers[st.racer] && state.racers[st.racer].variant !== "batch";
+      return batched ? `${rule} ${t("predict.rule_batch_ahead")}` : rule;
     }
     if (st.phase !== "revealed" || !asked) return "";
     const [w, b] = asked.point;

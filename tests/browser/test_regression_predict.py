@@ -65,8 +65,15 @@ def test_the_course_update_rule_predicts_batch_descent_exactly(page, live_server
 def test_a_stochastic_step_follows_its_batch_and_the_panel_names_it(page, live_server):
     page.set_viewport_size({"width": 1280, "height": 800})
     watch = open_predict(page, live_server)
+    # The batch racer's rule is the course's rule alone; the stochastic one's says, before
+    # the guess, that its step will follow its batch instead.
+    assert "Stochastic" not in page.inner_text("#predict-panel .predict-rule")
     page.select_option("#predict-panel .predict-racer", "1")
     page.wait_for_function(PHASE.format("guess"))
+    page.wait_for_function(
+        "() => document.querySelector('#predict-panel .predict-rule').innerText"
+        '.includes("its own batch\'s gradient")'
+    )
     box = page.locator("#land-plot .nsewdrag").bounding_box()
     page.mouse.click(box["x"] + 0.6 * box["width"], box["y"] + 0.4 * box["height"])
     page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
