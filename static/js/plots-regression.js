@@ -137,7 +137,7 @@ export class RegressionPlots {
       layout: {
         ...baseLayout(this.projector), margin,
         xaxis: { title: { text: this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 }, rangemode: "tozero", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true },
-        yaxis: { title: { text: yTitle, font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6,
+        yaxis: { title: { text: yTitle, font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6, showticklabels: !empty,
           ...(this.lossLog ? logTicks(racers.flatMap((r) => r.losses.concat(r.batchLosses)), this.divs.loss, margin, s.small) : {}) },
         hovermode: "closest",
         annotations: empty ? [{ text: this.t("plots.loss_empty"), xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: s.font, color: MUTED } }] : [],
