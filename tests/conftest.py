@@ -38,12 +38,13 @@ def _free_port() -> int:
 class LiveServer:
     """A real uvicorn server in a thread, for WebSocket and browser tests."""
 
-    def __init__(self, settings=None) -> None:
+    def __init__(self, settings=None, port: int | None = None) -> None:
         import uvicorn
 
         from app.main import create_app
 
-        self.port = _free_port()
+        # A given port brings a stopped server back where its pages still point.
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         config = uvicorn.Config(
@@ -73,6 +74,12 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+    def kill(self) -> None:
+        """Stop within half a second, open WebSockets and all, as a restarted server would.
+        (force_exit would skip the app's shutdown and leave its tasks to a closed loop.)"""
+        self.server.config.timeout_graceful_shutdown = 0.5
+        self.__exit__()
 
 
 @pytest.fixture(scope="session")

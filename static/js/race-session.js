@@ -34,7 +34,7 @@ export function createRaceSession({ stream, run, state, hook, lab, preview = fal
   let answered = 0;
   hook.stream = stream;
 
-  const showStatus = () => run.showStatus(raceStatusKey(race, dirty));
+  const showStatus = () => run.showStatus(raceStatusKey(race, dirty, stream.connected));
 
   function setPlaying(on) {
     if (race) race.playing = on;
@@ -83,11 +83,11 @@ export function createRaceSession({ stream, run, state, hook, lab, preview = fal
     if (race && !race.done) stream.stop();
   }
 
-  function endLocally(statusKey) {
+  function endLocally({ lost = false } = {}) {
     race.done = true;
     race.awaiting = false;
+    race.lost = lost;
     setPlaying(false);
-    if (statusKey) run.showStatus(statusKey);
   }
 
   stream.addEventListener("started", (event) => {
@@ -129,10 +129,17 @@ export function createRaceSession({ stream, run, state, hook, lab, preview = fal
     run.showStatus("run.error", { message });
   });
   stream.addEventListener("connection", (event) => {
-    if (event.detail.connected) return;
-    answered = sent; // starts sent before the drop get no answer
+    if (event.detail.connected) {
+      showStatus(); // a start that waited for the server is on its way
+      return;
+    }
     // The run lived in the dropped connection: keep what was drawn, offer a replay.
-    if (race && !race.done) endLocally("run.connection_lost");
+    if (race && !race.done) {
+      // Only starts the server had already received die with the connection; one still in the
+      // stream's queue is sent when the connection is back, and is answered then.
+      answered = sent;
+      endLocally({ lost: true });
+    }
   });
 
   // A run is "fresh" (Play and Step start a new one) once it ended, changed, or, for preview

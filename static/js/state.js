@@ -142,12 +142,16 @@ export function clampHyper(h, value) {
 // Frames -> path updates
 
 /** The i18n key of a race's status line: shared by every lab's run controls. */
-export function raceStatusKey(race, dirty) {
+export function raceStatusKey(race, dirty, connected = true) {
   if (!race) return dirty ? "" : "run.ready";
   // A lab's paused preview of its configuration has not been started by anyone: "paused" there
   // read as if a run had been interrupted.
   if (race.preview && !race.ran && !race.done && !dirty) return "run.ready";
-  if (race.awaiting) return "run.starting";
+  // A start sent while the server is out of reach waits in the stream's queue: "starting…"
+  // with no end would look like a hang.
+  if (race.awaiting) return connected ? "run.starting" : "run.waiting_server";
+  // A run cut off by a dropped connection never finished, whatever frames were still queued.
+  if (race.lost && !dirty) return "run.connection_lost";
   if (race.done) return dirty ? "run.changed" : "run.finished";
   if (dirty) return "run.changed";
   return race.playing ? "run.running" : "run.paused";

@@ -1,0 +1,73 @@
+"""A classroom's weak link, in real headless Chromium against real uvicorn servers: the server
+goes away mid-run and comes back on the same address, and Play is pressed while it is away.
+
+The page must say what happened: "connection lost" (not "finished") for a run cut short, and
+"waiting for the server" (not an endless "starting…") for a start that cannot be sent yet,
+which then runs as soon as the server answers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_surface_page import PageWatch
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+STATUS = "() => document.getElementById('run-status').textContent"
+FRAMES = """n => new Promise(done => {
+  let k = 0;
+  const tick = () => (++k >= n ? done() : requestAnimationFrame(tick));
+  requestAnimationFrame(tick);
+})"""
+
+
+def status_is(text: str) -> str:
+    return f"() => document.getElementById('run-status').textContent === {text!r}"
+
+
+@pytest.mark.parametrize(
+    ("lab", "query", "ready"),
+    [
+        ("network", "?steps=3000&sps=50", "() => window.__lereng && window.__lereng.heatmaps >= 1"),
+        (
+            "",
+            "?f=rosenbrock&steps=3000&sps=100&opt=sgd:lr=0.001",
+            "() => window.__lereng && window.__lereng.plotsReady",
+        ),
+    ],
+)
+def test_a_dropped_server_reads_as_lost_and_a_start_waits_for_its_return(page, lab, query, ready):
+    first = LiveServer().__enter__()
+    try:
+        watch = PageWatch(page, first.url)
+        page.goto(f"{first.url}/{lab}{query}")
+        page.wait_for_function(ready, timeout=30_000)
+        page.click("#play-button")
+        page.wait_for_function("() => window.__lereng.step >= 5", timeout=30_000)
+    finally:
+        first.kill()
+    page.wait_for_function(status_is("connection lost: press Play to replay"), timeout=20_000)
+    # Frames that arrived before the drop are still drawn afterwards: the run must not turn
+    # into "finished" when they are.
+    stopped_at = page.evaluate("() => window.__lereng.step")
+    page.evaluate(FRAMES, 30)
+    assert page.evaluate(STATUS) == "connection lost: press Play to replay"
+    assert page.evaluate("() => window.__lereng.step") >= stopped_at
+    # Play with nobody to answer: the page says it waits, not "starting…" for ever.
+    page.click("#play-button")
+    page.wait_for_function(
+        status_is("waiting for the server: no connection yet (the run starts when it answers)")
+    )
+    second = LiveServer(port=first.port).__enter__()
+    try:
+        page.wait_for_function(status_is("running"), timeout=30_000)
+        page.wait_for_function("() => window.__lereng.step >= 3", timeout=30_000)
+    finally:
+        second.kill()
+    page.wait_for_function(status_is("connection lost: press Play to replay"), timeout=20_000)
+    # No script failed (the browser's own notes on refused WebSocket attempts aside), and only
+    # the app's own origin was asked for anything.
+    assert [e for e in watch.errors if "WebSocket connection" not in e] == []
+    assert watch.external == []
