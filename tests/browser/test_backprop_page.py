@@ -307,3 +307,27 @@ def test_a_batch_loss_rule_carries_the_means_one_over_n(page, live_server, loss,
     text = page.locator("#bp-explain-math").inner_text()
     assert all(fmt3(v) in text for v in expected)
     assert_clean(page, watch)
+
+
+def test_long_training_keeps_the_whole_trail_as_one_line_and_few_dots(page, live_server):
+    # Each dot is an SVG node: dotting every step grew the page by 1,000 nodes per 1,000 steps.
+    watch = open_lab(page, live_server)
+    page.fill("#bp-train-steps", "1000")
+    line = (
+        "() => (document.getElementById('bp-landscape').data || [])"
+        ".filter(t => t.mode === 'lines').map(t => t.x.length)[0] || 0"
+    )
+    for k in (1, 2):
+        page.click("#bp-train")
+        page.wait_for_function(
+            f"() => window.__lereng.busy === 0 && ({line})() >= {1 + 1000 * k}", timeout=30_000
+        )
+    traces = page.evaluate(
+        "() => document.getElementById('bp-landscape').data"
+        ".map(t => ({mode: t.mode, n: (t.x || []).length}))"
+    )
+    lines = [t for t in traces if t["mode"] == "lines"]
+    assert lines and lines[0]["n"] >= 2001  # the start and every step since, as one line
+    dots = page.locator("#bp-landscape .scatterlayer .point").count()
+    assert dots <= 45
+    assert_clean(page, watch)

@@ -5,6 +5,7 @@ import { decodeTyped } from "../plots.js";
 
 const Plotly = () => window.Plotly;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
+const TRAIL_DOTS = 40;
 const CONFIG = { displaylogo: false, responsive: false, displayModeBar: false, scrollZoom: false, staticPlot: true };
 
 function sizes(projector) {
@@ -37,8 +38,14 @@ export function mountLandscape(div) {
       };
       const traces = [contour];
       if (trail.length > 1) {
-        traces.push({ type: "scatter", mode: "lines+markers", x: trail.map((p) => p[0]), y: trail.map((p) => p[1]),
-          line: { color: "#ffffff", width: s.line }, marker: { size: s.marker / 2, color: "#ffffff" }, hoverinfo: "skip" });
+        // The whole trail is one line; dots mark only the latest steps. A dot is an SVG node of
+        // its own, so dotting every step of thousands of training steps grew the page without
+        // bound and slowed every redraw.
+        const dots = trail.slice(-TRAIL_DOTS);
+        traces.push({ type: "scatter", mode: "lines", x: trail.map((p) => p[0]), y: trail.map((p) => p[1]),
+          line: { color: "#ffffff", width: s.line }, hoverinfo: "skip" });
+        traces.push({ type: "scatter", mode: "markers", x: dots.map((p) => p[0]), y: dots.map((p) => p[1]),
+          marker: { size: s.marker / 2, color: "#ffffff" }, hoverinfo: "skip" });
       }
       traces.push({ type: "scatter", mode: "markers", x: [point[0]], y: [point[1]],
         marker: { size: s.marker, color: "#e69f00", line: { color: "#1d2330", width: 2 } }, hoverinfo: "skip" });
