@@ -3,29 +3,25 @@
 
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { mountFrame } from "./components/backprop-frame.js";
-import {
-  clampCursor, DEFAULT_AXES, DEFAULT_PARAMS, defaultState, fmt, fromQuery, PARAMS, requestBody, resizeExamples, setNumber, stepsOf, toQuery,
-  visibleAt,
-} from "./backprop-state.js";
+import { clampCursor, defaultState, fmt, fromQuery, requestBody, stepsOf, toQuery, visibleAt } from "./backprop-state.js";
+import { mountSetup } from "./backprop-setup.js";
 import { mountBackpropExport } from "./backprop-export.js";
 import { mountQuiz } from "./backprop-quiz.js";
 import { drawGraph } from "./backprop-graph.js";
-import { mountExplain, mountNodePanel, renderGradCheck, renderNumbers } from "./components/backprop-panels.js";
+import { mountExplain, mountNodePanel, renderGradCheck } from "./components/backprop-panels.js";
 import { mountLandscape } from "./components/backprop-landscape.js";
+import { landscapeLoader } from "./backprop-landscape-load.js";
 import { projectorPreference } from "./components/topbar.js";
 import { showMessage } from "./components/page-message.js";
 
 const $ = (sel) => document.querySelector(sel);
 const config = JSON.parse($("#config").textContent);
 const PLAY_MS = 1100;
-const LAND = { n: 41, span: 2 };
 
 const state = fromQuery(location.search);
 const hook = { config, state, graph: null, errors: [], ready: false, landscapePoint: null, busy: 0 };
 window.__lereng = hook;
 let graph = null;
-let land = null;
-let landCenter = null;
 let selected = null;
 let timer = null;
 const passes = []; // earlier passes (params and graph), so ← at a pass's start goes back into the last one
@@ -57,6 +53,18 @@ function showError(text) {
 const explain = mountExplain($("#bp-explain"), { t });
 const panel = mountNodePanel($("#bp-node-panel"), { t, onClose: () => select(null) });
 const landscape = mountLandscape($("#bp-landscape"));
+const { currentPoint, drawLandscape, loadLandscape } = landscapeLoader({ state, hook, landscape, post, showError });
+const setup = mountSetup(state, {
+  restart,
+  showError,
+  deselect: () => { selected = null; },
+  moveAxes: async () => {
+    trail = [currentPoint()];
+    await loadLandscape(true);
+    render();
+  },
+});
+const { numbers, fillAxes, syncSelects } = setup;
 
 function select(id) {
   selected = id;
@@ -86,27 +94,8 @@ function render() {
     const r = node ? node.getBoundingClientRect() : box;
     $("#bp-node-panel").classList.toggle("on-left", r.left + r.width / 2 > box.left + box.width / 2);
   } else panel.hide();
-  drawLandscape(show.updated);
+  drawLandscape(graph, show.updated, trail);
   window.history.replaceState(null, "", `${location.pathname}?${toQuery(state)}`);
-}
-
-function currentPoint() {
-  return [state.params[state.axes[0]], state.params[state.axes[1]]];
-}
-
-function drawLandscape(updated) {
-  if (!land) return;
-  const [a, b] = state.axes;
-  const after = updated ? Object.fromEntries(graph.update.map((u) => [u.param, u.after])) : null;
-  landscape.draw(land, {
-    point: currentPoint(),
-    next: after ? [after[a], after[b]] : null,
-    trail,
-    projector: document.body.classList.contains("projector"),
-  }).then(() => {
-    hook.landscapePoint = landscape.point;
-    hook.plotsReady = true; // the name every lab's tests wait for (tests/browser/test_security.py)
-  });
 }
 
 async function loadGraph() {
@@ -115,17 +104,6 @@ async function loadGraph() {
     hook.graph = graph;
     showError("");
     renderGradCheck($("#bp-check"), graph, t);
-  } catch (err) {
-    showError(err.message);
-  }
-}
-
-async function loadLandscape(recentre = false) {
-  const point = currentPoint();
-  const outside = landCenter && point.some((v, i) => Math.abs(v - landCenter[i]) > LAND.span * 0.9);
-  if (!landCenter || recentre || outside) landCenter = point;
-  try {
-    land = await post("/api/backprop/landscape", { ...requestBody(state), axes: state.axes, n: LAND.n, span: LAND.span, center: landCenter });
   } catch (err) {
     showError(err.message);
   }
@@ -249,40 +227,6 @@ async function train() {
   }
 }
 
-function onChange(key, raw, input) {
-  const ok = setNumber(state, key, raw);
-  input.setAttribute("aria-invalid", String(!ok));
-  if (!ok) return showError(t("bp.bad_number", { name: key.replace("p:", "") }));
-  restart();
-}
-
-function onRows(count) {
-  resizeExamples(state, count);
-  numbers();
-  restart({ recentre: false });
-}
-
-function numbers() {
-  renderNumbers($("#bp-numbers"), state, { t, onChange, onRows });
-}
-
-function fillAxes() {
-  for (const [i, sel] of [$("#bp-axis-a"), $("#bp-axis-b")].entries()) {
-    sel.innerHTML = PARAMS[state.network].map((k) => `<option value="${k}">${k}</option>`).join("");
-    sel.value = state.axes[i];
-  }
-}
-
-function syncSelects() {
-  $("#bp-network").value = state.network;
-  $("#bp-activation").value = state.activation;
-  $("#bp-activation").disabled = state.network === "neuron";
-  const soft = state.network === "softmax";
-  $("#bp-loss").value = soft ? "ce" : state.loss;
-  $("#bp-loss").disabled = soft;
-  $("#bp-loss option[value=ce]").hidden = !soft;
-}
-
 function wire() {
   $("#bp-next").addEventListener("click", () => next());
   $("#bp-back").addEventListener("click", back);
@@ -301,27 +245,7 @@ function wire() {
     const g = event.target.closest("[data-id]");
     if (g && event.key === "Enter") select(g.dataset.id);
   });
-  $("#bp-network").addEventListener("change", (event) => {
-    const net = event.target.value;
-    Object.assign(state, { network: net, params: { ...DEFAULT_PARAMS[net] }, axes: [...DEFAULT_AXES[net]] });
-    if (net === "softmax") state.examples = state.examples.map(([a, b, y]) => [a, b, y >= 0.5 ? 1 : 0]);
-    selected = null;
-    syncSelects();
-    fillAxes();
-    numbers();
-    restart();
-  });
-  $("#bp-activation").addEventListener("change", (e) => { state.activation = e.target.value; restart({ recentre: false }); });
-  $("#bp-loss").addEventListener("change", (e) => { state.loss = e.target.value; restart({ recentre: false }); });
-  for (const [i, sel] of [$("#bp-axis-a"), $("#bp-axis-b")].entries()) {
-    sel.addEventListener("change", async () => {
-      if (sel.value === state.axes[1 - i]) { sel.value = state.axes[i]; return; }
-      state.axes[i] = sel.value;
-      trail = [currentPoint()];
-      await loadLandscape(true);
-      render();
-    });
-  }
+  setup.wire();
   const stepping = (fn) => () => { stopPlay(); fn(); };
   new ResizeObserver(() => landscape.resize()).observe($("#bp-landscape"));
   const exports = mountBackpropExport($("#export-menu"), $("#share-status"), {
