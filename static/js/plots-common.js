@@ -1,5 +1,5 @@
 // What the labs' plot modules share: type, colours, line scales for normal and
-// projector mode, and small helpers.
+// projector mode, and small helpers (decoding the server's typed arrays among them).
 
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif';
 export const INK = "#1d2330";
@@ -87,4 +87,15 @@ export function throttle(model, now) {
     model.dirty.delete(key);
     return true;
   };
+}
+
+/** Decode a {dtype, bdata, shape} typed array (or pass a plain array through). */
+export function decodeTyped(value) {
+  if (!value || Array.isArray(value) || ArrayBuffer.isView(value)) return value;
+  const bin = atob(value.bdata);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
+  const Ctor = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u1: Uint8Array }[value.dtype];
+  if (!Ctor) throw new Error(`unsupported dtype ${value.dtype}`);
+  return new Ctor(bytes.buffer);
 }

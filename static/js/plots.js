@@ -14,25 +14,16 @@ import { lossFigure, rangeOf } from "./plots-loss.js";
 import { FIXED_2D, FIXED_3D, flushPlots, ingestFrames, PER_RACER_2D, PER_RACER_3D } from "./plots-stream.js";
 import { surfaceFigure } from "./plots-surface3d.js";
 import { BASE_CONFIG, FONT, INK, MUTED, scale } from "./plots-common.js";
+import { landscapeModel } from "./plots-surface-model.js";
 import { isFinitePoint, racerStyle } from "./state.js";
 
 const Plotly = () => window.Plotly;
 
-const MESH_3D = 76;
+// The shared decoder lives in plots-common.js; the labs' modules still import it from here.
+export { decodeTyped } from "./plots-common.js";
 
 export function plotlyReady() {
   return typeof window.Plotly === "object" && typeof window.Plotly.newPlot === "function";
-}
-
-/** Decode a {dtype, bdata, shape} typed array (or pass a plain array through). */
-export function decodeTyped(value) {
-  if (!value || Array.isArray(value) || ArrayBuffer.isView(value)) return value;
-  const bin = atob(value.bdata);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
-  const Ctor = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u1: Uint8Array }[value.dtype];
-  if (!Ctor) throw new Error(`unsupported dtype ${value.dtype}`);
-  return new Ctor(bytes.buffer);
 }
 
 
@@ -63,50 +54,7 @@ export class SurfacePlots {
   // Model
 
   setLandscape(landscape) {
-    const x = Array.from(decodeTyped(landscape.x));
-    const y = Array.from(decodeTyped(landscape.y));
-    const flat = decodeTyped(landscape.z);
-    const [ny, nx] = landscape.z.shape || [y.length, x.length];
-    const info = landscape.surface;
-    const zmin = Number.isFinite(landscape.zmin) ? landscape.zmin : 0;
-    const zmax = Number.isFinite(landscape.zmax) ? landscape.zmax : 1;
-    const log = landscape.log === null || landscape.log === undefined ? Boolean(info.log_scale) : Boolean(landscape.log);
-    // Colour (and 3D height) by log10(f - fmin + eps) when values span decades.
-    const eps = Math.max((zmax - zmin) * 1e-6, 1e-12);
-    const tz = log ? (v) => Math.log10(Math.max(v - zmin, 0) + eps) : (v) => v;
-    const rows = [];
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let j = 0; j < ny; j += 1) {
-      const row = new Array(nx);
-      for (let i = 0; i < nx; i += 1) {
-        const v = flat[j * nx + i];
-        if (Number.isFinite(v)) {
-          const w = tz(v);
-          row[i] = w;
-          if (w < lo) lo = w;
-          if (w > hi) hi = w;
-        } else {
-          row[i] = null; // a gap, drawn as such
-        }
-      }
-      rows.push(row);
-    }
-    if (!(lo < hi)) {
-      lo = Number.isFinite(lo) ? lo - 1 : 0;
-      hi = lo + 2;
-    }
-    // The 3D mesh is rebuilt on every Plotly redraw of its scene, so it gets a coarser grid
-    // (at most MESH_3D a side); the contour keeps every point.
-    const sx = Math.max(1, Math.ceil(nx / MESH_3D));
-    const sy = Math.max(1, Math.ceil(ny / MESH_3D));
-    const pick = (arr, stride) => arr.filter((_, k) => k % stride === 0 || k === arr.length - 1);
-    const mesh = {
-      x: pick(x, sx),
-      y: pick(y, sy),
-      rows: pick(rows, sy).map((row) => pick(row, sx)),
-    };
-    this.land = { info, domain: landscape.domain, x, y, rows, mesh, log, tz, zlo: lo, zhi: hi, zmin, zmax };
+    this.land = landscapeModel(landscape);
   }
 
   setStart(start) {
