@@ -4,17 +4,10 @@
 import * as api from "./api.js";
 import { applyTranslations, language, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady, SurfacePlots } from "./plots.js";
-import {
-  applyDone,
-  defaultState,
-  foldFrames,
-  fullHyperparameters,
-  newRace,
-  racerLabel,
-  startMessage,
-} from "./state.js";
+import { defaultState, fullHyperparameters, racerLabel, startMessage } from "./state.js";
 import { decodeState, encodeState, shareable } from "./surface-url.js";
 import { createRaceSession } from "./race-session.js";
+import { surfaceRaceLab } from "./surface-race.js";
 import { RaceStream } from "./stream.js";
 import { mountSurfaceTools } from "./surface-tools.js";
 import { mountOptimizerList } from "./components/optimizer-list.js";
@@ -126,66 +119,7 @@ async function boot() {
     run,
     state,
     hook,
-    lab: {
-      prepare(race) {
-        race.labels = labels();
-        race.record = newRace(race.labels);
-        hook.raceStartedAt = performance.now();
-        hook.firstDraw = null; // {at, step}: when the first step after the start point was drawn
-        hook.race = race.record;
-        tools.newRun();
-        legend.show(race.labels, race.record);
-        plots.setStart(state.start);
-        plots.clearRace(race.labels.map((label) => ({ label })));
-      },
-      startMessage: () => startMessage(state, catalog),
-      // Frames wait while a plot re-renders from scratch (a new landscape or language).
-      ready: () => !plots.busy,
-      draw(race, frames) {
-        tools.frames(frames);
-        const { add, changed } = foldFrames(race.record, frames, plots.land.domain);
-        plots.ingest(add, race.record);
-        if (changed.size) legend.show(race.labels, race.record);
-        tools.afterFrames();
-        return changed.size > 0;
-      },
-      flush(race) {
-        // Plots catch up at their own pace (see plots.flush).
-        const waiting = plots.flush(performance.now());
-        hook.framesDrawn = plots.framesDrawn;
-        if (!hook.firstDraw && race.record.step >= 1 && !plots.busy) {
-          hook.firstDraw = { at: performance.now(), step: race.record.step };
-        }
-        return waiting;
-      },
-      finish(race, frames, detail) {
-        let changed = new Set();
-        if (frames.length) {
-          tools.frames(frames);
-          const folded = foldFrames(race.record, frames, plots.land.domain);
-          plots.ingest(folded.add, race.record);
-          tools.afterFrames();
-          changed = folded.changed; // the last frames often carry the final statuses
-        }
-        for (const i of applyDone(race.record, detail)) changed.add(i);
-        if (changed.size) {
-          legend.show(race.labels, race.record);
-          plots.ingest(race.record.racers.map(() => ({ steps: [], points: [], losses: [], grads: [] })), race.record);
-        }
-      },
-      finished: (race, detail) => tools.done(detail),
-      refused: () => {
-        hook.race = null;
-      },
-      play: () => {
-        if (tools.predict.active) tools.stopPredict(); // playing on ends the guessing game
-      },
-      changedSpeed: syncUrl,
-      changedSteps: () => {
-        syncUrl();
-        return false;
-      },
-    },
+    lab: surfaceRaceLab({ state, catalog, hook, plots, legend, labels, syncUrl, tools: () => tools }),
   });
 
   // Exports, the learning-rate sweep, predict-the-next-step and the diagnosis labels.
