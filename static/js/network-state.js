@@ -82,6 +82,17 @@ export function batchSizeOf(state) {
 
 const round = (v, digits = 6) => Number(Number(v).toPrecision(digits));
 
+/** What the file's last chosen column looks like: classes 0/1, 0/1/2, or numbers. */
+export function taskOfColumn(values) {
+  // Words are class labels (the server numbers them); two of them make a binary task.
+  if (values.some((v) => typeof v === "string")) return new Set(values).size === 2 ? "binary" : "multiclass";
+  const ints = values.every((v) => Number.isInteger(v));
+  const most = Math.max(...values);
+  if (ints && Math.min(...values) >= 0 && most <= 1) return "binary";
+  if (ints && Math.min(...values) >= 0 && most <= 2) return "multiclass";
+  return "regression";
+}
+
 /** Evenly spaced rows, at most maxRows, so a start message fits the socket's limit. */
 export function thinRows(table, maxRows) {
   if (table.length <= maxRows) return { table, kept: table.length };

@@ -6,12 +6,14 @@ import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js
 import { plotlyReady } from "./plots.js";
 import { NetworkPlots } from "./plots-network.js";
 import {
-  applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, thinRows, trainRows, URL_KEYS,
+  applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, taskOfColumn, thinRows, trainRows,
+  URL_KEYS,
 } from "./network-state.js";
 import { classKey, curveKeys, lossNoteText } from "./network-keys.js";
 import { mountNetworkDiagnosis } from "./network-diagnosis.js";
 import { mountLabSweep } from "./lab-sweep.js";
 import { mountNetworkExport } from "./network-export.js";
+import { wirePlotControls } from "./network-plot-controls.js";
 import { formatNumber } from "./state.js";
 import { RaceStream } from "./stream.js";
 import { descentFields } from "./components/descent-fields.js";
@@ -34,17 +36,6 @@ const MESSAGE_BUDGET = (config.limits.max_ws_message_bytes || 16_384) - 4_096;
 
 const hook = { config, state: null, race: null, problem: null, plotsReady: false, loaded: null, step: 0, heatmaps: 0, landscapes: 0, landscapeBusy: false, errors: [] };
 window.__lereng = hook;
-
-/** What the file's last chosen column looks like: classes 0/1, 0/1/2, or numbers. */
-function taskOfColumn(values) {
-  // Words are class labels (the server numbers them); two of them make a binary task.
-  if (values.some((v) => typeof v === "string")) return new Set(values).size === 2 ? "binary" : "multiclass";
-  const ints = values.every((v) => Number.isInteger(v));
-  const most = Math.max(...values);
-  if (ints && Math.min(...values) >= 0 && most <= 1) return "binary";
-  if (ints && Math.min(...values) >= 0 && most <= 2) return "multiclass";
-  return "regression";
-}
 
 async function boot() {
   const lang = await loadLanguage(preferredLanguage(), config.version);
@@ -274,41 +265,7 @@ async function boot() {
     if (view !== "data") $(".net-row").dataset.right = view;
     requestAnimationFrame(() => plots.resize());
   });
-  $("#land-toggle").addEventListener("click", (event) => {
-    const b = event.target.closest("button[data-land]");
-    if (!b) return;
-    plots.view3d = b.dataset.land === "3d";
-    for (const x of $("#land-toggle").querySelectorAll("button")) x.setAttribute("aria-pressed", String(x === b));
-    $("#land-plot").hidden = plots.view3d;
-    $("#land-3d").hidden = !plots.view3d;
-    plots.markDirty(["land", "d3"]);
-    race.schedule();
-    requestAnimationFrame(() => plots.resize());
-  });
-  $("#land-directions").addEventListener("change", (event) => {
-    state.directions = event.target.value;
-    syncUrl();
-    const r = race.race;
-    if (r && r.record && r.record.step > 0) landscape.compute(state, r.record);
-  });
-  $("#land-refresh").addEventListener("click", () => {
-    const r = race.race;
-    if (r && r.record) landscape.compute(state, r.record);
-  });
-  $("#loss-log").addEventListener("change", (event) => {
-    state.lossLog = event.target.checked;
-    plots.lossLog = state.lossLog;
-    plots.markDirty(["loss"]);
-    race.schedule();
-  });
-  $("#norms-toggle").addEventListener("click", (event) => {
-    const b = event.target.closest("button[data-norms]");
-    if (!b) return;
-    plots.norms = b.dataset.norms;
-    for (const x of $("#norms-toggle").querySelectorAll("button")) x.setAttribute("aria-pressed", String(x === b));
-    plots.markDirty(["norms"]);
-    race.schedule();
-  });
+  wirePlotControls({ state, plots, race, landscape, syncUrl });
 
   followPlotSizes(plots);
   syncUrl();
