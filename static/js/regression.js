@@ -6,10 +6,10 @@ import * as api from "./api.js";
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady } from "./plots.js";
 import { RegressionPlots } from "./plots-regression.js";
-import { fitRows, lossAt } from "./regression-math.js";
+import { lossAt } from "./regression-math.js";
 import {
   dataSpec, decodeRegState, defaultState, descentLabel, encodeRegState, makeDescentRacer, modelOf, runRacers,
-  csvDefaults, startKey, startMessage, startOf, twinOn,
+  startKey, startMessage, startOf, twinOn,
 } from "./regression-state.js";
 import { mountRegressionExport } from "./regression-export.js";
 import { mountRegressionTools } from "./regression-tools.js";
@@ -27,6 +27,7 @@ import {
 } from "./components/topbar.js";
 import { wireRace } from "./regression-race.js";
 import { wirePlotControls } from "./regression-controls.js";
+import { wireCsv } from "./regression-csv.js";
 import { showMessage } from "./components/page-message.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -231,38 +232,7 @@ async function boot() {
     }
     loadProblem();
   });
-  on("upload-csv", async ({ file }) => {
-    try {
-      const resp = await api.uploadCsv(file);
-      panel.showCsvError(null);
-      if (resp.columns.length < 2) throw new api.ApiError(t("reg.csv_two_columns"), 422);
-      // Every model here needs two number columns: x and y, or x1 and x2 beside the classes.
-      if (resp.columns.length - new Set(resp.labels || []).size < 2) throw new api.ApiError(t("reg.csv_numbers"), 422);
-      const perRow = JSON.stringify(resp.table.slice(0, 50)).length / Math.min(50, resp.table.length);
-      const { table, kept } = fitRows(resp.table, Math.max(2, Math.floor(MESSAGE_BUDGET / perRow)));
-      state.csv = { columns: resp.columns, rows: resp.rows, table, kept, labels: resp.labels || [], ...csvDefaults(resp, state.csvModel) };
-      // A shared link's column choices apply to the file it was made with (when they fit: the
-      // boxes offer no text column as an input, nor as y for linear or logistic).
-      const cols = state.csvColumns;
-      const linkModel = state.csvModel || state.csv.model;
-      const numeric = (c) => !state.csv.labels.includes(c);
-      const fits = cols && cols.every((c) => c < resp.columns.length) && numeric(cols[0]) && numeric(cols[1])
-        && (linkModel === "softmax" || numeric(cols[2]));
-      if (fits) Object.assign(state.csv, { model: linkModel, xcol: cols[0], x2col: cols[1], ycol: cols[2] });
-      state.csvColumns = null;
-      state.csvModel = null;
-      loadProblem();
-    } catch (err) {
-      panel.showCsvError(err);
-    }
-  });
-  on("choose-csv", ({ model, xcol, x2col, ycol }) => {
-    // A new model takes the columns that model can learn (its own y, never a text column for
-    // linear or logistic), not the boxes' leftovers from the last one.
-    if (model !== state.csv.model) Object.assign(state.csv, csvDefaults(state.csv, model));
-    else Object.assign(state.csv, { xcol, x2col, ycol });
-    loadProblem();
-  });
+  wireCsv(on, { state, panel, loadProblem, budget: MESSAGE_BUDGET });
   on("move-start", ({ axes, values }) => {
     if (!dataset) return;
     // In predict mode a click on the landscape is the viewer's guess.
