@@ -8,9 +8,9 @@ import { plotlyReady } from "./plots.js";
 import { RegressionPlots } from "./plots-regression.js";
 import { lossAt } from "./regression-math.js";
 import {
-  dataSpec, decodeRegState, defaultState, descentLabel, encodeRegState, makeDescentRacer, modelOf, runRacers,
-  startKey, startMessage, startOf, twinOn,
+  dataSpec, defaultState, descentLabel, makeDescentRacer, modelOf, runRacers, startKey, startMessage, startOf, twinOn,
 } from "./regression-state.js";
+import { decodeRegState, encodeRegState } from "./regression-url.js";
 import { mountRegressionExport } from "./regression-export.js";
 import { mountRegressionTools } from "./regression-tools.js";
 import { wireLandscape } from "./regression-landscape.js";
