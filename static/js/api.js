@@ -16,8 +16,11 @@ async function request(url, options = {}) {
   let response;
   try {
     response = await fetch(url, { headers: { Accept: "application/json" }, ...options });
-  } catch (err) {
-    throw new ApiError(`server unreachable (${err.message})`, 0);
+  } catch {
+    // The browser's own words ("Failed to fetch") mean nothing to a student and are English
+    // on an Indonesian page: say it in the page's language, with a code like a refusal's.
+    const body = { code: "unreachable" };
+    throw new ApiError(errorText({ ...body, message: "no connection to the server" }), 0, body);
   }
   let body = null;
   try {
@@ -47,7 +50,7 @@ export function getLandscape(surface, n) {
 
 // ---- the regression lab ----------------------------------------------------------------------
 
-const postJson = (url, body) => request(url, {
+export const postJson = (url, body) => request(url, {
   method: "POST",
   headers: { Accept: "application/json", "Content-Type": "application/json" },
   body: JSON.stringify(body),

@@ -1,6 +1,7 @@
 // Entry for the backprop lab: fetches the engine's graph of one pass, steps a cursor through
 // its forward pass, backward pass and update, trains N more steps, and draws the landscape.
 
+import { postJson } from "./api.js";
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { mountFrame } from "./components/backprop-frame.js";
 import { clampCursor, defaultState, fmt, fromQuery, requestBody, stepsOf, toQuery, visibleAt } from "./backprop-state.js";
@@ -32,12 +33,7 @@ let quiz = null;
 async function post(url, body) {
   hook.busy += 1;
   try {
-    const r = await fetch(url, {
-      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body),
-    });
-    const data = await r.json().catch(() => ({}));
-    if (!r.ok) throw new Error(typeof data.detail === "string" ? data.detail : `HTTP ${r.status}`);
-    return data;
+    return await postJson(url, body); // refusals and a lost connection in the page's language
   } finally {
     hook.busy -= 1;
   }

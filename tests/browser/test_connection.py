@@ -71,3 +71,26 @@ def test_a_dropped_server_reads_as_lost_and_a_start_waits_for_its_return(page, l
     # the app's own origin was asked for anything.
     assert [e for e in watch.errors if "WebSocket connection" not in e] == []
     assert watch.external == []
+
+
+def test_offline_requests_are_said_in_the_pages_language(page, live_server):
+    # The browser's "Failed to fetch" reached the page as it was, in English on an Indonesian
+    # page; now it is the page's own sentence.
+    page.add_init_script("localStorage.setItem('lereng.lang', 'id')")
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/backprop")
+    page.wait_for_function(
+        "() => window.__lereng && window.__lereng.ready === true && window.__lereng.busy === 0",
+        timeout=20_000,
+    )
+    page.context.set_offline(True)
+    try:
+        page.click("#bp-train")
+        page.wait_for_function("() => !document.getElementById('bp-error').hidden", timeout=20_000)
+        assert page.locator("#bp-error").inner_text() == "tidak ada koneksi ke server"
+    finally:
+        page.context.set_offline(False)
+    # Back online, training works again and the message goes.
+    page.click("#bp-train")
+    page.wait_for_function("() => document.getElementById('bp-error').hidden", timeout=20_000)
+    assert [e for e in watch.errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
