@@ -15,12 +15,17 @@ const cell = (v) => (v === null || v === undefined || typeof v === "number" ? v 
 
 /** history: {losses: [], params: {name: []}} or null. */
 export function backpropCsvRows(graph, history) {
-  const rows = graph.nodes.map((n) => ["node", 0, n.id, n.label, n.kind, n.op, cell(n.value), cell(n.grad)]);
-  for (const u of graph.update) rows.push(["update", 1, u.param, u.param, "weight", null, u.after, u.grad]);
+  // One step count for the whole file: history step k holds the numbers after k updates, so
+  // the pass on screen (after every update so far) is step k = last, and its update k + 1.
+  const now = history ? history.losses.length - 1 : 0;
+  const kindOf = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  const kind = (name) => kindOf.get(name) || "weight"; // a bias is said as one
+  const rows = graph.nodes.map((n) => ["node", now, n.id, n.label, n.kind, n.op, cell(n.value), cell(n.grad)]);
+  for (const u of graph.update) rows.push(["update", now + 1, u.param, u.param, kind(u.param), null, u.after, u.grad]);
   if (history) {
     const names = Object.keys(history.params);
     history.losses.forEach((loss, k) => {
-      for (const name of names) rows.push(["history", k, name, name, "weight", null, history.params[name][k], null]);
+      for (const name of names) rows.push(["history", k, name, name, kind(name), null, history.params[name][k], null]);
       rows.push(["history", k, "L", "L", "loss", null, loss, null]);
     });
   }

@@ -253,6 +253,15 @@ def test_backprop_csv_and_json_hold_nodes_and_training(page, live_server):
         assert (json.loads(row["grad"]) if row["grad"] else None) == n["grad"]
     update = {r["node"]: float(r["value"]) for r in rows if r["section"] == "update"}
     assert update == {u["param"]: u["after"] for u in graph["update"]}
+    # One step count through the file: the pass on screen comes after 6 updates, its own
+    # update is the 7th; a bias is a bias in every section.
+    assert {r["step"] for r in nodes} == {"6"}
+    assert {r["step"] for r in rows if r["section"] == "update"} == {"7"}
+    kinds = {n["id"]: n["kind"] for n in graph["nodes"]}
+    assert {(r["node"], r["kind"]) for r in rows if r["section"] in ("update", "history")} == {
+        (name, kinds[name]) for name in trained["history"]
+    } | {("L", "loss")}
+    assert kinds["b"] == "bias"
     hist = [r for r in rows if r["section"] == "history"]
     losses = [float(r["value"]) for r in hist if r["node"] == "L"]
     assert losses == trained["losses"]
