@@ -4,6 +4,8 @@
 // (share-link.js). Labs pass their own figures and rows; nothing here knows about surfaces or
 // racers.
 
+import { plotPng } from "./export-png.js";
+
 /** Save text or a Blob under `filename` through a temporary download link. */
 export function download(filename, content, type = "text/plain") {
   const blob = content instanceof Blob ? content : new Blob([content], { type });
@@ -29,43 +31,7 @@ export function fileStem(...parts) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// PNG
-
-/**
- * PNG of one plot, or of several plots stacked in one box (the surface lab's contour is a
- * base plot under a transparent overlay). Each layer is taken from Plotly.toImage as SVG (a
- * data: URL; its PNG path goes through blob: images, which our CSP's img-src refuses), drawn
- * at `scale` onto one canvas in order, on a white background.
- */
-export async function plotPng(divs, { scale = 2 } = {}) {
-  const layers = [].concat(divs).filter((d) => d && d.data);
-  if (!layers.length) throw new Error("nothing to export: the plot is empty");
-  const box = layers[0].getBoundingClientRect();
-  // A plot in a hidden panel (a narrow screen shows one view at a time) has no box: its last
-  // laid-out size stands in.
-  const full = layers[0]._fullLayout || {};
-  const w = Math.max(1, Math.round(box.width || full.width || 700));
-  const h = Math.max(1, Math.round(box.height || full.height || 450));
-  const urls = [];
-  for (const div of layers) urls.push(await window.Plotly.toImage(div, { format: "svg", width: w, height: h }));
-  const canvas = document.createElement("canvas");
-  canvas.width = w * scale;
-  canvas.height = h * scale;
-  const ctx = canvas.getContext("2d");
-  ctx.fillStyle = "#ffffff";
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  for (const url of urls) ctx.drawImage(await loadImage(url), 0, 0, canvas.width, canvas.height);
-  return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
-}
-
-function loadImage(url) {
-  return new Promise((resolve, reject) => {
-    const img = new Image();
-    img.onload = () => resolve(img);
-    img.onerror = () => reject(new Error("could not draw the plot image"));
-    img.src = url;
-  });
-}
+// PNG (export-png.js draws it)
 
 export async function downloadPng(divs, filename) {
   download(filename, await plotPng(divs));

@@ -134,7 +134,11 @@ def test_regression_pngs_are_images_of_the_plots(page, live_server, item, divs):
     run_regression(page)
     raw = export(page, item).path().read_bytes()
     box = page.locator(f"#{divs}").bounding_box()
-    assert png_size(raw) == (round(box["width"]) * 2, round(box["height"]) * 2)
+    w, h = png_size(raw)
+    assert w == round(box["width"]) * 2
+    # The loss chart's lines are named in a band below it (the page's legend is HTML).
+    band = h - round(box["height"]) * 2
+    assert band >= 40 if item == "png-loss" else band >= 0
     assert len(raw) > 5_000  # not a blank canvas
     assert_clean(page, watch)
 

@@ -190,6 +190,13 @@ def test_csv_and_json_exports_match_the_server(page, live_server, tmp_path):
     assert_clean(page, watch)
 
 
+# The names the PNG's band lists, from the plot's own traces.
+LEGEND = """async ids => {
+  const m = await import('/static/js/export-png.js');
+  return m.legendItems(ids.map(id => document.getElementById(id))).map(it => it.name);
+}"""
+
+
 def png_size(raw: bytes) -> tuple[int, int]:
     assert raw[:8] == b"\x89PNG\r\n\x1a\n"
     return struct.unpack(">II", raw[16:24])
@@ -206,9 +213,15 @@ def test_png_exports_are_images_of_the_plot(page, live_server, item):
         item
     ]
     box = page.locator(f"#{div}").bounding_box()
-    # Rendered at twice the on-screen size.
-    assert (w, h) == (round(box["width"]) * 2, round(box["height"]) * 2)
+    # Rendered at twice the on-screen size, with a band below that names the lines: the page's
+    # legend is HTML beside the plot, which a PNG of the plot alone would lose.
+    assert w == round(box["width"]) * 2
+    assert h - round(box["height"]) * 2 >= 2 * 20
     assert len(raw) > 5_000  # not a blank canvas
+    divs = {"png-contour": ["contour-base", "contour-plot"]}.get(item, [div])
+    names = page.evaluate(LEGEND, divs)
+    racers = page.evaluate("() => window.__lereng.race.racers.map(r => r.label)")
+    assert racers and set(racers) <= set(names)
     assert_clean(page, watch)
 
 
