@@ -11,6 +11,9 @@ import { presentRequested, PROJECTOR_KEY } from "./components/topbar.js";
 
 const $ = (sel) => document.querySelector(sel);
 const config = JSON.parse($("#config").textContent);
+// Scripts run at last (Plotly, deferred before every module, has arrived): the loading note
+// has said its piece.
+$("#boot-note")?.remove();
 
 function showProjector(on) {
   document.body.classList.toggle("projector", on);

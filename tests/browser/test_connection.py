@@ -94,3 +94,25 @@ def test_offline_requests_are_said_in_the_pages_language(page, live_server):
     page.click("#bp-train")
     page.wait_for_function("() => document.getElementById('bp-error').hidden", timeout=20_000)
     assert [e for e in watch.errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+def test_a_slow_first_load_says_it_is_loading_until_the_page_can_work(page, live_server):
+    # Plotly (1.5 MB) held back as on a weak classroom link: the page says it is loading, in
+    # both languages, and the note goes once the lab runs.
+    held = []
+    page.route("**/vendor/plotly-*.js", lambda route: held.append(route))
+    watch = PageWatch(page, live_server.url)
+    with page.expect_request(lambda r: "/vendor/plotly-" in r.url):
+        page.goto(f"{live_server.url}/", wait_until="commit")
+    page.wait_for_function(
+        "() => { const n = document.getElementById('boot-note');"
+        " return n && getComputedStyle(n).opacity === '1'; }",
+        timeout=20_000,
+    )
+    note = page.locator("#boot-note").inner_text()
+    assert "Loading" in note and "Memuat" in note
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => window.__lereng && window.__lereng.plotsReady", timeout=30_000)
+    assert page.locator("#boot-note").count() == 0
+    assert watch.errors == [] and watch.external == []
