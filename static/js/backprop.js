@@ -72,7 +72,10 @@ function render() {
   state.cursor = clampCursor(graph, state.cursor);
   hook.cursor = state.cursor;
   const show = visibleAt(graph, state.cursor);
+  // The graph is drawn afresh: a keyboard user's focus on a node would fall to the page.
+  const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("#bp-graph [data-id]");
   drawGraph($("#bp-graph"), graph, show, { selected, t });
+  if (focused) $(`#bp-graph [data-id="${CSS.escape(focused.dataset.id)}"]`)?.focus();
   const steps = stepsOf(graph);
   const step = steps[state.cursor];
   $("#bp-phase").textContent = t(`bp.phase_${step.phase}`, { i: state.cursor, n: steps.length - 1 });
@@ -240,6 +243,7 @@ function wire() {
   $("#bp-graph").addEventListener("keydown", (event) => {
     const g = event.target.closest("[data-id]");
     if (g && event.key === "Enter") select(g.dataset.id);
+    else if (g && event.key === "Escape" && selected) select(null);
   });
   setup.wire();
   const stepping = (fn) => () => { stopPlay(); fn(); };

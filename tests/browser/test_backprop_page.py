@@ -331,3 +331,20 @@ def test_long_training_keeps_the_whole_trail_as_one_line_and_few_dots(page, live
     dots = page.locator("#bp-landscape .scatterlayer .point").count()
     assert dots <= 45
     assert_clean(page, watch)
+
+
+def test_a_keyboard_user_keeps_the_focus_on_a_graph_node(page, live_server):
+    # The graph is redrawn on every step: the focused node used to vanish with the old drawing,
+    # dropping the focus (and its ring) to the page.
+    watch = open_lab(page, live_server)
+    focused = "() => (document.activeElement.dataset || {}).id || null"
+    page.focus("#bp-graph [data-id='h1']")
+    page.keyboard.press("Enter")
+    assert page.locator("#bp-node-panel").is_visible()
+    assert page.evaluate(focused) == "h1"
+    press(page, "ArrowRight", 1)
+    assert page.evaluate(focused) == "h1"
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.getElementById('bp-node-panel').hidden")
+    assert page.evaluate(focused) == "h1"
+    assert_clean(page, watch)
