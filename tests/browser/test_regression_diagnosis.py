@@ -76,5 +76,11 @@ def test_a_finished_race_on_a_projector_keeps_its_plots(page, live_server):
     assert box is not None and box["height"] >= 200, box
     legend = page.locator("#race-legend").bounding_box()
     assert legend is not None and legend["height"] <= 0.3 * 768, legend
+    # Two labels ("noisy", "converged") fit beside the loss chart: neither is cut off below.
+    page.wait_for_function("() => document.querySelectorAll('#diagnosis li').length === 2")
+    column = page.locator("#diagnosis").bounding_box()
+    for card in page.locator("#diagnosis li").all():
+        b = card.bounding_box()
+        assert b["y"] + b["height"] <= column["y"] + column["height"] + 0.5
     page.screenshot(path=str(SCREENSHOTS / "regression-diagnosis-projector-1024x768.png"))
     assert_clean(page, watch)
