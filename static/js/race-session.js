@@ -23,6 +23,8 @@
 
 import { raceStatusKey } from "./state.js";
 
+const STALL_MS = 4000;
+
 export function createRaceSession({ stream, run, state, hook, lab, preview = false }) {
   let race = null; // {record, playing, done, awaiting, budget, ran, ...what the lab adds}
   let dirty = false; // the configuration changed under a live run: Play starts afresh
@@ -33,10 +35,21 @@ export function createRaceSession({ stream, run, state, hook, lab, preview = fal
   let sent = 0;
   let answered = 0;
   hook.stream = stream;
+  // A weak link can stall a socket without closing it: frames stop while the page still says
+  // "running". No news this long during play is said as such, until frames come again.
+  let lastNews = 0;
+  let stalled = false;
+  setInterval(() => {
+    const quiet = race && race.playing && !race.done && !race.awaiting && performance.now() - lastNews > STALL_MS;
+    if (quiet && !stalled) run.showStatus("run.stalled");
+    else if (!quiet && stalled) showStatus();
+    stalled = quiet;
+  }, 1000);
 
   const showStatus = () => run.showStatus(raceStatusKey(race, dirty, stream.connected));
 
   function setPlaying(on) {
+    lastNews = performance.now(); // play starts the clock: silence before it says nothing
     if (race) race.playing = on;
     run.showPlaying(on);
     showStatus();
@@ -92,12 +105,14 @@ export function createRaceSession({ stream, run, state, hook, lab, preview = fal
 
   stream.addEventListener("started", (event) => {
     answered += 1;
+    lastNews = performance.now();
     if (!race || answered !== sent) return;
     race.awaiting = false;
     if (lab.started) lab.started(race, event.detail);
     showStatus();
   });
   stream.addEventListener("frames", (event) => {
+    lastNews = performance.now();
     if (!race || race.awaiting) return; // frames of a run the page has already left
     if (lab.received) lab.received(race, event.detail);
     pending.push(...event.detail.frames);

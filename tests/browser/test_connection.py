@@ -116,3 +116,25 @@ def test_a_slow_first_load_says_it_is_loading_until_the_page_can_work(page, live
     page.wait_for_function("() => window.__lereng && window.__lereng.plotsReady", timeout=30_000)
     assert page.locator("#boot-note").count() == 0
     assert watch.errors == [] and watch.external == []
+
+
+def test_a_stalled_link_is_said_while_it_lasts(page, live_server):
+    # Chromium's offline mode holds an open WebSocket's traffic without closing it, as a weak
+    # Wi-Fi link can: the page must not go on saying "running" while no step arrives.
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/?f=rosenbrock&steps=3000&sps=30&opt=sgd:lr=0.001")
+    page.wait_for_function("() => window.__lereng && window.__lereng.plotsReady", timeout=30_000)
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 3", timeout=30_000)
+    page.context.set_offline(True)
+    try:
+        page.wait_for_function(
+            status_is("no news from the server: slow or broken connection"),
+            timeout=20_000,
+        )
+    finally:
+        page.context.set_offline(False)
+    before = page.evaluate("() => window.__lereng.step")
+    page.wait_for_function(f"() => window.__lereng.step > {before}", timeout=30_000)
+    page.wait_for_function(status_is("running"), timeout=20_000)
+    assert [e for e in watch.errors if "WebSocket" not in e] == []
