@@ -44,14 +44,38 @@ export function logTicks(values, div, margin, fontPx) {
   const { lo, hi } = positiveRange(values);
   // A difference of logs: hi / lo overflows to Infinity when a loss underflows near 5e-324.
   const decades = hi > lo ? Math.log10(hi) - Math.log10(lo) : 0;
-  // Within one decade "D2" may leave no tick at all (0.9990 to 0.9999 holds none of 1, 2, 5),
-  // and a log axis without a label puts its title at x = Infinity: Plotly's own ticks then.
-  if (decades < 1) return {};
   const height = Math.max(40, (div && div.clientHeight ? div.clientHeight : 240) - margin.t - margin.b);
-  const perDecade = height / Math.max(decades, 0.3);
   const line = fontPx * 1.6; // a label and the gap it needs
+  // Within one decade "D2" may leave no tick at all (0.9990 to 0.9999 holds none of 1, 2, 5),
+  // and a log axis without a label puts its title at x = Infinity; Plotly's own ticks there
+  // label every digit 2…9, which pile up on a short projector chart. Round values inside the
+  // range, as many as the height has room for, say it instead.
+  if (decades < 1) return withinDecade(lo, hi, height, line);
+  const perDecade = height / Math.max(decades, 0.3);
   if (perDecade >= 3.5 * line) return { dtick: "D2" };
   return { dtick: Math.max(1, Math.ceil(line / perDecade)) };
+}
+
+/** Explicit ticks for a log axis spanning less than a decade: round values (the coarsest
+ * power-of-ten multiples of which at least two fall in [lo, hi]), thinned from the bottom so
+ * that consecutive labels are at least `gap` pixels apart on an axis `height` pixels tall. */
+function withinDecade(lo, hi, height, gap) {
+  if (!(lo > 0) || !Number.isFinite(hi)) return {};
+  let vals = [];
+  if (hi > lo) {
+    const spanLog = Math.log10(hi) - Math.log10(lo);
+    for (let j = Math.floor(Math.log10(hi)); j >= Math.floor(Math.log10(hi - lo)) - 1 && vals.length < 2; j -= 1) {
+      const step = 10 ** j;
+      vals = [];
+      for (let k = Math.ceil(lo / step); k * step <= hi * (1 + 1e-12); k += 1) vals.push(Number((k * step).toPrecision(12)));
+    }
+    const at = (v) => ((Math.log10(v) - Math.log10(lo)) / spanLog) * height;
+    const kept = [];
+    for (const v of vals) if (!kept.length || at(v) - at(kept[kept.length - 1]) >= gap) kept.push(v);
+    vals = kept;
+  }
+  if (!vals.length) vals = [Number(lo.toPrecision(3))];
+  return { tickmode: "array", tickvals: vals, ticktext: vals.map((v) => String(Number(v.toPrecision(6)))) };
 }
 
 let measurer = null;

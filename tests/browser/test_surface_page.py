@@ -156,6 +156,31 @@ NARROW_LOG_AXIS = """async () => {
 }"""
 
 
+SHORT_LOG_AXIS = """async () => {
+  const { logTicks } = await import("/static/js/plots-common.js");
+  const div = document.createElement("div");
+  div.style.cssText = "width: 300px; height: 170px";
+  document.body.appendChild(div);
+  const y = [0.09, 0.07, 0.05, 0.03, 0.021];
+  const margin = { l: 70, r: 10, t: 10, b: 50 };
+  const yaxis = { type: "log", tickfont: { size: 18 }, ...logTicks(y, div, margin, 18) };
+  await window.Plotly.newPlot(div, [{ x: [0, 1, 2, 3, 4], y }], { margin, yaxis });
+  const tops = [...div.querySelectorAll(".ytick text")].map(t => t.getBoundingClientRect().top).sort((a, b) => a - b);
+  div.remove();
+  return tops;
+}"""
+
+
+def test_a_short_log_axis_within_one_decade_does_not_pile_its_labels(page, live_server):
+    # A projector's small norms chart spanning 0.02 to 0.09 had Plotly label every digit
+    # 2 … 9, each on top of the next.
+    watch = open_lab(page, live_server, "?f=booth")
+    tops = page.evaluate(SHORT_LOG_AXIS)
+    assert len(tops) >= 2
+    assert min(b - a for a, b in zip(tops, tops[1:], strict=False)) >= 18
+    assert_clean(page, watch)
+
+
 def test_a_log_loss_axis_within_one_decade_keeps_its_labels(page, live_server):
     # Easom's loss gap starts within a hair of 1. Fixed 1-2-5 ticks left such an axis with
     # no label at all, and Plotly then put the axis title at x = Infinity (console errors).
