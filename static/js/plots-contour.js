@@ -76,7 +76,9 @@ export function overlayFigure(p) {
     },
     {
       type: "scatter",
-      mode: "markers+text",
+      // While a step is being predicted the word "start" would sit on the guess's own label
+      // (a first step's guess lands right beside it): the ring alone marks the start then.
+      mode: p.marks ? "markers" : "markers+text",
       name: p.t("plots.start"),
       x: p.start ? [p.start[0]] : [],
       y: p.start ? [p.start[1]] : [],

@@ -257,8 +257,12 @@ def test_predict_by_clicking_the_map(page, live_server):
         "() => document.getElementById('contour-plot').data.flatMap(t => t.text || [])"
     )
     assert "guess" in texts and "true" in texts
+    # The word "start" gives way to the guess's label (a first step lands beside the start).
+    drawn = "() => [...document.querySelectorAll('#contour-plot .textpoint text')].map(t => t.textContent)"
+    assert "start" not in page.evaluate(drawn)
     page.click("#predict-panel .predict-done")
     assert page.locator("#predict-panel").is_hidden()
+    page.wait_for_function(f"() => ({drawn})().includes('start')")
     assert page.locator("#predict-button").get_attribute("aria-pressed") == "false"
     assert_clean(page, watch)
 
