@@ -66,7 +66,9 @@ def loss_note(task: str, loss: str, classes: int) -> str | None:
             "MSE on a classification task: the predicted probabilities are compared with 0/1 "
             "targets by squared error. It is allowed and it trains, but when the network is "
             "confidently wrong the sigmoid/softmax saturates and the gradient almost vanishes, "
-            "so learning is slower than with cross-entropy."
+            "so learning is slower than with cross-entropy. With several classes the squared "
+            "errors are averaged over all n × C outputs (as PyTorch's mse_loss does): the "
+            "course's 1/n Σ, divided by the number of classes C."
         )
     if loss == "ce":
         return (
@@ -77,7 +79,7 @@ def loss_note(task: str, loss: str, classes: int) -> str | None:
     return (
         f"Binary cross-entropy on {classes} classes: each class gets its own yes/no sigmoid "
         "output (one-vs-rest). It trains, but the outputs need not sum to 1, unlike softmax "
-        "with categorical cross-entropy."
+        "with categorical cross-entropy. The loss is the mean over all n × C outputs."
     )
 
 
