@@ -348,3 +348,15 @@ def test_a_keyboard_user_keeps_the_focus_on_a_graph_node(page, live_server):
     page.wait_for_function("() => document.getElementById('bp-node-panel').hidden")
     assert page.evaluate(focused) == "h1"
     assert_clean(page, watch)
+
+
+def test_typed_example_inputs_show_all_their_digits(page, live_server):
+    # Equal thirds of the side column cut an input such as −0.1235 to "-0.12".
+    page.set_viewport_size({"width": 1280, "height": 800})
+    watch = open_lab(page, live_server, "?ex=-0.12345,1.2345,1;0.5,-2.75,0")
+    values = page.eval_on_selector_all(
+        "#bp-numbers .bp-examples input", "els => els.map(e => e.value)"
+    )
+    assert values == ["-0.1235", "1.234", "1", "0.5", "-2.75", "0"]
+    assert page.evaluate(CUT_INPUTS) == []
+    assert_clean(page, watch)
