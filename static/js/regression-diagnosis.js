@@ -16,7 +16,11 @@ export function regressionContext(land, ranges, model, dataset) {
   const range = land.zmax - land.zmin > 0 ? land.zmax - land.zmin : 1;
   const diag = Math.hypot(ranges[0][1] - ranges[0][0], ranges[1][1] - ranges[1][0]);
   const minValue = model === "linear" && dataset ? lossAt("linear", solve2("linear", dataset.x, dataset.y), dataset) : null;
-  return { range, slope: range / diag, curvature: range / (diag * diag), minValue: Number.isFinite(minValue) ? minValue : null };
+  // Each model with its own loss is convex (least squares, logistic with BCE, softmax with
+  // cross-entropy): where it is flat with a tiny gradient it is at its minimum, known or not.
+  // The sigmoid trained with MSE is not, and has real plateaus.
+  const convex = model !== "logistic_mse";
+  return { range, slope: range / diag, curvature: range / (diag * diag), minValue: Number.isFinite(minValue) ? minValue : null, convex };
 }
 
 /** el: the #diagnosis column; count(): how many racers are diagnosed (an MSE twin is not: its

@@ -76,7 +76,8 @@ export function curvatures(hist) {
 
 /** The rule table. hist: recent entries, oldest first; ctx: landscapeContext() plus the
  * largest gradient norm so far (gMax), the racer's status, why it stopped (the server's reason)
- * and whether it descends on batches. */
+ * and whether it descends on batches; ctx.convex says the loss is convex (no plateau but
+ * its minimum). */
 export function diagnose(hist, ctx) {
   const { status } = ctx;
   const losses = hist.map((h) => h.loss).filter(Number.isFinite);
@@ -151,7 +152,12 @@ export function diagnose(hist, ctx) {
   // "Far" is generous (a thousandth of the range): on surfaces coloured by log, the valley
   // floor is a tiny fraction of the range and still nowhere near the minimum.
   const far = !known || losses[n - 1] - ctx.minValue > 1e-3 * range;
-  if (maxG / slope < SMALL && flat && far) return { key: "plateau" };
+  if (maxG / slope < SMALL && flat) {
+    // A convex loss has no plateau away from its minimum: flat there means arrived, even
+    // when the minimum's value is not known in closed form (logistic, softmax).
+    if (ctx.convex) return { key: "converged", values: { gap: known ? losses[n - 1] - ctx.minValue : null } };
+    if (far) return { key: "plateau" };
+  }
   return null;
 }
 
