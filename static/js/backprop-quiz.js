@@ -12,8 +12,26 @@ import { fmt } from "./backprop-state.js";
 const REL = 0.02;
 const ABS = 0.002;
 
+/** guess: a number, or {value, digits} from parseAnswer. Right within 2% (or 0.002), or when
+ * it is the truth rounded to the significant digits the student typed (at least two): −0.18
+ * for −0.184 is a fair answer read off a graph that shows three digits. */
 export function isRight(guess, truth) {
-  return Math.abs(guess - truth) <= Math.max(REL * Math.abs(truth), ABS);
+  const { value, digits } = typeof guess === "number" ? { value: guess, digits: 0 } : guess;
+  if (Math.abs(value - truth) <= Math.max(REL * Math.abs(truth), ABS)) return true;
+  return digits >= 2 && digits <= 15 && value === Number(truth.toPrecision(digits));
+}
+
+/** A typed answer as {value, digits}, or null. A decimal comma (Indonesian: −0,777) and the
+ * true minus sign count like a point and a hyphen; a number input would have read "−0,777"
+ * as −777 or as nothing, depending on the browser's own language. */
+export function parseAnswer(text) {
+  let s = String(text).trim().replace(/\u2212/g, "-");
+  if (s.includes(",") && !s.includes(".") && (s.match(/,/g) || []).length === 1) s = s.replace(",", ".");
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return null;
+  const value = Number(s);
+  if (!Number.isFinite(value)) return null;
+  const mantissa = s.replace(/^[+-]/, "").split(/e/i)[0].replace(".", "").replace(/^0+/, "");
+  return { value, digits: mantissa.length };
 }
 
 /** form: the question; result: its answer and the score (still shown once the form hides);
@@ -51,8 +69,8 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!state.pending) return;
-    const guess = Number(input.value);
-    if (input.value.trim() === "" || !Number.isFinite(guess)) {
+    const answer = parseAnswer(input.value);
+    if (!answer) {
       result.textContent = t("bp.quiz_need_number");
       delete result.dataset.verdict;
       return;
@@ -60,9 +78,9 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     const { truth } = state.pending;
     const label = labelOf(state.pending);
     state.asked += 1;
-    const ok = isRight(guess, truth);
+    const ok = isRight(answer, truth);
     if (ok) state.right += 1;
-    finish(t(ok ? "bp.quiz_right" : "bp.quiz_wrong", { label, value: fmt(truth), guess: fmt(guess) }), ok ? "right" : "wrong");
+    finish(t(ok ? "bp.quiz_right" : "bp.quiz_wrong", { label, value: fmt(truth), guess: fmt(answer.value) }), ok ? "right" : "wrong");
   });
   form.querySelector(".bp-quiz-show").addEventListener("click", () => {
     if (state.pending) finish("");

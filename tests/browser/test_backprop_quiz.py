@@ -146,3 +146,36 @@ def test_a_wrong_answer_does_not_look_like_a_right_one(page, live_server):
     text, colour, bar, _ = page.evaluate(LOOK)
     assert "number" in text and colour not in (GREEN, "rgb(163, 65, 0)") and bar == "none"
     assert_clean(page, watch)
+
+
+RULES = """async () => {
+  const m = await import('/static/js/backprop-quiz.js');
+  const p = (s) => m.parseAnswer(s);
+  return {
+    comma: p('-0,777'), minus: p('\\u22120.5'), plain: p('0.25'), sci: p('1e-3'),
+    junk: [p(''), p('abc'), p('1,2,3'), p('1.2,3'), p('--1')],
+    rounded: m.isRight(p('-0.18'), -0.184), roughOne: m.isRight(p('-0.2'), -0.184),
+    roundedComma: m.isRight(p('0,61'), 0.6117), close: m.isRight(p('0.5'), 0.505),
+  };
+}"""
+
+
+def test_answers_with_a_decimal_comma_or_rounded_to_two_digits_count(page, live_server):
+    # Indonesian writes −0,777; a number box read that as −777 (marked wrong). A value read
+    # off the graph and rounded to two significant digits (−0.18 for −0.184) is right too.
+    watch = open_lab(page, live_server)
+    got = page.evaluate(RULES)
+    assert got["comma"] == {"value": -0.777, "digits": 3}
+    assert got["minus"]["value"] == -0.5 and got["plain"]["value"] == 0.25
+    assert got["sci"]["value"] == 0.001
+    assert got["junk"] == [None] * 5
+    assert got["rounded"] and got["roundedComma"] and got["close"]
+    assert not got["roughOne"]  # one digit is 8.7% off: not the value asked for
+    # In the page: the seed question answered "1,0".
+    page.click("#bp-quiz")
+    to_question(page)
+    at = page.evaluate(CURSOR)
+    answer(page, "1,0")
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    assert "Right" in page.inner_text(".bp-quiz-result")
+    assert_clean(page, watch)
