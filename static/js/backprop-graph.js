@@ -135,28 +135,29 @@ export function drawGraph(svg, graph, show, { selected = null, t = (k) => k } = 
     if (hasGrad) cls.push("has-grad");
     if (n.id === show.current) cls.push("is-current");
     if (n.id === selected) cls.push("is-selected");
+    const up = show.updated ? updates.get(n.id) : null;
+    const vector = Array.isArray(n.value);
+    const value = up ? `→ ${fmt(up.after)}` : hasValue ? (vector ? spaced(n.value) : fmt(n.value)) : "?";
+    const gtext = n.grad === null ? null : hasGrad ? (Array.isArray(n.grad) ? spaced(n.grad) : `∂ ${fmt(n.grad)}`) : "∂ ?";
     const g = el("g", {
       class: cls.join(" "),
       transform: `translate(${p.x},${p.y})`,
       "data-id": n.id,
       tabindex: "0",
       role: "button",
-      "aria-label": `${n.label} ${hasValue ? fmt(n.value) : ""}`,
+      // What the box shows, all of it, so a screen reader says the gradient too.
+      "aria-label": [n.label, value, gtext].filter((x) => x !== null).join(" "),
     });
     g.append(el("rect", { width: BOX.w, height: BOX.h, rx: 10, class: "bp-box" }));
     g.append(el("text", { x: 7, y: 20, class: "bp-label" }, n.label));
     // a product is already named by its expression (x1·w11): no room or need for a glyph
     if (n.op && !n.label.includes("·")) g.append(el("text", { x: BOX.w - 7, y: 20, class: "bp-op", "text-anchor": "end" }, opGlyph(n.op)));
-    const up = show.updated ? updates.get(n.id) : null;
-    const vector = Array.isArray(n.value);
-    const value = up ? `→ ${fmt(up.after)}` : hasValue ? (vector ? spaced(n.value) : fmt(n.value)) : "?";
     const long = vector || value.length > 7;
     g.append(el("text", {
       x: BOX.w / 2, y: 49, "text-anchor": "middle",
       class: `bp-value${long ? " is-long" : ""}${up ? " is-updated" : ""}`, ...squeeze(value, long),
     }, value));
-    if (n.grad !== null) {
-      const gtext = hasGrad ? (Array.isArray(n.grad) ? spaced(n.grad) : `∂ ${fmt(n.grad)}`) : "∂ ?";
+    if (gtext !== null) {
       g.append(el("text", {
         x: BOX.w / 2, y: 72, "text-anchor": "middle",
         class: `bp-grad${Array.isArray(n.grad) ? " is-long" : ""}`, ...squeeze(gtext, Array.isArray(n.grad)),

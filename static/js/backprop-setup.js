@@ -15,7 +15,10 @@ export function mountSetup(state, { restart, showError, deselect, moveAxes }) {
   function onChange(key, raw, input) {
     const ok = setNumber(state, key, raw);
     input.setAttribute("aria-invalid", String(!ok));
-    if (!ok) return showError(t("bp.bad_number", { name: key.replace("p:", "") }));
+    // The message is tied to its box, and names it as the table does ("x1 (1)", "w11").
+    if (ok) input.removeAttribute("aria-describedby");
+    else input.setAttribute("aria-describedby", "bp-error");
+    if (!ok) return showError(t("bp.bad_number", { name: input.getAttribute("aria-label") || key.replace("p:", "") }));
     restart();
   }
 

@@ -47,7 +47,9 @@ function showError(text) {
 }
 
 const explain = mountExplain($("#bp-explain"), { t });
-const panel = mountNodePanel($("#bp-node-panel"), { t, onClose: () => select(null) });
+// Closing a node's panel puts the focus back on the node it came from.
+const panel = mountNodePanel($("#bp-node-panel"), { t, onClose: () => { const id = selected; select(null); focusNode(id); } });
+const focusNode = (id) => id && $(`#bp-graph [data-id="${CSS.escape(id)}"]`)?.focus();
 const landscape = mountLandscape($("#bp-landscape"));
 const { currentPoint, drawLandscape, loadLandscape } = landscapeLoader({ state, hook, landscape, post, showError });
 const setup = mountSetup(state, {
@@ -75,7 +77,7 @@ function render() {
   // The graph is drawn afresh: a keyboard user's focus on a node would fall to the page.
   const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("#bp-graph [data-id]");
   drawGraph($("#bp-graph"), graph, show, { selected, t });
-  if (focused) $(`#bp-graph [data-id="${CSS.escape(focused.dataset.id)}"]`)?.focus();
+  if (focused) focusNode(focused.dataset.id);
   const steps = stepsOf(graph);
   const step = steps[state.cursor];
   $("#bp-phase").textContent = t(`bp.phase_${step.phase}`, { i: state.cursor, n: steps.length - 1 });

@@ -185,6 +185,8 @@ export function mountExportMenu(el, { items, hook, message }) {
         b.textContent = it.label;
         b.addEventListener("click", async () => {
           el.open = false;
+          // The item disappears with the menu: the focus goes back to the menu's own button.
+          el.querySelector("summary")?.focus();
           b.disabled = true;
           try {
             await it.run();

@@ -1,0 +1,81 @@
+"""What a screen-reader or keyboard-only student meets, in real headless Chromium: the run's
+status is a live status region, menus and panels hand the focus back where it came from, a
+graph node's name says everything its box shows, and an error is tied to the box at fault.
+
+Roles and names come from Playwright's role queries, which follow the browser's own
+accessibility computation, not from the markup as written.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_surface_page import PageWatch, assert_clean, open_lab
+
+pytestmark = pytest.mark.browser
+
+BP_READY = "() => window.__lereng && window.__lereng.ready === true && window.__lereng.busy === 0"
+FOCUSED = "() => { const a = document.activeElement; return a ? (a.id || a.dataset.id || a.tagName) : null; }"
+
+
+def test_the_run_status_is_a_live_status_region(page, live_server):
+    # It sat inside the step counter's aria-live="off": "finished" or "connection lost" were
+    # never spoken.
+    watch = open_lab(page, live_server, "?f=quadratic&steps=20&sps=2000&opt=sgd:lr=0.1")
+    page.click("#play-button")
+    page.wait_for_function("() => document.getElementById('run-status').textContent === 'finished'")
+    status = page.get_by_role("status").filter(has_text="finished")
+    assert status.count() == 1
+    assert status.get_attribute("aria-live") == "polite"
+    assert_clean(page, watch)
+
+
+def test_the_export_menu_gives_the_focus_back_to_its_button(page, live_server):
+    watch = open_lab(page, live_server, "?f=quadratic&steps=20&sps=2000&opt=sgd:lr=0.1")
+    page.click("#play-button")
+    page.wait_for_function("() => document.getElementById('run-status').textContent === 'finished'")
+    page.focus("#export-menu summary")
+    page.keyboard.press("Enter")
+    page.focus("#export-json")
+    with page.expect_download():
+        page.keyboard.press("Enter")
+    assert page.evaluate(
+        "() => document.activeElement === document.querySelector('#export-menu summary')"
+    )
+    assert_clean(page, watch)
+
+
+def test_backprop_nodes_panels_and_errors_for_keyboard_and_screen_reader(page, live_server):
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/backprop")
+    page.wait_for_function(BP_READY, timeout=20_000)
+    graph = page.evaluate("() => window.__lereng.graph")
+    # Step to the end of the backward pass: every gradient is on the graph.
+    end = len(graph["forward"]) + len(graph["backward"])
+    page.evaluate(f"() => {{ window.__lereng.state.cursor = {end - 1}; }}")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => window.__lereng.cursor === {end}")
+    w11 = page.locator("#bp-graph [data-id='w11']")
+    name = w11.get_attribute("aria-label")
+    shown = " ".join(w11.locator("text").all_text_contents()[:3])
+    assert name == shown  # label, value and gradient, as the box shows them
+    assert "∂" in name
+    # The node's panel, opened and closed by keyboard, returns the focus to the node.
+    w11.focus()
+    page.keyboard.press("Enter")
+    page.locator("#bp-node-panel").wait_for(state="visible")
+    page.click("#bp-node-close")
+    page.wait_for_function("() => document.getElementById('bp-node-panel').hidden")
+    assert page.evaluate(FOCUSED) == "w11"
+    # The explanation can scroll, so the keyboard can reach it.
+    assert page.locator("#bp-explain").get_attribute("tabindex") == "0"
+    # A refused number names its box as the table does and is tied to it.
+    box = page.locator("#bp-numbers input[data-key='e:0:0']")
+    box.fill("500")
+    box.dispatch_event("change")
+    error = page.get_by_role("alert")
+    error.wait_for(state="visible")
+    assert error.inner_text().startswith("x1 (1):")
+    assert box.get_attribute("aria-invalid") == "true"
+    assert box.get_attribute("aria-describedby") == "bp-error"
+    assert [e for e in watch.errors if "422" not in e] == []
