@@ -10,7 +10,10 @@ export function lossFigure(p) {
   const gapMode = p.lossLog && Number.isFinite(min);
   const data = p.racers.map((r) => ({
     type: "scatter",
-    mode: "lines",
+    // A few of the racer's own glyphs along its line (as on the map and in the legend), so
+    // the curves differ by shape as well as colour: greyscale, colour blindness, a projector.
+    mode: "lines+markers",
+    marker: { symbol: r.symbol, size: s.marker + 2, color: r.color, maxdisplayed: 12 },
     name: r.label,
     x: r.steps.slice(),
     y: r.losses.map((v) => p.lossValue(v)),

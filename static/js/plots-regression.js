@@ -124,7 +124,9 @@ export class RegressionPlots {
     this.labels.forEach((label, i) => {
       const r = racers[i];
       data.push({
-        type: "scatter", mode: "lines", name: label, x: r ? r.steps : [], y: r ? r.losses.map(pos) : [],
+        // The racer's glyph every so often: the curves differ by shape, not colour alone.
+        type: "scatter", mode: "lines+markers", name: label, x: r ? r.steps : [], y: r ? r.losses.map(pos) : [],
+        marker: { symbol: this.style(i).symbol, size: s.marker + 2, color: this.style(i).color, maxdisplayed: 12 },
         line: { color: this.style(i).color, width: s.line, dash: dash(i) },
         hovertemplate: `<b>${escapeHtml(label)}</b><br>${this.t("hover.step")} %{x}<br>${this.t("reg.full_loss")} %{y:.5g}<extra></extra>`,
       });

@@ -79,3 +79,25 @@ def test_backprop_nodes_panels_and_errors_for_keyboard_and_screen_reader(page, l
     assert box.get_attribute("aria-invalid") == "true"
     assert box.get_attribute("aria-describedby") == "bp-error"
     assert [e for e in watch.errors if "422" not in e] == []
+
+
+def test_loss_curves_differ_by_shape_not_colour_alone(page, live_server):
+    # Solid lines in four colours were one grey in greyscale: each curve now carries its
+    # racer's glyph, the same as its head on the map.
+    watch = open_lab(page, live_server, "?f=himmelblau&steps=40&sps=2000")
+    page.click("#play-button")
+    page.wait_for_function("() => document.getElementById('run-status').textContent === 'finished'")
+    curves = page.evaluate(
+        "() => document.getElementById('loss-plot').data.map(t => [t.name, t.mode, t.marker.symbol])"
+    )
+    heads = dict(
+        page.evaluate(
+            "() => document.getElementById('contour-plot').data"
+            ".filter(t => t.mode === 'markers' && t.marker && t.name)"
+            ".map(t => [t.name, t.marker.symbol])"
+        )
+    )
+    assert len(curves) == 4 and len({c[2] for c in curves}) == 4
+    for name, mode, symbol in curves:
+        assert "markers" in mode and heads[name] == symbol
+    assert_clean(page, watch)
