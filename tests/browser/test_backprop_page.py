@@ -304,6 +304,9 @@ def test_a_batch_loss_rule_carries_the_means_one_over_n(page, live_server, loss,
     html = page.locator("#bp-explain-math").inner_html()
     # the rule in symbols and again with the numbers, each with the 1/n
     assert html.count(rule) == 2
+    # and no "∂L/∂ŷ = ∂L/∂L · ∂L/∂ŷ", which read as ∂L/∂ŷ defined by itself
+    d_l = "<mrow><mi>∂</mi><mi>L</mi></mrow>"
+    assert f"<mfrac>{d_l}{d_l}</mfrac>" not in html
     text = page.locator("#bp-explain-math").inner_text()
     assert all(fmt3(v) in text for v in expected)
     assert_clean(page, watch)

@@ -160,6 +160,12 @@ export function backwardLines(graph, step) {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const node = byId.get(step.node);
   if (!step.terms.length) return [math(partial("L", "L"), eq, mn("1"))];
+  // Right after the loss the chain has one link, ∂L/∂L = 1: written out it read
+  // "∂L/∂ŷ = ∂L/∂L · ∂L/∂ŷ", as if ∂L/∂ŷ were defined by itself. The loss's own rule says it.
+  if (step.terms.length === 1 && step.terms[0].child === graph.backward[0]) {
+    const term = step.terms[0];
+    return [localLine(graph, byId.get(term.child), node, term.local)];
+  }
   const up = (term) => {
     const c = byId.get(term.child);
     return c.op === "stack"
