@@ -19,7 +19,8 @@ const Yi = sub(mi("Y"), mi("i"));
 const Yhat = sub(hat(mi("Y")), mi("i"));
 const sumN = sum(row(mi("i"), mo("="), mn("1")), mi("n"));
 const mean = frac(mn("1"), mi("n"));
-const log = (x) => row(mi("log"), mo("&#x2061;"), x);
+// ln, the natural log the engine uses (as the backprop lab writes it): log₁₀ would be 2.3x off.
+const log = (x) => row(mi("ln"), mo("&#x2061;"), x);
 
 // value null: no data yet, so the formula stands alone (no number from an earlier problem).
 function lossLine(loss, value) {
@@ -31,7 +32,8 @@ function lossLine(loss, value) {
   if (loss === "cross_entropy") {
     const Yic = sub(mi("Y"), row(mi("i"), mi("c")));
     const Yhatic = sub(hat(mi("Y")), row(mi("i"), mi("c")));
-    return math(mi("CE"), mo("="), mo("−"), mean, sumN, sum(row(mi("c"), mo("="), mn("1")), mi("k")),
+    // CCE: categorical cross-entropy, the course's name for it
+    return math(mi("CCE"), mo("="), mo("−"), mean, sumN, sum(row(mi("c"), mo("="), mn("1")), mi("k")),
       Yic, log(Yhatic), ...is);
   }
   return math(mi("MSE"), mo("="), mean, sumN, sup(paren(Yi, mo("−"), Yhat), mn("2")), ...is);
