@@ -20,6 +20,8 @@ export class RegressionPlots {
     this.onPickStart = onPickStart;
     this.projector = false;
     this.lossLog = true;
+    this.lossEpochs = false; // the loss chart's x: iterations, or epochs (passes over the data)
+    this.perEpoch = null; // iterations per epoch of each racer of the run on screen
     this.data = null;
     this.record = null;
     this.labels = [];
@@ -113,10 +115,14 @@ export class RegressionPlots {
     const racers = this.record ? this.record.racers : [];
     const pos = (v) => (this.lossLog && !(v > 0) ? null : v);
     const dash = (i) => (this.losses && this.losses[i] === "mse" ? "dash" : "solid");
+    // Per epoch, step k of racer i is k / (its iterations per epoch): a pass over the data.
+    const per = (i) => (this.lossEpochs && this.perEpoch && this.perEpoch[i] > 0 ? this.perEpoch[i] : 1);
+    const xs = (i, steps) => (per(i) === 1 ? steps : steps.map((k) => k / per(i)));
+    const xName = this.lossEpochs ? this.t("reg.epoch_axis") : this.t("hover.step");
     this.labels.forEach((label, i) => {
       const r = racers[i];
       data.push({
-        type: "scatter", mode: "lines", name: `${label} (batch)`, x: r ? r.batchSteps : [], y: r ? r.batchLosses.map(pos) : [],
+        type: "scatter", mode: "lines", name: `${label} (batch)`, x: r ? xs(i, r.batchSteps) : [], y: r ? r.batchLosses.map(pos) : [],
         line: { color: this.style(i).color, width: 1 }, opacity: 0.3,
         hovertemplate: `<b>${escapeHtml(label)}</b><br>${this.t("reg.batch_loss")} %{y:.5g}<extra></extra>`,
       });
@@ -125,10 +131,10 @@ export class RegressionPlots {
       const r = racers[i];
       data.push({
         // The racer's glyph every so often: the curves differ by shape, not colour alone.
-        type: "scatter", mode: "lines+markers", name: label, x: r ? r.steps : [], y: r ? r.losses.map(pos) : [],
+        type: "scatter", mode: "lines+markers", name: label, x: r ? xs(i, r.steps) : [], y: r ? r.losses.map(pos) : [],
         marker: { symbol: this.style(i).symbol, size: s.marker + 2, color: this.style(i).color, maxdisplayed: 12 },
         line: { color: this.style(i).color, width: s.line, dash: dash(i) },
-        hovertemplate: `<b>${escapeHtml(label)}</b><br>${this.t("hover.step")} %{x}<br>${this.t("reg.full_loss")} %{y:.5g}<extra></extra>`,
+        hovertemplate: `<b>${escapeHtml(label)}</b><br>${xName} %{x:.4~g}<br>${this.t("reg.full_loss")} %{y:.5g}<extra></extra>`,
       });
     });
     const empty = !racers.some((r) => r.steps.length > 1);
@@ -138,7 +144,7 @@ export class RegressionPlots {
       data,
       layout: {
         ...baseLayout(this.projector), margin,
-        xaxis: { title: { text: this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 }, rangemode: "tozero", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true },
+        xaxis: { title: { text: this.lossEpochs ? this.t("reg.epoch_axis") : this.t("plots.step_axis"), font: { size: s.font }, standoff: 4 }, rangemode: "tozero", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, linecolor: MUTED, fixedrange: true },
         yaxis: { title: { text: yTitle, font: { size: s.font }, standoff: 4 }, type: this.lossLog ? "log" : "linear", gridcolor: GRID, zeroline: false, tickfont: { size: s.small }, exponentformat: "power", linecolor: MUTED, fixedrange: true, nticks: 6, showticklabels: !empty,
           ...(this.lossLog ? logTicks(racers.flatMap((r) => r.losses.concat(r.batchLosses)), this.divs.loss, margin, s.small) : {}) },
         hovermode: "closest",

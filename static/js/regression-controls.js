@@ -40,6 +40,13 @@ export function wirePlotControls({ state, plots, ui, scape, race, syncUrl }) {
     syncUrl();
     ui.diagnosis.show();
   });
+  $("#loss-epochs").addEventListener("change", (event) => {
+    plots.lossEpochs = event.target.checked;
+    state.lossEpochs = plots.lossEpochs;
+    syncUrl();
+    plots.markDirty();
+    ui.schedule();
+  });
   $("#loss-log").addEventListener("change", (event) => {
     plots.lossLog = event.target.checked;
     state.lossLog = plots.lossLog;

@@ -3,7 +3,7 @@
 
 import { createRaceSession } from "./race-session.js";
 import { applyDone, current, foldFrames, newRecord } from "./regression-record.js";
-import { LOSS_OF_MODEL } from "./regression-state.js";
+import { iterationsPerEpoch, LOSS_OF_MODEL } from "./regression-state.js";
 
 export function wireRace(ui, { stream, startMessage }) {
   const { state, plots, legend, run, formula, labels, hook } = ui;
@@ -79,6 +79,7 @@ export function wireRace(ui, { stream, startMessage }) {
       startMessage() {
         const message = startMessage();
         hook.lastStart = message; // what the server was asked: the URL round-trip test compares it
+        plots.perEpoch = iterationsPerEpoch(message.optimizers, ui.sampleCount());
         return message;
       },
       draw(race, frames) {

@@ -72,6 +72,7 @@ export function defaultState(config) {
     speed: 20,
     racers: defaultRacers(),
     lossLog: true,
+    lossEpochs: false,
     diagnosis: true,
     twin: false, // logistic regression: each racer also trained with MSE, side by side
     view: "data", // narrow screens: the Data or the Landscape panel
@@ -111,6 +112,12 @@ export function startOf(state) {
   const start = state.starts[startKey(state)];
   if (modelOf(state) === "softmax") return start || null; // null: all zeros on the server
   return start || [0, 0];
+}
+
+/** Iterations in one epoch for each racer of a start message's optimizers over n examples:
+ * 1 for Batch, n for Stochastic, ⌈n/k⌉ for Mini-batch (its last batch may be smaller). */
+export function iterationsPerEpoch(optimizers, n) {
+  return optimizers.map((o) => (o.variant === "stochastic" ? n : o.variant === "minibatch" ? Math.ceil(n / o.batch_size) : 1));
 }
 
 /** The racers the server runs: the page's racers, then (twin mode) the same ones on MSE. */

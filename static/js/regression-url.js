@@ -41,6 +41,7 @@ export function encodeRegState(state) {
   if (state.land3d) p.set("land", "3d");
   if (state.batchSurface) p.set("mb", "1");
   if (!state.lossLog) p.set("log", "0");
+  if (state.lossEpochs) p.set("ep", "1");
   if (!state.diagnosis) p.set("diag", "0");
   if (state.focus) p.set("focus", String(state.focus));
   if (state.axes) p.set("axes", state.axes.join(","));
@@ -115,6 +116,7 @@ export function decodeRegState(search, base, catalog, limits) {
   state.land3d = p.get("land") === "3d";
   state.batchSurface = p.get("mb") === "1";
   if (p.get("log") === "0") state.lossLog = false;
+  if (p.get("ep") === "1") state.lossEpochs = true;
   if (p.get("diag") === "0") state.diagnosis = false;
   const focus = Number(p.get("focus"));
   if (Number.isInteger(focus) && focus >= 0 && focus < 16) state.focus = focus;

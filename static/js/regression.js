@@ -82,6 +82,7 @@ async function boot() {
   hook.plots = plots;
   plots.projector = state.projector;
   plots.lossLog = state.lossLog;
+  plots.lossEpochs = state.lossEpochs;
   plots.view3d = state.land3d;
   plots.showBatch = state.batchSurface;
   plots.focus = state.focus;
@@ -91,6 +92,7 @@ async function boot() {
   viewToggle.show(state.view);
   $(".plot-row").dataset.view = state.view;
   $("#loss-log").checked = state.lossLog;
+  $("#loss-epochs").checked = state.lossEpochs;
   $("#show-diagnosis").checked = state.diagnosis;
   $("#batch-surface").checked = state.batchSurface;
   for (const x of $("#land-toggle").querySelectorAll("button")) x.setAttribute("aria-pressed", String((x.dataset.land === "3d") === state.land3d));
@@ -107,6 +109,7 @@ async function boot() {
     lossOf: (i) => (twinOn(state) ? (entries()[i] || {}).loss : null),
     afterFrames: () => {},
     canRun: () => dataset !== null,
+    sampleCount: () => (dataset ? dataset.n : 0),
   };
   // Diagnosis and predict leave an MSE twin out: its loss is the other landscape.
   ui.mainCount = () => (twinOn(state) ? entries().filter((e) => e.loss !== "mse").length : entries().length);

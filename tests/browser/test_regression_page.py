@@ -10,6 +10,7 @@ arrow functions because the page's CSP forbids string eval.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -603,3 +604,29 @@ def test_a_csv_without_two_number_columns_says_so_by_the_file(page, live_server,
     error.wait_for(state="visible")
     assert "two number columns" in error.inner_text()
     assert [e for e in watch.errors if "422" not in e] == []
+
+
+def test_the_loss_chart_counts_epochs_as_well_as_iterations(page, live_server):
+    # Per iteration the batch racer looks best; per epoch (one pass over the n = 50 examples)
+    # a stochastic racer has made 50 steps to its one. Step k of each racer sits at
+    # k / (iterations per epoch): 1 for Batch, n for Stochastic, ⌈n / k⌉ = 7 for Mini-batch k=8.
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression?steps=100&sps=2000")
+    page.wait_for_function(loaded("linear"), timeout=40_000)
+    page.click("#play-button")
+    page.wait_for_function(
+        "() => window.__lereng.race && window.__lereng.race.done", timeout=30_000
+    )
+    last_x = """() => document.getElementById('loss-plot').data
+        .filter(t => !t.name.endsWith('(batch)')).map(t => t.x[t.x.length - 1])"""
+    assert page.evaluate(last_x) == [100, 100, 100]
+    page.check("#loss-epochs")
+    page.wait_for_function(f"() => ({last_x})()[1] === 2")
+    assert page.evaluate(last_x) == [100, 100 / 50, 100 / math.ceil(50 / 8)]
+    title = "() => document.getElementById('loss-plot').layout.xaxis.title.text"
+    assert page.evaluate(title).startswith("epoch")
+    page.wait_for_function("() => /[?&]ep=1/.test(location.search)")
+    page.reload()
+    page.wait_for_function(loaded("linear"), timeout=40_000)
+    assert page.is_checked("#loss-epochs")
+    assert_clean(page, watch)
