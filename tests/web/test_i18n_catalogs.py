@@ -27,15 +27,15 @@ SCRIPTS = sorted((ROOT / "static" / "js").rglob("*.js"))
 PREFIXES = {k.split(".", 1)[0] for k in EN}
 
 # Words the course keeps in English in Bahasa Indonesia too (course-guide-id.txt: Loss Function,
-# Learning Rate, Gradient Descent, Batch/Stochastic/Mini-batch, weight, bias, MSE, cross-entropy),
-# plus names and symbols. A catalog value may be identical in both languages only if every word in
+# Learning Rate, Gradient Descent, Batch/Stochastic/Mini-batch, weight, bias, MSE, cross-entropy;
+# the backprop lab's "forward pass" and "backward pass" with them), plus names and symbols. A catalog value may be identical in both languages only if every word in
 # it is one of these: anything else left in English on the Indonesian page fails.
 _SHARED_WORDS = """
     loss function learning rate gradient descent batch stochastic mini minibatch
     mse binary categorical cross entropy mean squared error softmax sigmoid tanh relu
     optimizer optimizers model backprop backpropagation weight bias momentum adam sgd
     input output hidden layer epoch dataset data seed noise landscape minimum xor spiral
-    log min max out diagnosis
+    log min max out diagnosis forward backward pass
 """
 SAME_IN_BOTH = set(re.findall(r"\w+", _SHARED_WORDS))
 MATH_WORDS = {"sin", "cos", "tan", "exp", "sqrt", "abs", "pi"}
