@@ -101,3 +101,28 @@ def test_loss_curves_differ_by_shape_not_colour_alone(page, live_server):
     for name, mode, symbol in curves:
         assert "markers" in mode and heads[name] == symbol
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lab", ["", "regression", "network", "backprop"])
+def test_at_200_percent_zoom_the_page_scrolls_to_everything(browser, live_server, lab):
+    # 1280 x 800 at 200% zoom is a 640 x 400 window. The body's minimum size used to be cut
+    # off with no scrollbar (the top bar's language and projector buttons out of reach), and
+    # the regression plots were squeezed to 0 px.
+    context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
+    page = context.new_page()
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/{lab}")
+    page.wait_for_function("() => window.__lereng", timeout=30_000)
+    # Scrolled by the user's own wheel, sideways, as far as it goes.
+    page.mouse.move(320, 200)
+    page.mouse.wheel(2000, 0)
+    page.wait_for_function("() => window.scrollX > 0")
+    box = page.locator("#projector-toggle").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 640
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('.plot')].filter(p => p.offsetParent)"
+        ".map(p => p.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 60
+    assert_clean(page, watch)
+    context.close()
