@@ -126,3 +126,23 @@ def test_at_200_percent_zoom_the_page_scrolls_to_everything(browser, live_server
     assert heights and min(heights) >= 60
     assert_clean(page, watch)
     context.close()
+
+
+def test_headings_names_and_table_headers_say_something(page, live_server):
+    # axe: no page had a level-one heading, the backprop tables had empty header cells, and
+    # every racer's Learning Rate box had the same name.
+    watch = open_lab(page, live_server)
+    assert page.get_by_role("heading", level=1).inner_text() == "Surface"
+    names = page.eval_on_selector_all(
+        "#optimizer-list input.lr-box", "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    assert len(names) >= 2 and len(set(names)) == len(names)
+    assert names[1] == "Learning Rate, Optimizer 2"
+    page.goto(f"{live_server.url}/backprop")
+    page.wait_for_function(BP_READY, timeout=20_000)
+    assert page.get_by_role("heading", level=1).inner_text() == "Backprop"
+    empty = page.eval_on_selector_all(
+        "#bp-numbers th, #bp-check th", "els => els.filter(e => !e.textContent.trim()).length"
+    )
+    assert empty == 0
+    assert_clean(page, watch)

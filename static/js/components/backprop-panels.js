@@ -93,7 +93,8 @@ function escape(s) {
 
 /** #bp-check: each parameter's backprop gradient beside its central finite difference. */
 export function renderGradCheck(table, graph, t) {
-  const head = `<thead><tr><th></th><th>${t("bp.check_backprop")}</th><th>${t("bp.check_numeric")}</th><th>${t("bp.check_rel")}</th></tr></thead>`;
+  // The corner cell heads nothing: a td, not an empty header.
+  const head = `<thead><tr><td></td><th>${t("bp.check_backprop")}</th><th>${t("bp.check_numeric")}</th><th>${t("bp.check_rel")}</th></tr></thead>`;
   const rows = graph.gradcheck.map((r) => {
     const bad = !(r.rel_error < 1e-5);
     return `<tr class="${bad ? "is-bad" : ""}"><th>${escape(r.param)}</th><td>${fmt(r.backprop, 4)}</td>`
@@ -117,7 +118,7 @@ export function renderNumbers(el, state, { t, onChange, onRows }) {
     + `<td>${input(`e:${i}:1`, r[1], `aria-label="x2 (${i + 1})"`)}</td>`
     + `<td>${input(`e:${i}:2`, r[2], `${yAttrs} aria-label="${yHead} (${i + 1})"`)}</td></tr>`);
   const n = state.examples.length;
-  el.innerHTML = `<table class="bp-examples"><thead><tr><th></th><th>x<sub>1</sub></th><th>x<sub>2</sub></th>`
+  el.innerHTML = `<table class="bp-examples"><thead><tr><td></td><th>x<sub>1</sub></th><th>x<sub>2</sub></th>`
     + `<th>${escape(yHead)}</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
     + `<div class="bp-rows"><span class="note">${t("bp.examples", { n })}</span>`
     + `<button type="button" class="button" data-rows="-1" ${n <= 1 ? "disabled" : ""} aria-label="${t("bp.remove_example")}">−</button>`

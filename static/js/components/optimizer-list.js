@@ -131,12 +131,14 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
         step: "1",
         value: String(lrToSlider(values.lr, LR_MIN, hi)),
         class: "lr-slider",
-        "aria-label": `${t("optimizers.lr")} (log)`,
+        // Named with its racer, as the optimizer menu is: eight boxes all called "Learning
+        // Rate" could not be told apart by a screen reader.
+        "aria-label": `${t("optimizers.lr")} (log), ${t("optimizers.kind", { n: index + 1 })}`,
       });
       const box = numberInput(lrSpec, values.lr, (v) => {
         slider.value = String(lrToSlider(v, LR_MIN, hi));
         set("lr", v);
-      }, t("optimizers.lr"));
+      }, `${t("optimizers.lr")}, ${t("optimizers.kind", { n: index + 1 })}`);
       box.classList.add("lr-box");
       slider.addEventListener("input", () => {
         box.value = String(sliderToLr(Number(slider.value), LR_MIN, hi));
