@@ -36,7 +36,8 @@ export function mountRegressionPredict(ui, { catalog }) {
     const lr = plainLr(st.racer);
     const r = record(st.racer);
     if (lr === null || !r) return "";
-    const f = formatNumber;
+    // The rule writes − for minus; the numbers in it must too (it read "-2 − 0.1 × (-23.24)").
+    const f = (v) => formatNumber(v).replace(/^-/, "−");
     if (st.phase === "guess") {
       // Remember what the question starts from: the answer's arithmetic must use these numbers
       // even after the record has moved on to the revealed step.

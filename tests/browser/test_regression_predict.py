@@ -6,6 +6,8 @@ batch instead, and the panel names the example the server drew; a softmax model 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.test_surface_page import PageWatch, assert_clean
@@ -47,6 +49,8 @@ def test_the_course_update_rule_predicts_batch_descent_exactly(page, live_server
     watch = open_predict(page, live_server)
     rule = page.inner_text("#predict-panel .predict-rule")
     assert "∂L/∂w" in rule and "η = 0.1" in rule
+    # One minus sign throughout: the rule's "−", its numbers' too (w starts at −2).
+    assert "w = −2" in rule and not re.search(r"-\d", rule)
     now = page.evaluate(LAST, 0)
     lr = 0.1  # the default batch racer's rate, shown in the rule
     (w, b), (gw, gb) = now["p"], now["g"]

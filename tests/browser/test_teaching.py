@@ -173,6 +173,11 @@ def test_lr_sweep_dialog_draws_final_loss_per_optimizer(page, live_server):
     )
     assert drawn == 2
     assert page.evaluate("() => document.getElementById('sweep-plot').layout.xaxis.type") == "log"
+    # Five decades of rates: one label each (no small "2" and "5" between them).
+    ticks = page.eval_on_selector_all(
+        "#sweep-plot .xtick text", "els => els.map(e => e.textContent).filter(Boolean)"
+    )
+    assert len(ticks) == 6 and all(t.startswith("10") or t == "1" for t in ticks)
     # The chart saves as a PNG like every other plot.
     with page.expect_download(timeout=30_000) as info:
         page.click("#sweep-dialog .sweep-png")

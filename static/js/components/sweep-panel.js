@@ -135,13 +135,17 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
         hoverinfo: "skip",
       });
     }
+    const lrs = result.lrs.filter((v) => v > 0);
+    const decades = lrs.length ? Math.log10(Math.max(...lrs)) - Math.log10(Math.min(...lrs)) : 0;
     return {
       data,
       layout: {
         font: { size: font, color: INK },
         margin: { l: big ? 100 : 70, r: 20, t: 30, b: big ? 70 : 50 },
         paper_bgcolor: "rgba(0,0,0,0)",
-        xaxis: { type: "log", title: { text: t("sweep.lr_axis") }, exponentformat: "power" },
+        // One label a decade over two or more decades: Plotly's "2" and "5" between the powers
+        // of ten were small and crowded, on a projector above all.
+        xaxis: { type: "log", title: { text: t("sweep.lr_axis") }, exponentformat: "power", ...(decades >= 2 ? { dtick: 1 } : {}) },
         // A smaller title than the ticks on a projector: rotated, it must fit the chart's height.
         yaxis: { type: "log", title: { text: t("sweep.loss_axis", { steps: result.steps }), font: { size: big ? 16 : font } }, exponentformat: "power", domain: [0, 0.86] },
         yaxis2: { domain: [0.88, 1], range: [0, 2], showticklabels: false, showgrid: false, zeroline: false, fixedrange: true },
