@@ -31,6 +31,7 @@ export function defaultState(network = "mlp") {
     axes: [...DEFAULT_AXES[network]],
     cursor: 0,
     trainSteps: 20,
+    quiz: false, // a mentor's link can open the lab with the quiz on
   };
 }
 
@@ -113,6 +114,7 @@ export function toQuery(state) {
   if (names.some((k) => state.params[k] !== base.params[k])) q.set("p", names.map((k) => state.params[k]).join(","));
   if (state.axes.join() !== base.axes.join()) q.set("axes", state.axes.join(","));
   if (state.cursor) q.set("step", String(state.cursor));
+  if (state.quiz) q.set("quiz", "1");
   return q.toString();
 }
 
@@ -138,6 +140,7 @@ export function fromQuery(search) {
   if (axes.length === 2 && axes.every((a) => names.includes(a)) && axes[0] !== axes[1]) state.axes = axes;
   const step = Number(q.get("step"));
   if (Number.isInteger(step) && step > 0) state.cursor = step;
+  state.quiz = q.get("quiz") === "1";
   return state;
 }
 

@@ -236,7 +236,8 @@ function wire() {
   $("#bp-play").addEventListener("click", togglePlay);
   quiz = mountQuiz({ form: $("#bp-quiz-form"), button: $("#bp-quiz"), result: $(".bp-quiz-result") }, { t, reveal: () => next() });
   Object.defineProperty(hook, "quiz", { get: () => quiz.state });
-  $("#bp-quiz").addEventListener("click", () => quiz.toggle());
+  $("#bp-quiz").addEventListener("click", () => { quiz.toggle(); state.quiz = quiz.state.on; render(); });
+  if (state.quiz) quiz.toggle(); // the link asked for it
   $("#bp-train").addEventListener("click", train);
   $("#bp-graph").addEventListener("click", (event) => {
     const g = event.target.closest("[data-id]");

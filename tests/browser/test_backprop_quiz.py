@@ -179,3 +179,15 @@ def test_answers_with_a_decimal_comma_or_rounded_to_two_digits_count(page, live_
     page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
     assert "Right" in page.inner_text(".bp-quiz-result")
     assert_clean(page, watch)
+
+
+def test_a_link_can_open_the_lab_with_the_quiz_on(page, live_server):
+    # A mentor sends the class a link that starts in quiz mode; the toggle travels in the link.
+    watch = open_lab(page, live_server, "?quiz=1")
+    assert page.evaluate(QUIZ)["on"] is True
+    assert page.get_attribute("#bp-quiz", "aria-pressed") == "true"
+    page.click("#bp-quiz")
+    page.wait_for_function("() => !/[?&]quiz=1/.test(location.search)")
+    page.click("#bp-quiz")
+    page.wait_for_function("() => /[?&]quiz=1/.test(location.search)")
+    assert_clean(page, watch)
