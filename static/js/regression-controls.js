@@ -20,6 +20,7 @@ export function wirePlotControls({ state, plots, ui, scape, race, syncUrl }) {
     plots.showBatch = event.target.checked;
     state.batchSurface = plots.showBatch;
     syncUrl();
+    scape.noteBatch();
     if (plots.showBatch) await scape.refreshBatch(true);
     else await plots.renderBatch();
   });
@@ -29,6 +30,7 @@ export function wirePlotControls({ state, plots, ui, scape, race, syncUrl }) {
   });
   $("#regions-racer").addEventListener("change", (event) => {
     plots.focus = Number(event.target.value);
+    scape.noteBatch();
     state.focus = plots.focus;
     syncUrl();
     race.showFormula();

@@ -96,6 +96,13 @@ export function wireLandscape(ui, { dataset }) {
 
   let batchTimer = 0;
   let batchBusy = false;
+  /** The batch surface of a racer that steps on all the data is the full landscape: with one
+   * followed, the box says which racers have a surface of their own instead of doing nothing. */
+  function noteBatch() {
+    const racer = state.racers[plots.focus];
+    $("#batch-surface-note").hidden = !(plots.showBatch && racer && racer.variant === "batch");
+  }
+
   /** The focus racer's current mini-batch surface, at most twice a second. */
   async function refreshBatch(force = false) {
     if (force) batchTimer = 0;
@@ -149,5 +156,5 @@ export function wireLandscape(ui, { dataset }) {
     return start;
   }
 
-  return { land, load, showLayout, showCaption, refreshBatch, setupAxes, chooseAxes, startFromPick, paramNames };
+  return { land, load, showLayout, showCaption, refreshBatch, noteBatch, setupAxes, chooseAxes, startFromPick, paramNames };
 }

@@ -119,6 +119,7 @@ async function boot() {
     message: () => startMessage(state, catalog, dataset ? dataset.n : 0, limits.max_optimizers),
   });
   const scape = wireLandscape(ui, { dataset: () => dataset });
+  scape.noteBatch();
   ui.afterFrames = () => {
     ui.diagnosis.show();
     ui.predict.update();

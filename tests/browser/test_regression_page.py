@@ -631,3 +631,20 @@ def test_the_loss_chart_counts_epochs_as_well_as_iterations(page, live_server):
     page.wait_for_function(loaded("linear"), timeout=40_000)
     assert page.is_checked("#loss-epochs")
     assert_clean(page, watch)
+
+
+def test_the_mini_batch_surface_says_which_racers_have_one(page, live_server):
+    # Ticked while the batch racer is followed, the box did nothing and said nothing: a batch
+    # racer's "batch" surface is the full landscape.
+    watch = open_lab(page, live_server)
+    note = page.locator("#batch-surface-note")
+    page.check("#batch-surface")
+    note.wait_for(state="visible")
+    assert "Stochastic" in note.inner_text()
+    page.select_option("#regions-racer", "1")  # the stochastic racer
+    note.wait_for(state="hidden")
+    page.select_option("#regions-racer", "0")
+    note.wait_for(state="visible")
+    page.uncheck("#batch-surface")
+    note.wait_for(state="hidden")
+    assert_clean(page, watch)
