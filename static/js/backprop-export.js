@@ -4,6 +4,7 @@
 // and the pass step by step as one self-contained HTML file (backprop-html.js).
 
 import { download, downloadPng, fileStem, mountExportMenu, shareLink, toCsv, toJson } from "./export.js";
+import { layersPng } from "./export-png.js";
 import { passFrames, passHtml, inlineSvg } from "./backprop-html.js";
 import { requestBody } from "./backprop-state.js";
 import { language } from "./i18n.js";
@@ -54,21 +55,7 @@ export async function svgPng(svg, { scale = 2 } = {}) {
   const w = Math.max(1, Math.round(box.width));
   const h = Math.max(1, Math.round(box.height));
   const markup = inlineSvg(svg, w, h);
-  const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`;
-  const img = await new Promise((resolve, reject) => {
-    const im = new Image();
-    im.onload = () => resolve(im);
-    im.onerror = () => reject(new Error("could not draw the graph image"));
-    im.src = url;
-  });
-  const canvas = document.createElement("canvas");
-  canvas.width = w * scale;
-  canvas.height = h * scale;
-  const ctx = canvas.getContext("2d");
-  ctx.fillStyle = "#ffffff";
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-  return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  return layersPng([`data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`], w, h, { scale });
 }
 
 /** deps: {t, hook, state, graph(), history(), svg, landscape (div), message(text)}. */

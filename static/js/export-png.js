@@ -18,6 +18,12 @@ export async function plotPng(divs, { scale = 2 } = {}) {
   const h = Math.max(1, Math.round(box.height || full.height || 450));
   const urls = [];
   for (const div of layers) urls.push(await window.Plotly.toImage(div, { format: "svg", width: w, height: h }));
+  return layersPng(urls, w, h, { scale, legend: legendItems(layers) });
+}
+
+/** Images (data: URLs, drawn in order) of a w x h box as one PNG Blob at `scale`, on white,
+ * with a band naming `legend`'s items below when there are any. */
+export async function layersPng(urls, w, h, { scale = 2, legend = [] } = {}) {
   const canvas = document.createElement("canvas");
   canvas.width = w * scale;
   canvas.height = h * scale;
@@ -25,7 +31,7 @@ export async function plotPng(divs, { scale = 2 } = {}) {
   ctx.fillStyle = "#ffffff";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   for (const url of urls) ctx.drawImage(await loadImage(url), 0, 0, canvas.width, canvas.height);
-  const out = withLegend(canvas, legendItems(layers), scale);
+  const out = withLegend(canvas, legend, scale);
   return new Promise((resolve) => out.toBlob(resolve, "image/png"));
 }
 
