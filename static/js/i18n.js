@@ -9,6 +9,10 @@
 export const LANGUAGES = ["en", "id"];
 const STORAGE_KEY = "lereng.lang";
 const catalogs = {};
+// One fetch per language however many modules ask: the shell and the lab both answer a
+// language switch, and with two fetches the first to land set <html lang> while the lab's
+// text was still in the old language.
+const pending = {};
 let current = "en";
 
 export function preferredLanguage() {
@@ -24,10 +28,14 @@ export function preferredLanguage() {
 
 export async function loadLanguage(lang, version = "") {
   if (!catalogs[lang]) {
-    const url = new URL(`./i18n/${lang}.json`, import.meta.url);
-    if (version) url.searchParams.set("v", version);
-    const response = await fetch(url);
-    catalogs[lang] = await response.json();
+    if (!pending[lang]) {
+      const url = new URL(`./i18n/${lang}.json`, import.meta.url);
+      if (version) url.searchParams.set("v", version);
+      pending[lang] = fetch(url)
+        .then((response) => response.json())
+        .finally(() => delete pending[lang]);
+    }
+    catalogs[lang] = await pending[lang];
   }
   current = lang;
   document.documentElement.lang = lang;

@@ -463,3 +463,42 @@ def test_first_tab_offers_a_skip_link(browser, live_server):
     page.wait_for_function("() => document.activeElement.id === 'lab'")
     assert_clean(page, watch)
     context.close()
+
+
+# Delays one of the page's fetches of the Indonesian catalog by 1.5 s, as a weak link delays one
+# of two requests: every module that loads a language must still switch with the page as one.
+SLOW_CATALOG = """slow => {
+  const real = window.fetch.bind(window);
+  let seen = 0;
+  window.fetch = (input, init) => {
+    const url = String(input && input.url ? input.url : input);
+    if (url.includes('/i18n/id.json') && seen++ === slow) {
+      return new Promise(done => setTimeout(() => done(real(input, init)), 1500));
+    }
+    return real(input, init);
+  };
+}"""
+
+
+@pytest.mark.parametrize("slow", [0, 1])
+@pytest.mark.parametrize(
+    "path", ["/?f=rosenbrock&sps=60", "/regression", "/network?steps=50", "/backprop"]
+)
+def test_the_page_switches_language_as_one(browser, live_server, path, slow):
+    """<html lang> turns Indonesian only once the whole page reads Indonesian: nothing changes
+    after it (the network lab's diagnosis once stayed English for a moment after)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=LOCALES["en"])
+    context.add_init_script(script=f"({SLOW_CATALOG})({slow})")
+    page = context.new_page()
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_function(ANY_READY, timeout=40_000)
+    english = page.inner_text("main")
+    page.click("#language-toggle button[data-lang='id']")
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    switched = page.inner_text("main")
+    assert switched != english
+    page.wait_for_timeout(2500)  # the slow catalog has landed
+    assert page.inner_text("main") == switched
+    assert_clean(page, watch)
+    context.close()
