@@ -165,6 +165,44 @@ def test_momentum_swinging_past_the_bottom_is_blamed_on_momentum_not_the_rate(la
     assert "oscillating" not in plain and "momentum" not in plain
 
 
+@pytest.mark.parametrize(
+    ("lr", "short"), [(0.001, True), (0.02, True), (0.03, False), (0.3, False)]
+)
+def test_too_small_a_learning_rate_on_the_bowl(labels, lr, short):
+    # On x² + y² the gradient is 2x and the curvature along it 2, so the 1-D Newton step is
+    # |g| / 2 and plain descent's step lr·|g| is the fraction 2·lr of it: under 5% below
+    # lr = 0.025, while 0.5 reaches the bottom in one step.
+    entries = trajectory("quadratic", [-2.5, 2.0], 120, name="sgd", lr=lr)
+    got = labels("quadratic", entries)
+    if short:
+        assert got[:24] == [None] * 24  # a whole window of 24 steps first
+        assert got[24:] == ["too_small"] * (len(got) - 24)
+    else:
+        assert "too_small" not in got
+
+
+def test_adam_with_a_tiny_rate_is_too_small(labels):
+    # Adam's step is about lr whatever the gradient: 0.001 against a Newton step of about 1.6.
+    got = labels("quadratic", trajectory("quadratic", [-2.5, 2.0], 100, name="adam", lr=0.001))
+    assert got[-50:] == ["too_small"] * 50
+    fine = labels("quadratic", trajectory("quadratic", [-2.5, 2.0], 100, name="adam", lr=0.1))
+    assert "too_small" not in fine
+
+
+def test_short_steps_along_a_valley_floor_are_not_blamed_on_the_rate(labels):
+    # 0.1 x² + 2 y²: curvatures 0.2 and 4. At lr = 0.2 the steep direction shrinks by
+    # 1 - 0.8 per step and is soon gone; then each step along x is only 0.2·0.2 = 4% of its
+    # Newton step. But 0.5 is the most any rate can be (2/4) before y diverges: the rate is
+    # already 40% of its ceiling, the valley's shape is what is slow.
+    entries = trajectory("elongated", [-4.5, 2.0], 200, name="sgd", lr=0.2)
+    ys = [abs(e["point"][1]) for e in entries]
+    assert ys[40] < 1e-6  # the steep direction is settled: steps run along the floor
+    assert "too_small" not in labels("elongated", entries)
+    # Ten times smaller, the rate is too small along both directions.
+    slow = labels("elongated", trajectory("elongated", [-4.5, 2.0], 200, name="sgd", lr=0.002))
+    assert slow[-100:] == ["too_small"] * 100
+
+
 def test_saddle_escape_off_the_plot_is_unbounded_not_lr(labels):
     entries = trajectory("saddle", [-1.8, 0.02], 2000, name="sgd", lr=0.2)
     entries[-1]["status"] = "diverged"
@@ -268,6 +306,23 @@ def test_stochastic_and_mini_batch_zig_zag_is_noise_not_a_high_learning_rate(dat
         assert got.count("noisy") > 50, got
         assert "oscillating" not in got and "diverging" not in got
     assert "noisy" not in batch and "oscillating" not in batch
+
+
+def test_a_tiny_rate_is_too_small_for_batch_descent_only(data_labels):
+    # Along any direction the curvature is at most the Hessian's top eigenvalue L, so at
+    # lr = 0.02 / L every batch step is under 5% of its Newton step. Stochastic and mini-batch
+    # steps follow their own batch's gradient, not this landscape's: no verdict on them.
+    lr = 0.02 / data_labels.top
+    batch, stochastic, mini = data_labels(
+        [
+            {"name": "sgd", "lr": lr, "variant": "batch"},
+            {"name": "sgd", "lr": lr, "variant": "stochastic"},
+            {"name": "sgd", "lr": lr, "variant": "minibatch", "batch_size": 8},
+        ],
+        80,
+    )
+    assert batch[-50:] == ["too_small"] * 50
+    assert "too_small" not in stochastic and "too_small" not in mini
 
 
 def test_batch_descent_between_one_and_two_over_L_oscillates(data_labels):

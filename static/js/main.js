@@ -135,6 +135,7 @@ async function boot() {
       return { surface: m.surface, start: m.start, steps: m.steps, optimizers: m.optimizers };
     },
     race: () => session.race,
+    replaceRacers: (racers) => optimizers.replace(racers),
     shareable: () => shareable(state),
     stepOnce: () => document.dispatchEvent(new CustomEvent("step")),
     ensurePaused: () => session.ensurePaused(),

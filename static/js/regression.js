@@ -110,6 +110,7 @@ async function boot() {
     afterFrames: () => {},
     canRun: () => dataset !== null,
     sampleCount: () => (dataset ? dataset.n : 0),
+    replaceRacers: (racers) => optimizers.replace(racers),
   };
   // Diagnosis and predict leave an MSE twin out: its loss is the other landscape.
   ui.mainCount = () => (twinOn(state) ? entries().filter((e) => e.loss !== "mse").length : entries().length);

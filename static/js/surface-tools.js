@@ -104,7 +104,7 @@ export function mountSurfaceTools(deps) {
 
   // ---- sweep (lab-sweep.js: one curve per distinct optimizer set-up) --------------------------
   const sweep = mountLabSweep(
-    { t, state, hook, labels: names, canRun: () => true, stem: surfaceName },
+    { t, state, hook, labels: names, canRun: () => true, stem: surfaceName, replaceRacers: deps.replaceRacers },
     deps.request,
   );
 

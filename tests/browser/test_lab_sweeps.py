@@ -88,6 +88,14 @@ def test_the_sweep_dialog_fits_a_projector(page, live_server):
     watch = open_sweep(page, live_server, "?steps=60")
     close = page.locator("#sweep-dialog .sweep-close").bounding_box()
     assert close is not None and close["y"] + close["height"] <= 768
+    # "Race: …" shows whole in the dialog's foot, with the set-up it races.
+    for part in ("select", ".sweep-race-button"):
+        box = page.locator(f"#sweep-dialog .sweep-race {part}").bounding_box()
+        assert box is not None and box["height"] > 0 and box["y"] + box["height"] <= 768
+    # and the sticky foot leaves the chart's lr axis title in sight.
+    foot = page.locator("#sweep-dialog .dialog-actions").bounding_box()
+    title = page.locator("#sweep-plot .xtitle").bounding_box()
+    assert title["y"] + title["height"] <= foot["y"]
     # The legend sits above the chart, clear of the lr axis title.
     legend = page.locator("#sweep-plot .legend").bounding_box()
     title = page.locator("#sweep-plot .xtitle").bounding_box()

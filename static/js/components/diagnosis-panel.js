@@ -3,7 +3,7 @@
 
 import { racerStyle } from "../state.js";
 
-export const DIAGNOSES = ["diverging", "outside_domain", "unbounded", "overfitting", "oscillating", "momentum", "noisy", "saddle", "plateau", "converged", "stationary"];
+export const DIAGNOSES = ["diverging", "outside_domain", "unbounded", "overfitting", "oscillating", "momentum", "noisy", "saddle", "plateau", "too_small", "converged", "stationary"];
 
 /** labels: one {key} or null per racer; names: racer labels (for screen readers). */
 export function mountDiagnosisPanel(el, { t }) {

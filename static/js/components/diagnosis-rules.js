@@ -1,5 +1,5 @@
 // Pure diagnosis rules for one racer's recent steps (no DOM): is the learning rate too high
-// (oscillating or diverging), does momentum overshoot, is the racer on a plateau, near a saddle
+// (oscillating or diverging) or too small, does momentum overshoot, is the racer on a plateau, near a saddle
 // point, or converged (at a minimum, or at a stationary point of a surface without one)?
 //
 // Curvature comes from finite differences of the gradient along the update directions: for
@@ -19,6 +19,11 @@ const TINY = 1e-4; // gradient / slope: converged
 const SMALL = 0.05; // gradient / slope: plateau
 const SADDLE_DROP = 0.25; // gradient / the largest gradient seen: slowed down next to a saddle
 const FLAT = 0.01; // loss change over the window / value range: flat
+// A step's length over the 1-D Newton step along it (see stepRatio): under SHORT for a whole
+// window, and never BOLD in the run, is a learning rate too small. On x² + y² plain descent's
+// ratio is lr·2, so SHORT flags lr < 0.025 where 0.5 reaches the bottom in one step.
+const SHORT = 0.05;
+const BOLD = 0.5;
 
 // Vectors of any length: a surface's (x, y), a regression's (w, b), a softmax model's weights.
 const norm = (v) => (Array.isArray(v) && v.length > 0 && v.every(Number.isFinite) ? Math.hypot(...v) : NaN);
@@ -39,6 +44,7 @@ export class Diagnoser {
     this.status = "running";
     this.reason = null;
     this.batched = false;
+    this.rMax = 0; // the boldest step of the run, as stepRatio
   }
 
   push(e) {
@@ -47,13 +53,15 @@ export class Diagnoser {
     if (Array.isArray(e.batch)) this.batched = true;
     const g = norm(e.grad);
     if (Number.isFinite(g)) this.gMax = Math.max(this.gMax, g);
+    const r = this.hist.length ? stepRatio(this.hist[this.hist.length - 1], e) : NaN;
+    if (Number.isFinite(r)) this.rMax = Math.max(this.rMax, r);
     this.hist.push({ point: e.point, loss: e.loss, grad: e.grad, update: e.update, g });
     if (this.hist.length > WINDOW + 1) this.hist.shift();
   }
 
   label() {
-    const { gMax, status, reason, batched } = this;
-    return diagnose(this.hist, { ...this.ctx, gMax, status, reason, batched });
+    const { gMax, status, reason, batched, rMax } = this;
+    return diagnose(this.hist, { ...this.ctx, gMax, status, reason, batched, rMax });
   }
 }
 
@@ -72,6 +80,22 @@ export function curvatures(hist) {
     if (Number.isFinite(c)) out.push(c);
   }
   return out;
+}
+
+/** How far one step went, as a fraction of the way to the bottom along its own direction:
+ * with d = x_k - x_{k-1} and c its curvature as in curvatures(), the 1-D Newton step from
+ * x_{k-1} is |g_{k-1} . d| / (c |d|), so the ratio is c |d|² / |g_{k-1} . d|. 1 lands on the
+ * bottom (of a quadratic), 2 on the far side at the same height; NaN where the step is not
+ * downhill along upward curvature. */
+export function stepRatio(a, b) {
+  if (!a.point || !b.point || !a.grad || !b.grad) return NaN;
+  const d = minus(b.point, a.point);
+  const dd = dot(d, d);
+  const slope = dot(a.grad, d);
+  if (!(dd > 0) || !(slope < 0)) return NaN;
+  const c = dot(minus(b.grad, a.grad), d) / dd;
+  const r = (c * dd) / -slope;
+  return c > 0 && Number.isFinite(r) ? r : NaN;
 }
 
 /** The rule table. hist: recent entries, oldest first; ctx: landscapeContext() plus the
@@ -157,6 +181,16 @@ export function diagnose(hist, ctx) {
     // when the minimum's value is not known in closed form (logistic, softmax).
     if (ctx.convex) return { key: "converged", values: { gap: known ? losses[n - 1] - ctx.minValue : null } };
     if (far) return { key: "plateau" };
+  }
+
+  // Too small: a whole window of steps downhill, each a small fraction of the way to the
+  // bottom along its direction, in a run that never stepped boldly. The run-long guard keeps
+  // an ill-conditioned valley out: there the steep direction caps the learning rate, and the
+  // short steps along the floor are not the rate's fault. Batched racers' steps follow their
+  // batch, not this curvature.
+  if (!ctx.batched && hist.length > WINDOW && falls === n - 1 && ctx.rMax < BOLD) {
+    const rs = hist.slice(1).map((h, k) => stepRatio(hist[k], h));
+    if (rs.every((r) => r < SHORT)) return { key: "too_small" };
   }
   return null;
 }

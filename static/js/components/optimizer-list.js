@@ -230,6 +230,12 @@ export function mountOptimizerList(el, { catalog, limits, t, newRacer = null, ex
       racers = next.map((r) => ({ ...r, hp: { ...r.hp } }));
       render();
     },
+    /** Shows `next` and says so, as if the user had made the change. */
+    replace(next) {
+      racers = next.slice(0, limits.max_optimizers).map((r) => ({ ...r, hp: { ...r.hp } }));
+      render();
+      changed();
+    },
     translate() {
       render();
     },

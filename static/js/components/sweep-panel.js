@@ -3,16 +3,21 @@
 // on log axes; diverged rates are marked as such, never drawn as numbers.
 
 import { errorText } from "../i18n.js";
-import { racerStyle } from "../state.js";
+import { formatNumber, racerStyle } from "../state.js";
+import { raceRates } from "./sweep-rates.js";
 
 const INK = "#1d2330";
+// Raced rates in two significant digits: a racer card reads "0.0032", not "0.0031622776601683794".
+const nice = (lr) => Number(lr.toPrecision(2));
 
 /** A refusal in the page's current language, from the server's English detail and its code. */
 const refusal = (err) => errorText({ ...(err.body || {}), message: (err.body && err.body.detail) || err.message });
 
 /** Emits nothing: it owns its dialog. open({request, labels}) runs and draws a sweep;
- * savePng(div) saves the chart. */
-export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
+ * savePng(div) saves the chart. onRace(curve, lrs), when given, sets the lab's racers to one
+ * curve's set-up at the rates listed (too small, best, too large) and closes the dialog; curves
+ * for which canRace(curve) is false are not offered. */
+export function mountSweepPanel(el, { t, postSweep, projector, savePng, onRace = null, canRace = () => true }) {
   const form = el.querySelector("form.sweep-form");
   const plot = el.querySelector(".sweep-plot");
   const status = el.querySelector(".sweep-status");
@@ -22,7 +27,20 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
   let error = null; // the last refusal (ApiError), kept to say it again in another language
   let asked = 0; // sweeps asked for: an answer to any but the latest is dropped
 
+  const raceRow = el.querySelector(".sweep-race");
+  const pick = raceRow.querySelector(".sweep-race-pick");
+  const pickSelect = pick.querySelector("select");
+  const raceButton = raceRow.querySelector(".sweep-race-button");
+
   close.addEventListener("click", () => el.close());
+  pickSelect.addEventListener("change", () => showRace());
+  raceButton.addEventListener("click", () => {
+    const k = Number(pickSelect.value);
+    const rates = result ? raceRates(result.lrs, result.curves[k]) : [];
+    if (!onRace || rates.length < 2) return;
+    el.close();
+    onRace(k, rates.map((r) => nice(r.lr)));
+  });
   el.querySelector(".sweep-png").addEventListener("click", () => {
     if (result) savePng(plot).catch(() => {});
   });
@@ -75,6 +93,7 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
     result = answer;
     el.dataset.state = "done";
     status.textContent = summary(result);
+    showRace(true);
     await draw();
   }
 
@@ -85,6 +104,29 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
         return c.best_lr === null ? `${name}: ${t("sweep.all_diverged")}` : `${name}: ${t("sweep.best", { lr: c.best_lr.toPrecision(2) })}`;
       })
       .join(" · ");
+  }
+
+  // "Race: 0.014 too small · 0.41 best · 1.1 too large": curves with a best rate, picked by a
+  // select when several; the button names the rates it races.
+  function showRace(fresh = false) {
+    const usable = result && onRace ? result.curves.map((c, k) => k).filter((k) => canRace(k) && raceRates(result.lrs, result.curves[k]).length >= 2) : [];
+    raceRow.hidden = usable.length === 0;
+    if (raceRow.hidden) return;
+    const keep = fresh ? null : pickSelect.value;
+    pickSelect.replaceChildren(
+      ...usable.map((k) => {
+        const o = document.createElement("option");
+        o.value = String(k);
+        o.textContent = context.labels[k] || result.curves[k].label;
+        return o;
+      }),
+    );
+    if (keep !== null && usable.includes(Number(keep))) pickSelect.value = keep;
+    pick.hidden = usable.length < 2;
+    const k = Number(pickSelect.value);
+    const parts = raceRates(result.lrs, result.curves[k]).map((r) => t(`sweep.rate_${r.kind}`, { lr: formatNumber(nice(r.lr)) }));
+    raceButton.textContent = t("sweep.race", { rates: parts.join(" · ") });
+    raceButton.title = t("sweep.race_title", { name: context.labels[k] || result.curves[k].label });
   }
 
   function figure() {
@@ -170,6 +212,7 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
       error = null;
       if (plot.data) window.Plotly.purge(plot);
       status.textContent = "";
+      raceRow.hidden = true;
       el.dataset.state = "ready";
       el.showModal();
       return run();
@@ -178,6 +221,7 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng }) {
       if (error) status.textContent = t("sweep.refused", { message: refusal(error) });
       else if (result) {
         status.textContent = summary(result);
+        showRace();
         draw();
       }
     },
