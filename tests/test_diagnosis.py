@@ -260,6 +260,7 @@ def data_labels(page, live_server):
         "slope": rng / diag,
         "curvature": rng / diag**2,
         "minValue": float(np.mean((solution[0] * x + solution[1] - y) ** 2)),
+        "convex": True,  # least squares, as regressionContext says for a linear model
     }
 
     def run(optimizers, steps):
