@@ -135,7 +135,11 @@ async function boot() {
       return { surface: m.surface, start: m.start, steps: m.steps, optimizers: m.optimizers };
     },
     race: () => session.race,
-    replaceRacers: (racers) => optimizers.replace(racers),
+    // "Race: …" from the sweep asks for a new race: the old one is cleared, not kept as "changed".
+    replaceRacers: (racers) => {
+      optimizers.replace(racers);
+      clearRace();
+    },
     shareable: () => shareable(state),
     stepOnce: () => document.dispatchEvent(new CustomEvent("step")),
     ensurePaused: () => session.ensurePaused(),

@@ -110,7 +110,11 @@ async function boot() {
     afterFrames: () => {},
     canRun: () => dataset !== null,
     sampleCount: () => (dataset ? dataset.n : 0),
-    replaceRacers: (racers) => optimizers.replace(racers),
+    // "Race: …" from the sweep asks for a new race: the old one is cleared, not kept as "changed".
+    replaceRacers: (racers) => {
+      optimizers.replace(racers);
+      ui.clearRace();
+    },
   };
   // Diagnosis and predict leave an MSE twin out: its loss is the other landscape.
   ui.mainCount = () => (twinOn(state) ? entries().filter((e) => e.loss !== "mse").length : entries().length);

@@ -43,6 +43,11 @@ def test_race_them_on_the_bowl_races_too_small_best_and_too_large(page, live_ser
     watch = PageWatch(page, live_server.url)
     page.goto(f"{live_server.url}/?f=quadratic&start=-2.5,2&steps=100&sps=2000&opt=sgd:lr=0.1")
     page.wait_for_function(READY, timeout=20_000)
+    # A race already run: racing the sweep's rates starts afresh rather than waiting on Reset.
+    page.click("#play-button")
+    page.wait_for_function(
+        "() => window.__lereng.race && window.__lereng.race.done", timeout=30_000
+    )
     run_sweep(page, {"lr_min": "0.001", "lr_max": "3", "rates": "12"})
 
     # The same grid and final losses in closed form.
@@ -74,6 +79,8 @@ def test_race_them_on_the_bowl_races_too_small_best_and_too_large(page, live_ser
     assert page.locator("#optimizer-list .racer-card").count() == 3
     assert "lr%3D" in page.url or "lr=" in page.url
     assert page.url.count("sgd:lr=") == 3
+    assert page.evaluate("() => window.__lereng.race") is None
+    assert page.inner_text("#run-status") == "ready"
 
     # The race itself shows the three lessons, each in its own label.
     page.click("#play-button")
@@ -97,6 +104,10 @@ def test_regression_racers_keep_their_variant(page, live_server):
     )
     page.wait_for_function(
         "() => window.__lereng && window.__lereng.loaded === 'linear'", timeout=40_000
+    )
+    page.click("#play-button")
+    page.wait_for_function(
+        "() => window.__lereng.race && window.__lereng.race.done", timeout=30_000
     )
     run_sweep(page, {"lr_min": "0.001", "lr_max": "3", "rates": "8"})
     # Two set-ups, two curves: a select picks the one to race.
@@ -124,6 +135,7 @@ def test_regression_racers_keep_their_variant(page, live_server):
             8,
             lr,
         )
+    assert page.evaluate("() => window.__lereng.race") is None  # the earlier race is cleared
     assert_clean(page, watch)
 
 
