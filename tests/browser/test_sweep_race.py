@@ -155,22 +155,25 @@ PICK = "async ([url, lrs, curve]) => (await import(url)).raceRates(lrs, curve)"
     ("losses", "status", "want"),
     [
         # Every rate diverged: nothing to race.
-        ([None] * 4, ["diverged"] * 4, []),
-        # Best at the lowest rate: no "too small"; the first diverged rate is "too large".
+        ([None] * 5, ["diverged"] * 5, []),
+        # Best at the lowest rate: no "too small", and the best only of those tried (a lower
+        # rate might do better); the first diverged rate is "too large".
         (
-            [1.0, 2.0, None, None],
-            ["budget", "budget", "diverged", "diverged"],
-            [("best", 0), ("large", 2)],
+            [1.0, 2.0, None, None, None],
+            ["budget", "budget", "diverged", "diverged", "diverged"],
+            [("bottom", 0), ("large", 2)],
         ),
-        # Best at the highest rate, none diverged: no "too large".
-        ([9.0, 5.0, 2.0, 1.0], ["budget"] * 4, [("small", 1), ("best", 3)]),
-        # A flat start: "too small" goes lower until its loss is visibly worse than the best.
-        ([5.0, 1.2, 1.1, 1.0], ["budget"] * 4, [("small", 0), ("best", 3)]),
+        # Best at the highest rate, none diverged: no "too large", and the best only of those
+        # tried.
+        ([9.0, 7.0, 5.0, 2.0, 1.0], ["budget"] * 5, [("small", 2), ("top", 4)]),
+        # A flat start: "too small" goes lower until its loss is visibly worse than the best;
+        # with no rate diverged, "too large" is the highest.
+        ([5.0, 1.2, 1.1, 1.0, 3.0], ["budget"] * 5, [("small", 0), ("best", 3), ("large", 4)]),
     ],
 )
 def test_which_rates_are_raced(page, live_server, losses, status, want):
     page.goto(f"{live_server.url}/healthz")
-    lrs = [0.01, 0.1, 1.0, 10.0]
+    lrs = [0.01, 0.1, 1.0, 10.0, 100.0]
     finite = [(v, k) for k, v in enumerate(losses) if v is not None]
     curve = {
         "best_lr": lrs[min(finite)[1]] if finite else None,

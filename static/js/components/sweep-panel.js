@@ -124,7 +124,7 @@ export function mountSweepPanel(el, { t, postSweep, projector, savePng, onRace =
     if (keep !== null && usable.includes(Number(keep))) pickSelect.value = keep;
     pick.hidden = usable.length < 2;
     const k = Number(pickSelect.value);
-    const parts = raceRates(result.lrs, result.curves[k]).map((r) => t(`sweep.rate_${r.kind}`, { lr: formatNumber(nice(r.lr)) }));
+    const parts = raceRates(result.lrs, result.curves[k]).map((r) => t(`sweep.rate_${r.kind}`, { lr: formatNumber(nice(r.lr), 3) }));
     raceButton.textContent = t("sweep.race", { rates: parts.join(" · ") });
     raceButton.title = t("sweep.race_title", { name: context.labels[k] || result.curves[k].label });
   }

@@ -10,7 +10,8 @@ const nearest = (logs, target) =>
 /**
  * lrs: the sweep's grid (ascending); curve: {best_lr, final_loss, status} as POST /api/sweep
  * answers. Returns [{kind, lr, diverged}] with kind "small", "best", "large", in that order;
- * empty when every rate diverged. "small" is about 1.5 decades below the best, lower still
+ * empty when every rate diverged. A best rate at either end of the grid is not known to be
+ * the best (a rate beyond the range may do better): its kind is "top" or "bottom" instead. "small" is about 1.5 decades below the best, lower still
  * while its final loss is no worse than the best's; "large" is the first rate above the best
  * that diverged, or the highest rate when none did. Either is left out when the grid has no
  * rate on that side of the best.
@@ -27,7 +28,8 @@ export function raceRates(lrs, curve) {
     while (ks > 0 && !(fine(ks) && loss(ks) >= WORSE * loss(kb))) ks -= 1;
     if (fine(ks)) out.push({ kind: "small", lr: lrs[ks], diverged: false });
   }
-  out.push({ kind: "best", lr: lrs[kb], diverged: false });
+  const edge = kb === lrs.length - 1 ? "top" : kb === 0 ? "bottom" : "best";
+  out.push({ kind: lrs.length > 1 ? edge : "best", lr: lrs[kb], diverged: false });
   let kl = curve.status.findIndex((s, k) => k > kb && s === "diverged");
   if (kl < 0) kl = lrs.length - 1;
   if (kl > kb) out.push({ kind: "large", lr: lrs[kl], diverged: curve.status[kl] === "diverged" });
