@@ -1,11 +1,15 @@
 // The backprop lab's quiz: with it on, the backward pass stops before each gradient is shown
 // and asks for it. The student works ∂L/∂node out by the chain rule from the numbers already on
-// the graph, types it, and Check says right or not before the step reveals it. With a batch,
+// the graph, types it, and Check says right or not. A first wrong answer only earns a hint (the
+// step's rule in symbols), since a slipped sign or factor is what a student learns most from
+// correcting; the second answer, or Show answer, reveals the step. With a batch,
 // a node's gradient is a list (one per example): the question is about the first example, whose
 // numbers head each list on the graph. Nodes with a table of gradients (examples x classes) are
 // shown without a question.
 
 import { fmt } from "./backprop-state.js";
+import { hintLines } from "./components/backprop-math.js";
+import { escapeHtml } from "./plots-common.js";
 
 // Right when within 2% (or 0.002 near zero): the graph shows 3 significant digits, so a
 // student multiplying its rounded numbers lands within about 1% of the engine's value.
@@ -34,26 +38,54 @@ export function parseAnswer(text) {
   return { value, digits: mantissa.length };
 }
 
-/** form: the question; result: its answer and the score (still shown once the form hides);
+/** form: the question; result: its hint, answer and score (still shown once the form hides);
  * reveal() advances the lab by one step once a question is done. */
 export function mountQuiz({ form, button, result }, { t, reveal }) {
   const prompt = form.querySelector(".bp-quiz-prompt");
   const input = form.elements.guess;
-  const state = { on: false, pending: null, asked: 0, right: 0, last: null, verdict: null };
+  // right counts every right answer, second those of them on the second try: the score says both.
+  const state = { on: false, pending: null, asked: 0, right: 0, second: 0, tries: 0, last: null, verdict: null, notice: null };
   // Named at each use, so a language switch renames an open question too.
   const labelOf = (q) => (q.example ? t("bp.quiz_example", { label: q.name, k: q.example }) : q.name);
   let done = new Set(); // nodes asked (or shown) in the current pass
+  let missed = new Set(); // nodes answered wrong once in this pass: Back and Next do not wipe that
   let pass = null;
+
+  function scoreText() {
+    if (!state.asked) return "";
+    const { right, asked, second } = state;
+    return t(second ? "bp.quiz_score_second" : "bp.quiz_score", { right, asked, second });
+  }
+
+  /** After a first wrong answer: "not right yet", the rule of the step, never its number. */
+  function hintHtml(q) {
+    const step = pass.steps.find((s) => s.node === q.id);
+    const { chain, locals } = step ? hintLines(pass, step) : { chain: null, locals: [] };
+    const key = !locals.length ? "bp.quiz_hint_seed" : chain ? "bp.quiz_hint_chain" : "bp.quiz_hint_loss";
+    // The local rules share a line where they fit: a short projector panel keeps them in view.
+    const math = locals.length ? `<span class="bp-math">${chain || ""}<span class="bp-quiz-locals">${locals.join("")}</span></span>` : "";
+    return `<span class="bp-quiz-hint"><strong>${escapeHtml(t("bp.quiz_not_yet"))}</strong> ${escapeHtml(t(key))}</span>${math}`;
+  }
 
   function show() {
     form.hidden = !state.on || !state.pending;
     button.setAttribute("aria-pressed", String(state.on));
-    if (state.pending) prompt.textContent = t("bp.quiz_prompt", { label: labelOf(state.pending) });
-    const score = state.asked ? ` ${t("bp.quiz_score", { right: state.right, asked: state.asked })}` : "";
-    result.textContent = state.on ? `${state.last || ""}${score}`.trim() : "";
-    // The answer's look follows its verdict (a wrong one was as green as a right one).
-    if (state.on && state.last && state.verdict) result.dataset.verdict = state.verdict;
+    const q = state.pending;
+    if (q) prompt.textContent = t(state.tries ? "bp.quiz_prompt_again" : "bp.quiz_prompt", { label: labelOf(q) });
+    const hinting = state.on && q && state.tries > 0;
+    const score = scoreText();
+    if (hinting) {
+      const notice = state.notice ? `<span class="bp-quiz-notice">${escapeHtml(state.notice)}</span>` : "";
+      result.innerHTML = `${hintHtml(q)}${notice}${score ? `<span>${escapeHtml(score)}</span>` : ""}`;
+    } else result.textContent = state.on ? [state.notice || state.last, score].filter(Boolean).join(" ") : "";
+    // The answer's look follows its verdict (a wrong one was as green as a right one); asking for
+    // a number is no verdict.
+    const verdict = hinting ? "hint" : !state.notice && state.last && state.verdict;
+    if (state.on && verdict) result.dataset.verdict = verdict;
     else delete result.dataset.verdict;
+    // Focus stays in the box for the second try: the hint is its description, read out with it.
+    if (hinting) input.setAttribute("aria-describedby", result.id);
+    else input.removeAttribute("aria-describedby");
   }
 
   function finish(text, verdict = null) {
@@ -61,6 +93,8 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     state.last = text;
     state.verdict = verdict;
     state.pending = null;
+    state.tries = 0;
+    state.notice = null;
     show();
     reveal();
     result.scrollIntoView({ block: "nearest" });
@@ -68,22 +102,39 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!state.pending) return;
+    const q = state.pending;
+    if (!q) return;
     const answer = parseAnswer(input.value);
     if (!answer) {
-      result.textContent = t("bp.quiz_need_number");
-      delete result.dataset.verdict;
+      state.notice = t("bp.quiz_need_number");
+      show();
       return;
     }
-    const { truth } = state.pending;
-    const label = labelOf(state.pending);
+    state.notice = null;
+    const label = labelOf(q);
+    const ok = isRight(answer, q.truth);
+    if (!ok && !state.tries) {
+      state.tries = 1;
+      missed.add(q.id);
+      show();
+      // Check took the focus: give it back, the wrong answer selected for retyping.
+      input.focus({ preventScroll: true });
+      input.select();
+      result.scrollIntoView({ block: "nearest" });
+      form.scrollIntoView({ block: "nearest" });
+      return;
+    }
     state.asked += 1;
-    const ok = isRight(answer, truth);
     if (ok) state.right += 1;
-    finish(t(ok ? "bp.quiz_right" : "bp.quiz_wrong", { label, value: fmt(truth), guess: fmt(answer.value) }), ok ? "right" : "wrong");
+    if (ok && state.tries) state.second += 1;
+    const key = !ok ? "bp.quiz_wrong" : state.tries ? "bp.quiz_right_second" : "bp.quiz_right";
+    finish(t(key, { label, value: fmt(q.truth), guess: fmt(answer.value) }), ok ? "right" : "wrong");
   });
   form.querySelector(".bp-quiz-show").addEventListener("click", () => {
-    if (state.pending) finish("");
+    if (!state.pending) return;
+    // Shown before any answer: not scored. Shown after a wrong one: that question was missed.
+    if (state.tries) state.asked += 1;
+    finish("");
   });
 
   return {
@@ -93,8 +144,10 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     toggle() {
       state.on = !state.on;
       state.pending = null;
+      state.tries = 0;
       state.last = null;
       state.verdict = null;
+      state.notice = null;
       show();
     },
     /** Before the step that shows node's gradient: true (and a question) when the quiz holds it. */
@@ -103,6 +156,7 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
       if (graph !== pass) {
         pass = graph;
         done = new Set();
+        missed = new Set();
       }
       const node = graph.nodes.find((n) => n.id === id);
       const perExample = Array.isArray(node?.grad);
@@ -110,7 +164,10 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
       if (!node || done.has(id) || typeof truth !== "number" || !Number.isFinite(truth)) return false;
       if (!state.pending || state.pending.id !== id) {
         state.pending = { id, name: node.label, truth, example: perExample ? 1 : null };
+        // Asked again after Back: a first try already spent stays spent, so the score stays honest.
+        state.tries = missed.has(id) ? 1 : 0;
         state.last = null;
+        state.notice = null;
         input.value = "";
       }
       show();
@@ -123,6 +180,8 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     cancel() {
       if (!state.pending) return;
       state.pending = null;
+      state.tries = 0;
+      state.notice = null;
       show();
     },
     translate: show,

@@ -1,10 +1,13 @@
 """The backprop lab's quiz in real headless Chromium: with it on, the backward pass stops before
 each gradient and asks for it; a right answer (the chain rule on the numbers shown, checked here
-against the closed form of the MSE derivative) scores, a wrong one is corrected, "Show me" just
-reveals; auto-play stops at a question; with the quiz off the pass runs through.
+against the closed form of the MSE derivative) scores, a first wrong one earns a hint and a second
+try, a second wrong one is corrected, "Show answer" just reveals; auto-play stops at a question;
+with the quiz off the pass runs through.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -52,12 +55,14 @@ def test_the_quiz_asks_each_gradient_before_showing_it(page, live_server):
     values = dict(nodes)
     expected = 2 * (values["yhat"] - values["y"])
     assert q["pending"]["truth"] == pytest.approx(expected, rel=1e-12)
-    answer(page, f"{expected * 1.2:.4f}")  # 20% off: corrected, not scored
+    answer(page, f"{expected * 1.2:.4f}")  # 20% off: a hint, then corrected, not scored
+    page.wait_for_function("() => window.__lereng.quiz.tries === 1")
+    answer(page, f"{expected * 1.2:.4f}")
     page.wait_for_function(f"() => window.__lereng.cursor === {at + 2}")
     result = page.inner_text(".bp-quiz-result")
     assert "Not quite" in result and "1 of 2" in result
 
-    # "Show me" reveals without a score; an empty box asks for a number first.
+    # "Show answer" reveals without a score; an empty box asks for a number first.
     page.click("#bp-next")
     page.click("#bp-quiz-form button[type=submit]")
     assert "number" in page.inner_text(".bp-quiz-result")
@@ -129,6 +134,8 @@ def test_a_wrong_answer_does_not_look_like_a_right_one(page, live_server):
     to_question(page)  # dL/dL = 1
     at = page.evaluate(CURSOR)
     answer(page, "0.1")
+    page.wait_for_function("() => window.__lereng.quiz.tries === 1")
+    answer(page, "0.1")
     page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
     text, colour, bar, bar_colour = page.evaluate(LOOK)
     assert text.startswith("Not quite") and colour != GREEN
@@ -190,4 +197,185 @@ def test_a_link_can_open_the_lab_with_the_quiz_on(page, live_server):
     page.wait_for_function("() => !/[?&]quiz=1/.test(location.search)")
     page.click("#bp-quiz")
     page.wait_for_function("() => /[?&]quiz=1/.test(location.search)")
+    assert_clean(page, watch)
+
+
+BOX = "#bp-quiz-form input[name=guess]"
+RESULT = "#bp-quiz-result"
+TRIES = "() => window.__lereng.quiz.tries === 1"
+
+
+def to_node(page, node: str) -> dict:
+    """Walks to the question about node, revealing the ones before it unscored."""
+    for _ in range(80):
+        q = page.evaluate(QUIZ)["pending"]
+        if q and q["id"] == node:
+            return q
+        if q:
+            page.click("#bp-quiz-form .bp-quiz-show")
+            page.wait_for_function("() => window.__lereng.quiz.pending === null")
+        else:
+            page.click("#bp-next")
+    raise AssertionError(f"no question about {node}")
+
+
+def test_a_first_wrong_answer_gets_a_hint_and_a_second_try(page, live_server):
+    # A slipped sign used to cost the question: the answer came at once. Now the first wrong
+    # answer keeps the question open with a hint, and a right second answer scores as such.
+    watch = open_lab(page, live_server)
+    page.click("#bp-quiz")
+    to_question(page)
+    answer(page, "1")  # the seed, right the first time
+    page.click("#bp-next")
+    q = page.evaluate(QUIZ)["pending"]
+    assert q["id"] == "yhat"
+    at = page.evaluate(CURSOR)
+    page.fill(BOX, f"{-q['truth']:.3f}")  # the sign slipped
+    page.press(BOX, "Enter")
+    page.wait_for_function(TRIES)
+    # Nothing revealed: the step, the question and the focus stay; the hint is what the box
+    # is described by, in the live region a screen reader reads out.
+    assert page.evaluate(CURSOR) == at and page.is_visible("#bp-quiz-form")
+    assert page.evaluate("() => document.activeElement.name") == "guess"
+    assert page.get_attribute(BOX, "aria-describedby") == "bp-quiz-result"
+    assert page.get_attribute(RESULT, "aria-live") == "polite"
+    assert page.inner_text(RESULT).startswith("Not right yet.")
+    assert page.inner_text("#bp-quiz-form .bp-quiz-prompt").startswith("Try again")
+    assert page.evaluate(QUIZ)["asked"] == 1
+    page.fill(BOX, f"{q['truth']:.3f}")
+    page.press(BOX, "Enter")
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    quiz = page.evaluate(QUIZ)
+    assert (quiz["asked"], quiz["right"], quiz["second"]) == (2, 2, 1)
+    result = page.inner_text(RESULT)
+    assert result.startswith("Right on the second try")
+    assert "Score: 2 of 2 right, 1 on the second try." in result
+    assert page.get_attribute(BOX, "aria-describedby") is None
+    assert_clean(page, watch)
+
+
+def test_a_second_wrong_answer_reveals_the_gradient(page, live_server):
+    watch = open_lab(page, live_server)
+    page.click("#bp-quiz")
+    q = to_node(page, "yhat")
+    at = page.evaluate(CURSOR)
+    answer(page, "5")
+    page.wait_for_function(TRIES)
+    # Asking for a number keeps the hint and the second try.
+    answer(page, "")
+    assert "Type a number first." in page.inner_text(RESULT)
+    assert page.inner_text(RESULT).startswith("Not right yet.")
+    assert page.evaluate(QUIZ)["tries"] == 1
+    answer(page, "6")
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    quiz = page.evaluate(QUIZ)
+    assert (quiz["asked"], quiz["right"], quiz["second"]) == (1, 0, 0)
+    result = page.inner_text(RESULT)
+    # The answer and the step's own explanation are shown now.
+    assert result.startswith("Not quite") and "(you typed 6)" in result
+    assert "Score: 0 of 1." in result
+    assert page.is_hidden("#bp-quiz-form")
+    assert "ŷ" in page.inner_text("#bp-explain-title")
+    grad = page.evaluate("() => window.__lereng.graph.nodes.find(n => n.id === 'yhat').grad")
+    assert grad == q["truth"]
+    assert_clean(page, watch)
+
+
+def test_show_answer_reveals_without_scoring_and_back_does_not_reset_a_try(page, live_server):
+    watch = open_lab(page, live_server)
+    page.click("#bp-quiz")
+    to_question(page)
+    at = page.evaluate(CURSOR)
+    page.click("#bp-quiz-form .bp-quiz-show")  # before any answer: not scored
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    assert page.evaluate(QUIZ)["asked"] == 0 and page.inner_text(RESULT) == ""
+    page.click("#bp-next")
+    answer(page, "5")
+    page.wait_for_function(TRIES)
+    # Back and Next do not give the spent first try back.
+    page.click("#bp-back")
+    assert page.evaluate(QUIZ)["pending"] is None
+    page.click("#bp-next")
+    page.click("#bp-next")
+    page.wait_for_function(TRIES)
+    assert page.inner_text(RESULT).startswith("Not right yet.")
+    at = page.evaluate(CURSOR)
+    assert page.inner_text("#bp-quiz-form .bp-quiz-show") == "Show answer"
+    page.click("#bp-quiz-form .bp-quiz-show")  # after a wrong answer: a question missed
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    quiz = page.evaluate(QUIZ)
+    assert (quiz["asked"], quiz["right"], quiz["second"]) == (1, 0, 0)
+    assert page.inner_text(RESULT) == "Score: 0 of 1."
+    assert_clean(page, watch)
+
+
+HINT = "() => document.querySelector('#bp-quiz-result').textContent.replace(/\\s+/g, '')"
+
+
+def test_the_hint_gives_the_steps_rule_and_not_its_number(page, live_server):
+    watch = open_lab(page, live_server)
+    page.click("#bp-quiz")
+    to_question(page)
+    answer(page, "0.5")
+    page.wait_for_function(TRIES)
+    assert "how much does L change when L itself changes" in page.inner_text(RESULT)
+    assert not re.search(r"\d", page.inner_text(RESULT))
+    page.click("#bp-quiz-form .bp-quiz-show")
+    # dL/dy-hat: the MSE rule in symbols.
+    page.click("#bp-next")
+    answer(page, "5")
+    page.wait_for_function(TRIES)
+    hint = page.evaluate(HINT)
+    assert "loss's own rule" in page.inner_text(RESULT)
+    assert "∂L∂ŷ=2(ŷ−y)" in hint
+    assert not re.search(r"\d[.,]\d", hint)  # no value, neither the answer nor a factor
+    page.click("#bp-quiz-form .bp-quiz-show")
+    # dL/dv1: the chain rule through h1·v1, whose local derivative is h1.
+    q = to_node(page, "v1")
+    answer(page, "5")
+    page.wait_for_function(TRIES)
+    hint = page.evaluate(HINT)
+    assert "Chain rule" in page.inner_text(RESULT)
+    assert "∂L∂v1=∂L∂(h1·v1)·∂(h1·v1)∂v1" in hint and "∂(h1·v1)∂v1=h1" in hint
+    assert not re.search(r"\d[.,]\d", hint)
+    assert fmt(q["truth"]) not in hint
+    assert_clean(page, watch)
+
+
+def fmt(v: float) -> str:
+    """The page's 3 significant digits, with its minus sign."""
+    return f"{v:.3g}".replace("-", "\u2212")
+
+
+def test_the_second_try_speaks_indonesian(page, live_server):
+    watch = open_lab(page, live_server)
+    page.click("button[data-lang=id]")
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    page.click("#bp-quiz")
+    assert page.inner_text("#bp-quiz-form .bp-quiz-show") == "Lihat jawaban"
+    to_question(page)
+    answer(page, "1")
+    page.click("#bp-next")
+    q = page.evaluate(QUIZ)["pending"]
+    answer(page, "5")
+    page.wait_for_function(TRIES)
+    assert page.inner_text(RESULT).startswith("Belum tepat.")
+    assert "Rumus loss" in page.inner_text(RESULT)
+    assert page.inner_text("#bp-quiz-form .bp-quiz-prompt").startswith("Coba lagi")
+    # A decimal comma still counts on the second try.
+    at = page.evaluate(CURSOR)
+    answer(page, f"{q['truth']:.3f}".replace(".", ","))
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    result = page.inner_text(RESULT)
+    assert result.startswith("Benar di percobaan kedua")
+    assert "Skor: 2 dari 2 benar, 1 di percobaan kedua." in result
+    # An open hint follows a language switch.
+    page.click("#bp-next")
+    answer(page, "5")
+    page.wait_for_function(TRIES)
+    page.click("button[data-lang=en]")
+    page.wait_for_function(
+        "() => document.querySelector('#bp-quiz-result').textContent.startsWith('Not right yet.')"
+    )
+    assert "Score: 2 of 2 right, 1 on the second try." in page.inner_text(RESULT)
     assert_clean(page, watch)

@@ -166,13 +166,6 @@ export function backwardLines(graph, step) {
     const term = step.terms[0];
     return [localLine(graph, byId.get(term.child), node, term.local)];
   }
-  const up = (term) => {
-    const c = byId.get(term.child);
-    return c.op === "stack"
-      ? sub(paren(partial("L", c.label)), mn(String(graph.edges.filter((e) => e.to === c.id).findIndex((e) => e.from === node.id) + 1)))
-      : partial("L", c.label);
-  };
-  const symbolic = step.terms.flatMap((term, i) => [...(i ? [mo("+")] : []), up(term), mo("·"), partial(byId.get(term.child).label, node.label)]);
   const numbers = step.terms.flatMap((term, i) => {
     const plus = i ? [mo("+")] : [];
     if (Array.isArray(term.upstream) && !Array.isArray(term.product)) {
@@ -182,15 +175,45 @@ export function backwardLines(graph, step) {
     }
     return [...plus, N(term.upstream), times, N(term.local)];
   });
-  const summed = step.terms.some((term) => Array.isArray(term.upstream) && !Array.isArray(term.product));
-  const sigma = summed ? [sub(mo("∑"), mi("i"))] : [];
   // symbols on one line, numbers on the next: each fits the panel on a 1024-wide screen
-  const lines = [math(partial("L", node.label), eq, ...sigma, ...symbolic), math(eq, ...numbers, eq, R(step.grad))];
+  const lines = [chainRule(graph, step), math(eq, ...numbers, eq, R(step.grad))];
   for (const term of step.terms) {
     const child = byId.get(term.child);
     lines.push(localLine(graph, child, node, term.local));
   }
   return lines;
+}
+
+/** ∂L/∂n = ∑ ∂L/∂c · ∂c/∂n over n's consumers c, in symbols only. */
+function chainRule(graph, step) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const node = byId.get(step.node);
+  const up = (term) => {
+    const c = byId.get(term.child);
+    return c.op === "stack"
+      ? sub(paren(partial("L", c.label)), mn(String(graph.edges.filter((e) => e.to === c.id).findIndex((e) => e.from === node.id) + 1)))
+      : partial("L", c.label);
+  };
+  const symbolic = step.terms.flatMap((term, i) => [...(i ? [mo("+")] : []), up(term), mo("·"), partial(byId.get(term.child).label, node.label)]);
+  const summed = step.terms.some((term) => Array.isArray(term.upstream) && !Array.isArray(term.product));
+  const sigma = summed ? [sub(mo("∑"), mi("i"))] : [];
+  return math(partial("L", node.label), eq, ...sigma, ...symbolic);
+}
+
+/** The quiz's hint for one backward step: the rule the explanation will show, in symbols only,
+ * so the student still multiplies the graph's numbers: {chain, locals}, the chain rule (null
+ * right after the loss, whose own rule is the whole step) and each factor's local rule. Both
+ * empty for the seed ∂L/∂L, which has no rule to give. */
+export function hintLines(graph, step) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const node = byId.get(step.node);
+  const local = (term) => {
+    const child = byId.get(term.child);
+    return math(partial(child.label, node.label), eq, ruleOf(graph, child, node)[0]);
+  };
+  if (!step.terms.length) return { chain: null, locals: [] };
+  const own = step.terms.length === 1 && step.terms[0].child === graph.backward[0];
+  return { chain: own ? null : chainRule(graph, step), locals: step.terms.map(local) };
 }
 
 /** The chain rule along every path from the loss to one parameter, with the numbers. */
