@@ -146,3 +146,43 @@ def test_a_new_budget_mid_question_asks_again_from_the_fresh_run(page, live_serv
         "() => ['guess', 'revealed'].includes(window.__lereng.predict.phase)", timeout=20_000
     )
     assert_clean(page, watch)
+
+
+# Two elements' boxes overlap (by more than a rounding pixel), and a box's bottom past the window.
+OVERLAP = """([a, b]) => { const r = document.querySelector(a).getBoundingClientRect();
+    const s = document.querySelector(b).getBoundingClientRect();
+    return Math.min(r.right, s.right) - Math.max(r.left, s.left) > 1
+      && Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top) > 1; }"""
+BOTTOM = "sel => Math.round(document.querySelector(sel).getBoundingClientRect().bottom)"
+SCROLLS = "sel => { const el = document.querySelector(sel); return el.scrollHeight > el.clientHeight + 1; }"
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_on_a_projector_the_panel_leaves_the_formula_strip_readable(page, live_server, lang):
+    """At 1024 x 768 in projector type the student reads the formula strip while guessing: the
+    panel sits beside it, whole, without scrolling, in the question and in the answer."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression?p=logistic&steps=20")
+    page.wait_for_function(LOADED.format("logistic"), timeout=40_000)
+    page.click("#predict-button")
+    page.wait_for_function(PHASE.format("guess"), timeout=20_000)
+    for phase in ("guess", "revealed"):
+        if phase == "revealed":
+            guess(page, "0", "0")
+            page.wait_for_function(PHASE.format("revealed"), timeout=20_000)
+        assert page.is_visible("#predict-panel .predict-rule")
+        assert not page.evaluate(OVERLAP, ["#predict-panel", "#formula-view"]), phase
+        assert not page.evaluate(OVERLAP, ["#predict-panel", "#land-plot .nsewdrag"]), phase
+        assert not page.evaluate(SCROLLS, "#predict-panel"), phase
+        assert page.evaluate(BOTTOM, "#predict-panel") <= 768, phase
+        # The landscape the guess is clicked on keeps a usable height.
+        assert page.locator("#land-plot .nsewdrag").bounding_box()["height"] >= 80
+    # Done gives the loss chart its row back.
+    page.click("#predict-panel .predict-done")
+    page.wait_for_function("() => document.getElementById('predict-panel').hidden")
+    assert not page.evaluate(OVERLAP, [".loss-panel", "#formula-view"])
+    assert_clean(page, watch)
