@@ -648,3 +648,50 @@ def test_the_mini_batch_surface_says_which_racers_have_one(page, live_server):
     page.uncheck("#batch-surface")
     note.wait_for(state="hidden")
     assert_clean(page, watch)
+
+
+CATALOGS = Path(__file__).resolve().parents[2] / "static" / "js" / "i18n"
+# Elements of the Problem panel a viewer sees (not transparent) that show the given text whole:
+# the text alone, nothing of it scrolled or cut off, inside the control column.
+SHOWN_WHOLE = """name => { const column = document.getElementById('controls').getBoundingClientRect();
+    return [...document.querySelectorAll('#data-panel *')].filter(el => {
+      if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return false;
+      if (el.innerText.trim() !== name) return false;
+      const r = el.getBoundingClientRect();
+      return el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1
+        && r.left >= column.left && r.right <= column.right; }).length; }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_projector_shows_the_chosen_problem_by_its_whole_name(page, live_server, lang):
+    """At 1024 x 768 in projector type the closed problem menu cut 'Logistic regression (binary
+    cross-entropy)' short: the mentor must read which loss is chosen from the screen."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression")
+    page.wait_for_function(loaded("linear"), timeout=40_000)
+    names = json.loads((CATALOGS / f"{lang}.json").read_text())
+    for problem in ("logistic", "softmax", "logistic_mse", "linear"):
+        page.select_option("#problem-select", problem)
+        page.wait_for_function(loaded(problem), timeout=40_000)
+        name = names[f"reg.problem_{problem}"]
+        assert page.evaluate(SHOWN_WHOLE, name) == 1, (problem, name)
+        # A click on the name still lands on the menu itself.
+        box = page.locator("#problem-select").bounding_box()
+        hit = page.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y).id",
+            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+        )
+        assert hit == "problem-select"
+    # The other language names the same choice.
+    other = "en" if lang == "id" else "id"
+    page.select_option("#problem-select", "logistic")
+    page.wait_for_function(loaded("logistic"), timeout=40_000)
+    page.click(f"#language-toggle button[data-lang='{other}']")
+    page.wait_for_function(f"() => document.documentElement.lang === '{other}'")
+    name = json.loads((CATALOGS / f"{other}.json").read_text())["reg.problem_logistic"]
+    page.wait_for_function(f"name => ({SHOWN_WHOLE})(name) === 1", arg=name)
+    assert_clean(page, watch)

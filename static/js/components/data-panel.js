@@ -10,6 +10,7 @@ import { emit, h } from "./emit.js";
  */
 export function mountDataPanel(el, { t, maxRows }) {
   const select = el.querySelector("#problem-select");
+  const face = el.querySelector("#problem-face");
   const note = el.querySelector("#problem-note");
   const twinField = el.querySelector("#twin-field");
   const twin = el.querySelector("#twin-toggle");
@@ -26,7 +27,12 @@ export function mountDataPanel(el, { t, maxRows }) {
   const summary = el.querySelector("#csv-summary");
   let shown = null; // {problem, values, csv, twin}
 
-  select.addEventListener("change", () => emit(el, "select-problem", { problem: select.value }));
+  // The face shows the pick at once, before the lab has loaded the new problem.
+  const showFace = () => (face.textContent = select.selectedOptions[0]?.textContent ?? "");
+  select.addEventListener("change", () => {
+    showFace();
+    emit(el, "select-problem", { problem: select.value });
+  });
   twin.addEventListener("change", () => emit(el, "toggle-twin", { on: twin.checked }));
   file.addEventListener("change", () => {
     if (file.files && file.files[0]) emit(el, "upload-csv", { file: file.files[0] });
@@ -71,6 +77,7 @@ export function mountDataPanel(el, { t, maxRows }) {
     show(problem, values, csv, { twinAvailable = false, twinOn = false } = {}) {
       shown = { problem, values, csv, twin: { twinAvailable, twinOn } };
       select.value = problem;
+      showFace();
       note.textContent = t(`reg.note_${problem}`);
       twinField.hidden = !twinAvailable;
       twin.checked = twinOn;
