@@ -363,3 +363,51 @@ def test_typed_example_inputs_show_all_their_digits(page, live_server):
     assert values == ["-0.1235", "1.234", "1", "0.5", "-2.75", "0"]
     assert page.evaluate(CUT_INPUTS) == []
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize(
+    ("net", "lang", "size", "projector"),
+    [
+        ("mlp", "en", (1024, 768), True),
+        ("mlp", "id", (1024, 768), True),
+        ("softmax", "en", (1024, 768), True),
+        ("mlp", "en", (1280, 800), False),
+    ],
+)
+def test_the_update_fits_the_explanation_panel_unscrolled(
+    page, live_server, net, lang, size, projector
+):
+    """At the update a projector showed one line of arithmetic per parameter (nine for the
+    2 → 2 → 1 network) and the panel needed scrolling: a table of every parameter's old value,
+    gradient and new value fits it, with the numbers the lab computed."""
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}');"
+        f"localStorage.setItem('lereng.projector', '{int(projector)}');"
+    )
+    watch = open_lab(page, live_server, f"?net={net}&step=999")
+    graph = page.evaluate("() => window.__lereng.graph")
+    last = len(graph["forward"]) + len(graph["backward"]) + 1
+    page.wait_for_function(f"() => window.__lereng.cursor === {last}")
+    fit = page.evaluate(
+        "() => { const e = document.getElementById('bp-explain');"
+        " return [e.scrollHeight, e.clientHeight, e.scrollWidth, e.clientWidth,"
+        " e.getBoundingClientRect().bottom]; }"
+    )
+    assert fit[0] <= fit[1] and fit[2] <= fit[3], fit
+    assert fit[4] <= height
+    rows = page.eval_on_selector_all(
+        "#bp-explain .bp-update-table tbody tr",
+        "trs => trs.map(tr => [...tr.children].map(c => c.textContent.trim()))",
+    )
+    assert rows == [
+        [u["param"], fmt3(u["before"]), fmt3(u["grad"]), fmt3(u["after"])] for u in graph["update"]
+    ]
+    assert len(rows) >= (9 if net == "mlp" else 12)
+    # The loss before and after the step is still said under the table.
+    note = page.locator("#bp-explain-note")
+    assert fmt3(graph["loss_after"]) in note.inner_text()
+    box, panel = note.bounding_box(), page.locator("#bp-explain").bounding_box()
+    assert box["y"] + box["height"] <= panel["y"] + panel["height"]
+    assert_clean(page, watch)

@@ -1,5 +1,5 @@
 // MathML for the backprop lab (no external library): each step's equation with the numbers,
-// each node's local derivative rule, each parameter's chain-rule product and its update.
+// each node's local derivative rule, each parameter's chain-rule product.
 // Only numbers and fixed symbols go into this markup, never user text.
 
 import { fmt } from "../backprop-state.js";
@@ -246,9 +246,4 @@ export function chainLines(graph, chain) {
   }
   if (batch > 1) lines.push(math(partial("L", chain.param), eq, mo("∑"), mi("ex"), eq, R(chain.grad)));
   return lines;
-}
-
-/** w <- w - lr * dL/dw with the numbers, one parameter (the rule itself is in the title). */
-export function updateLine(u, lr) {
-  return math(sym(u.param), mo("←"), N(u.before), mo("−"), N(lr), times, N(u.grad), eq, R(u.after));
 }

@@ -2,7 +2,7 @@
 // gradient check, and the table of editable starting numbers.
 
 import { fmt, MAX_BATCH, PARAMS, stepsOf } from "../backprop-state.js";
-import { backwardLines, chainLines, forwardLine, localLine, updateLine } from "./backprop-math.js";
+import { backwardLines, chainLines, forwardLine, localLine } from "./backprop-math.js";
 import { opGlyph } from "../backprop-graph.js";
 
 const KIND_OF_PARAM = (name) => (/^[bc]/.test(name) ? "bias" : "weight");
@@ -12,6 +12,7 @@ export function mountExplain(el, { t }) {
   const title = el.querySelector("#bp-explain-title");
   const box = el.querySelector("#bp-explain-math");
   const note = el.querySelector("#bp-explain-note");
+  const batchNote = Object.assign(document.createElement("span"), { className: "bp-update-aside" });
   return {
     show(graph, cursor) {
       const steps = stepsOf(graph);
@@ -40,13 +41,45 @@ export function mountExplain(el, { t }) {
         noteText = i === 1 ? t("bp.backward_seed_note") : chain ? t("bp.chain_note") : t("bp.backward_note");
       } else {
         title.textContent = t("bp.update_title", { lr: fmt(graph.lr) });
-        html = `<div class="bp-updates">${graph.update.map((u) => updateLine(u, graph.lr)).join("")}</div>`;
+        html = updateTables(graph.update, t);
         noteText = t("bp.update_note", { before: fmt(graph.loss), after: fmt(graph.loss_after) });
+        // A short projector screen has room for the loss before and after, not for the aside.
+        batchNote.textContent = t("bp.update_batch_note");
       }
       box.innerHTML = html;
       note.textContent = noteText;
+      if (step.phase === "update") note.append(" ", batchNote);
     },
   };
+}
+
+// Past this many parameters the update splits into two tables side by side, as many as the
+// explanation panel of a 1024 x 768 projector holds: the 2 → 2 → 1 network's nine take five
+// rows (nine lines of arithmetic needed scrolling there), the softmax network's twelve six.
+const UPDATE_ROWS = 5;
+
+/** w11 as w with subscript 11, in HTML: MathML's taller line boxes made each row a third
+ * taller. Parameter names are the server's fixed ones (w11, b1, v2, c), never user text. */
+const paramName = (name) => {
+  const m = /^([a-z]+)(\d*)$/.exec(name);
+  return m ? `<var>${m[1]}</var>${m[2] ? `<sub>${m[2]}</sub>` : ""}` : escape(name);
+};
+
+/** The update as tables of parameter / old value / gradient / new value, the rule itself in
+ * the title. */
+function updateTables(updates, t) {
+  const size = updates.length > UPDATE_ROWS ? Math.ceil(updates.length / 2) : updates.length;
+  const head = `<thead><tr><th scope="col"><span class="visually-hidden">${t("bp.update_param")}</span></th>
+    <th scope="col">${t("bp.update_old")}</th><th scope="col">∂L/∂w</th><th scope="col">${t("bp.update_new")}</th></tr></thead>`;
+  const tables = [];
+  for (let i = 0; i < updates.length; i += size) {
+    const rows = updates.slice(i, i + size).map(
+      (u) => `<tr><th scope="row">${paramName(u.param)}</th><td>${fmt(u.before)}</td>
+        <td class="bp-update-grad">${fmt(u.grad)}</td><td class="bp-update-new">${fmt(u.after)}</td></tr>`,
+    );
+    tables.push(`<table class="bp-update-table">${head}<tbody>${rows.join("")}</tbody></table>`);
+  }
+  return `<div class="bp-updates">${tables.join("")}</div>`;
 }
 
 /** #bp-node-panel: a clicked node's value, gradient and local derivative rule. */
