@@ -411,3 +411,24 @@ def test_the_update_fits_the_explanation_panel_unscrolled(
     box, panel = note.bounding_box(), page.locator("#bp-explain").bounding_box()
     assert box["y"] + box["height"] <= panel["y"] + panel["height"]
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("net", ["mlp", "softmax"])
+def test_the_step_header_is_never_cut_on_a_projector(page, live_server, lang, net):
+    """The header says where in the pass the class is ("Pembaruan 42/42"); on a 1024 x 768
+    projector it must read whole at every phase, beside the widest Next label ("Next pass")."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    watch = open_lab(page, live_server, f"?net={net}&step=999")
+    graph = page.evaluate("() => window.__lereng.graph")
+    last = len(graph["forward"]) + len(graph["backward"]) + 1
+    cut = """() => { const e = document.getElementById('bp-phase');
+      return e.scrollWidth > e.clientWidth ? e.textContent : null; }"""
+    for cursor in (last, last - 1, 2):
+        page.goto(f"{live_server.url}/backprop?net={net}&step={cursor}")
+        page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {cursor}")
+        assert page.evaluate(cut) is None, (cursor, page.inner_text("#bp-phase"))
+    assert_clean(page, watch)
