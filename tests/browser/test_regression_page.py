@@ -695,3 +695,32 @@ def test_projector_shows_the_chosen_problem_by_its_whole_name(page, live_server,
     name = json.loads((CATALOGS / f"{other}.json").read_text())["reg.problem_logistic"]
     page.wait_for_function(f"name => ({SHOWN_WHOLE})(name) === 1", arg=name)
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_projector_shows_the_csv_model_by_its_whole_name(page, live_server, tmp_path, lang):
+    """The CSV box's model menu, like the problem menu: 'Logistic regression (binary
+    cross-entropy)' reads whole at 1024 x 768 in projector type, and a click still opens it."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    path = tmp_path / "pass.csv"
+    path.write_text("hours,passed\n" + "".join(f"{i / 4:.2f},{int(i > 9)}\n" for i in range(20)))
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}/regression?p=csv")
+    page.wait_for_function("() => window.__lereng && window.__lereng.state", timeout=40_000)
+    page.set_input_files("#csv-input", str(path))
+    page.wait_for_function("() => window.__lereng.state.csv !== null")
+    page.select_option("#csv-model", "logistic")
+    page.wait_for_function("() => window.__lereng.state.csv.model === 'logistic'")
+    name = json.loads((CATALOGS / f"{lang}.json").read_text())["reg.problem_logistic"]
+    page.wait_for_function(f"name => ({SHOWN_WHOLE})(name) === 1", arg=name)
+    page.evaluate("() => document.getElementById('csv-model').scrollIntoView({ block: 'center' })")
+    box = page.locator("#csv-model").bounding_box()
+    hit = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).id",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert hit == "csv-model"
+    assert_clean(page, watch)

@@ -10,7 +10,6 @@ import { emit, h } from "./emit.js";
  */
 export function mountDataPanel(el, { t, maxRows }) {
   const select = el.querySelector("#problem-select");
-  const face = el.querySelector("#problem-face");
   const note = el.querySelector("#problem-note");
   const twinField = el.querySelector("#twin-field");
   const twin = el.querySelector("#twin-toggle");
@@ -27,12 +26,14 @@ export function mountDataPanel(el, { t, maxRows }) {
   const summary = el.querySelector("#csv-summary");
   let shown = null; // {problem, values, csv, twin}
 
-  // The face shows the pick at once, before the lab has loaded the new problem.
-  const showFace = () => (face.textContent = select.selectedOptions[0]?.textContent ?? "");
-  select.addEventListener("change", () => {
-    showFace();
-    emit(el, "select-problem", { problem: select.value });
-  });
+  // Each menu's face (a .wrap-select) shows its pick whole, at once, before the lab has
+  // loaded the new problem.
+  const faces = [select, model].map((s) => [s, s.parentElement.querySelector(".wrap-select-face")]);
+  const showFaces = () => {
+    for (const [s, face] of faces) face.textContent = s.selectedOptions[0]?.textContent ?? "";
+  };
+  for (const [s] of faces) s.addEventListener("change", showFaces);
+  select.addEventListener("change", () => emit(el, "select-problem", { problem: select.value }));
   twin.addEventListener("change", () => emit(el, "toggle-twin", { on: twin.checked }));
   file.addEventListener("change", () => {
     if (file.files && file.files[0]) emit(el, "upload-csv", { file: file.files[0] });
@@ -77,7 +78,7 @@ export function mountDataPanel(el, { t, maxRows }) {
     show(problem, values, csv, { twinAvailable = false, twinOn = false } = {}) {
       shown = { problem, values, csv, twin: { twinAvailable, twinOn } };
       select.value = problem;
-      showFace();
+      showFaces();
       note.textContent = t(`reg.note_${problem}`);
       twinField.hidden = !twinAvailable;
       twin.checked = twinOn;
@@ -96,6 +97,7 @@ export function mountDataPanel(el, { t, maxRows }) {
           .filter(Boolean);
       const soft = csv.model === "softmax";
       model.value = csv.model;
+      showFaces();
       xSel.replaceChildren(...opts(csv.xcol, true));
       x2Sel.replaceChildren(...opts(csv.x2col, true));
       ySel.replaceChildren(...opts(csv.ycol, !soft));
