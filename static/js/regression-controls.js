@@ -42,18 +42,14 @@ export function wirePlotControls({ state, plots, ui, scape, race, syncUrl }) {
     syncUrl();
     ui.diagnosis.show();
   });
-  $("#loss-epochs").addEventListener("change", (event) => {
-    plots.lossEpochs = event.target.checked;
-    state.lossEpochs = plots.lossEpochs;
-    syncUrl();
-    plots.markDirty();
-    ui.schedule();
-  });
-  $("#loss-log").addEventListener("change", (event) => {
-    plots.lossLog = event.target.checked;
-    state.lossLog = plots.lossLog;
-    syncUrl();
-    plots.markDirty();
-    ui.schedule();
-  });
+  // The loss chart's options: each checkbox sets the plots' and the state's field of its name.
+  for (const [sel, key] of [["#loss-epochs", "lossEpochs"], ["#loss-log", "lossLog"]]) {
+    $(sel).addEventListener("change", (event) => {
+      plots[key] = event.target.checked;
+      state[key] = plots[key];
+      syncUrl();
+      plots.markDirty();
+      ui.schedule();
+    });
+  }
 }
