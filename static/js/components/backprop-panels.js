@@ -37,7 +37,14 @@ export function mountExplain(el, { t }) {
         const bstep = graph.steps[i - 1];
         html = backwardLines(graph, bstep).join("");
         const chain = graph.chains.find((c) => c.param === node.id);
-        if (chain) html += `<p class="bp-sub">${t("bp.chain_title")}</p>` + chainLines(graph, chain).join("");
+        if (chain) {
+          const whole = `<p class="bp-sub">${t("bp.chain_title")}</p>` + chainLines(graph, chain).join("");
+          // One path for one example: this step beside the whole chain (stacked, it overflowed
+          // a 1024 x 768 projector's panel by four lines while half its width stood empty).
+          // Several paths or examples make lines that need the panel's whole width.
+          const narrow = chain.paths.length === 1 && graph.examples.length === 1;
+          html = narrow ? `<div class="bp-cols"><div class="bp-col">${html}</div><div class="bp-col bp-chain">${whole}</div></div>` : html + whole;
+        }
         noteText = i === 1 ? t("bp.backward_seed_note") : chain ? t("bp.chain_note") : t("bp.backward_note");
       } else {
         title.textContent = t("bp.update_title", { lr: fmt(graph.lr) });

@@ -1,0 +1,119 @@
+"""The backprop lab on a 1024 x 768 projector: every step's explanation fits its panel."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_backprop_page import fmt3, open_lab
+from tests.browser.test_surface_page import assert_clean
+
+pytestmark = pytest.mark.browser
+
+FITS = """() => { const e = document.getElementById('bp-explain');
+  return {over: e.scrollHeight - e.clientHeight, wide: e.scrollWidth - e.clientWidth,
+    title: document.getElementById('bp-explain-title').textContent}; }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("net", ["neuron", "mlp"])
+def test_every_backward_step_fits_the_projector_panel(page, live_server, net, lang):
+    """A parameter's backward step stacked its own chain-rule link over the whole chain from
+    the loss, and on a projector the panel scrolled by up to 118 px (the sum and the note out
+    of sight) while half its width stood empty. Side by side, every backward step of the
+    one-neuron and 2 -> 2 -> 1 networks reads unscrolled, in both languages, and a parameter's
+    chain ends on the gradient the engine computed."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    watch = open_lab(page, live_server, f"?net={net}")
+    graph = page.evaluate("() => window.__lereng.graph")
+    nf, nb = len(graph["forward"]), len(graph["backward"])
+    page.goto(f"{live_server.url}/backprop?net={net}&step={nf + 1}")
+    page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {nf + 1}")
+    grads = {n["label"]: n["grad"] for n in graph["nodes"]}
+    params = 0
+    for cursor in range(nf + 1, nf + nb + 1):
+        if cursor > nf + 1:
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"() => window.__lereng.cursor === {cursor}")
+        fit = page.evaluate(FITS)
+        assert fit["over"] <= 0 and fit["wide"] <= 0, fit
+        if page.locator("#bp-explain .bp-chain").count():
+            params += 1
+            step, chain = (page.locator(f"#bp-explain .bp-col >> nth={i}") for i in (0, 1))
+            a, b = step.bounding_box(), chain.bounding_box()
+            assert b["x"] >= a["x"] + a["width"], fit["title"]  # beside, not under
+            label = fit["title"].rsplit("∂", 1)[1]
+            assert chain.inner_text().replace("\n", " ").endswith(fmt3(grads[label])), label
+    assert params == (3 if net == "neuron" else 9)
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize(
+    ("net", "lang", "size", "projector"),
+    [
+        ("mlp", "en", (1024, 768), True),
+        ("mlp", "id", (1024, 768), True),
+        ("softmax", "en", (1024, 768), True),
+        ("mlp", "en", (1280, 800), False),
+    ],
+)
+def test_the_update_fits_the_explanation_panel_unscrolled(
+    page, live_server, net, lang, size, projector
+):
+    """At the update a projector showed one line of arithmetic per parameter (nine for the
+    2 → 2 → 1 network) and the panel needed scrolling: a table of every parameter's old value,
+    gradient and new value fits it, with the numbers the lab computed."""
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}');"
+        f"localStorage.setItem('lereng.projector', '{int(projector)}');"
+    )
+    watch = open_lab(page, live_server, f"?net={net}&step=999")
+    graph = page.evaluate("() => window.__lereng.graph")
+    last = len(graph["forward"]) + len(graph["backward"]) + 1
+    page.wait_for_function(f"() => window.__lereng.cursor === {last}")
+    fit = page.evaluate(
+        "() => { const e = document.getElementById('bp-explain');"
+        " return [e.scrollHeight, e.clientHeight, e.scrollWidth, e.clientWidth,"
+        " e.getBoundingClientRect().bottom]; }"
+    )
+    assert fit[0] <= fit[1] and fit[2] <= fit[3], fit
+    assert fit[4] <= height
+    rows = page.eval_on_selector_all(
+        "#bp-explain .bp-update-table tbody tr",
+        "trs => trs.map(tr => [...tr.children].map(c => c.textContent.trim()))",
+    )
+    assert rows == [
+        [u["param"], fmt3(u["before"]), fmt3(u["grad"]), fmt3(u["after"])] for u in graph["update"]
+    ]
+    assert len(rows) >= (9 if net == "mlp" else 12)
+    # The loss before and after the step is still said under the table.
+    note = page.locator("#bp-explain-note")
+    assert fmt3(graph["loss_after"]) in note.inner_text()
+    box, panel = note.bounding_box(), page.locator("#bp-explain").bounding_box()
+    assert box["y"] + box["height"] <= panel["y"] + panel["height"]
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("net", ["mlp", "softmax"])
+def test_the_step_header_is_never_cut_on_a_projector(page, live_server, lang, net):
+    """The header says where in the pass the class is ("Pembaruan 42/42"); on a 1024 x 768
+    projector it must read whole at every phase, beside the widest Next label ("Next pass")."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    watch = open_lab(page, live_server, f"?net={net}&step=999")
+    graph = page.evaluate("() => window.__lereng.graph")
+    last = len(graph["forward"]) + len(graph["backward"]) + 1
+    cut = """() => { const e = document.getElementById('bp-phase');
+      return e.scrollWidth > e.clientWidth ? e.textContent : null; }"""
+    for cursor in (last, last - 1, 2):
+        page.goto(f"{live_server.url}/backprop?net={net}&step={cursor}")
+        page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {cursor}")
+        assert page.evaluate(cut) is None, (cursor, page.inner_text("#bp-phase"))
+    assert_clean(page, watch)
