@@ -154,6 +154,9 @@ OVERLAP = """([a, b]) => { const r = document.querySelector(a).getBoundingClient
     return Math.min(r.right, s.right) - Math.max(r.left, s.left) > 1
       && Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top) > 1; }"""
 BOTTOM = "sel => Math.round(document.querySelector(sel).getBoundingClientRect().bottom)"
+# A plot drawn at its box's size: Plotly follows a box that changed size a little later.
+SETTLED = """id => { const gd = document.getElementById(id);
+    return gd._fullLayout && Math.abs(gd._fullLayout.height - gd.clientHeight) <= 1; }"""
 SCROLLS = "sel => { const el = document.querySelector(sel); return el.scrollHeight > el.clientHeight + 1; }"
 
 
@@ -179,10 +182,19 @@ def test_on_a_projector_the_panel_leaves_the_formula_strip_readable(page, live_s
         assert not page.evaluate(OVERLAP, ["#predict-panel", "#land-plot .nsewdrag"]), phase
         assert not page.evaluate(SCROLLS, "#predict-panel"), phase
         assert page.evaluate(BOTTOM, "#predict-panel") <= 768, phase
-        # The landscape the guess is clicked on keeps a usable height.
-        assert page.locator("#land-plot .nsewdrag").bounding_box()["height"] >= 80
-    # Done gives the loss chart its row back.
+        # The landscape the guess is clicked on keeps a usable height: the caption under it
+        # ("click to move the start", not what a click does now) gives it its lines.
+        page.wait_for_function(SETTLED, arg="land-plot", timeout=20_000)
+        assert page.locator("#land-plot .nsewdrag").bounding_box()["height"] >= 120
+        assert page.locator("#land-caption").is_hidden()
+        # The loss chart under the panel does not show through it as ghost text.
+        backdrop = (
+            "() => getComputedStyle(document.getElementById('predict-panel')).backgroundColor"
+        )
+        assert page.evaluate(backdrop) == "rgb(255, 255, 255)"
+    # Done gives the loss chart its row back, and the map its caption.
     page.click("#predict-panel .predict-done")
     page.wait_for_function("() => document.getElementById('predict-panel').hidden")
     assert not page.evaluate(OVERLAP, [".loss-panel", "#formula-view"])
+    assert page.locator("#land-caption").is_visible()
     assert_clean(page, watch)
