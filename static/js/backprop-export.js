@@ -1,7 +1,8 @@
 // The backprop lab's Export menu: the link, the computational graph and the landscape as PNG,
 // and the current pass as CSV (one row per node: value and gradient; the update; every trained
-// step's weights and loss) and JSON (the settings, the graph's numbers, the training history),
-// and the pass step by step as one self-contained HTML file (backprop-html.js).
+// step's weights and loss) and JSON (the settings, the graph's numbers, the training history,
+// the quiz's score and answers), and the pass step by step as one self-contained HTML file
+// (backprop-html.js).
 
 import { download, downloadPng, fileStem, mountExportMenu, shareLink, toCsv, toJson } from "./export.js";
 import { layersPng } from "./export-png.js";
@@ -33,7 +34,8 @@ export function backpropCsvRows(graph, history) {
   return rows;
 }
 
-export function backpropJson(state, graph, history, link) {
+/** quiz: the quiz's results (score and scored answers) or null before the first answer. */
+export function backpropJson(state, graph, history, link, quiz = null) {
   return {
     app: "lereng",
     kind: "backprop-pass",
@@ -46,6 +48,7 @@ export function backpropJson(state, graph, history, link) {
     backward: graph.backward,
     update: graph.update,
     history: history ? { steps: history.losses.map((_, k) => k), losses: history.losses, params: history.params } : null,
+    quiz,
   };
 }
 
@@ -58,7 +61,7 @@ export async function svgPng(svg, { scale = 2 } = {}) {
   return layersPng([`data:image/svg+xml;charset=utf-8,${encodeURIComponent(markup)}`], w, h, { scale });
 }
 
-/** deps: {t, hook, state, graph(), history(), svg, landscape (div), message(text)}. */
+/** deps: {t, hook, state, graph(), history(), quiz(), svg, landscape (div), message(text)}. */
 export function mountBackpropExport(el, statusEl, deps) {
   const { t, hook, state } = deps;
   const stem = (part) => fileStem("backprop", state.network, part);
@@ -72,7 +75,7 @@ export function mountBackpropExport(el, statusEl, deps) {
     { id: "png-graph", label: t("export.png_graph"), run: async () => download(`${stem("graph")}.png`, await svgPng(deps.svg)) },
     { id: "png-landscape", label: t("export.png_landscape"), run: () => downloadPng(deps.landscape, `${stem("landscape")}.png`) },
     { id: "csv", label: t("export.bp_csv"), run: () => download(`${stem("pass")}.csv`, toCsv(CSV_COLUMNS, backpropCsvRows(need(), deps.history())), "text/csv") },
-    { id: "json", label: t("export.bp_json"), run: () => download(`${stem("pass")}.json`, toJson(backpropJson(state, need(), deps.history(), location.href)), "application/json") },
+    { id: "json", label: t("export.bp_json"), run: () => download(`${stem("pass")}.json`, toJson(backpropJson(state, need(), deps.history(), location.href, deps.quiz())), "application/json") },
     { id: "html", label: t("export.html"), run: html },
   ];
   function html() {

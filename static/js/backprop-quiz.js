@@ -45,6 +45,10 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
   const input = form.elements.guess;
   // right counts every right answer, second those of them on the second try: the score says both.
   const state = { on: false, pending: null, asked: 0, right: 0, second: 0, tries: 0, last: null, verdict: null, notice: null };
+  // Every scored question, for the JSON export: {node, label, example, truth, typed: [numbers],
+  // right, tries, shown}. A student hands in what they typed, not only the score.
+  const answers = [];
+  let typed = new Map(); // node -> the numbers typed for its open question, over Back and Next
   // Named at each use, so a language switch renames an open question too.
   const labelOf = (q) => (q.example ? t("bp.quiz_example", { label: q.name, k: q.example }) : q.name);
   let done = new Set(); // nodes asked (or shown) in the current pass
@@ -113,6 +117,7 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     state.notice = null;
     const label = labelOf(q);
     const ok = isRight(answer, q.truth);
+    typed.set(q.id, [...(typed.get(q.id) || []), answer.value]);
     if (!ok && !state.tries) {
       state.tries = 1;
       missed.add(q.id);
@@ -127,19 +132,35 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
     state.asked += 1;
     if (ok) state.right += 1;
     if (ok && state.tries) state.second += 1;
+    record(q, ok, false);
     const key = !ok ? "bp.quiz_wrong" : state.tries ? "bp.quiz_right_second" : "bp.quiz_right";
     finish(t(key, { label, value: fmt(q.truth), guess: fmt(answer.value) }), ok ? "right" : "wrong");
   });
   form.querySelector(".bp-quiz-show").addEventListener("click", () => {
     if (!state.pending) return;
     // Shown before any answer: not scored. Shown after a wrong one: that question was missed.
-    if (state.tries) state.asked += 1;
+    if (state.tries) {
+      state.asked += 1;
+      record(state.pending, false, true);
+    }
     finish("");
   });
+
+  function record(q, right, shown) {
+    const tries = state.tries + (shown ? 0 : 1);
+    answers.push({ node: q.id, label: q.name, example: q.example, truth: q.truth, typed: typed.get(q.id) || [], right, tries, shown });
+    typed.delete(q.id);
+  }
 
   return {
     get state() {
       return { ...state, pending: state.pending && { ...state.pending } };
+    },
+    /** The score and every scored answer, or null before the first. */
+    get results() {
+      if (!state.asked) return null;
+      const { asked, right, second } = state;
+      return { asked, right, second, answers: answers.map((a) => ({ ...a, typed: [...a.typed] })) };
     },
     toggle() {
       state.on = !state.on;
@@ -157,6 +178,7 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
         pass = graph;
         done = new Set();
         missed = new Set();
+        typed = new Map();
       }
       const node = graph.nodes.find((n) => n.id === id);
       const perExample = Array.isArray(node?.grad);

@@ -252,7 +252,7 @@ function wire() {
   const stepping = (fn) => () => { stopPlay(); fn(); };
   new ResizeObserver(() => landscape.resize()).observe($("#bp-landscape"));
   const exports = mountBackpropExport($("#export-menu"), $("#share-status"), {
-    t, hook, state, graph: () => graph, history: () => trained, svg: $("#bp-graph"), landscape: $("#bp-landscape"), message: showMessage,
+    t, hook, state, graph: () => graph, history: () => trained, quiz: () => quiz.results, svg: $("#bp-graph"), landscape: $("#bp-landscape"), message: showMessage,
   });
   return mountFrame({
     version: config.version,
