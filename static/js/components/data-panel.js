@@ -1,6 +1,7 @@
 import { DATA_FIELDS } from "../regression-state.js";
 import { csvErrorNodes } from "./csv-error.js";
 import { emit, h } from "./emit.js";
+import { mountFilePick } from "./file-pick.js";
 
 /**
  * #data-panel: the problem picker, the MSE-twin switch (logistic regression), the generator's
@@ -38,6 +39,7 @@ export function mountDataPanel(el, { t, maxRows }) {
   file.addEventListener("change", () => {
     if (file.files && file.files[0]) emit(el, "upload-csv", { file: file.files[0] });
   });
+  mountFilePick(file);
   const choose = () =>
     emit(el, "choose-csv", { model: model.value, xcol: Number(xSel.value), x2col: Number(x2Sel.value), ycol: Number(ySel.value) });
   for (const s of [xSel, x2Sel, ySel, model]) s.addEventListener("change", choose);

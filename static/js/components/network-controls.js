@@ -6,6 +6,7 @@
 import { defaultLoss, FEATURE_LABELS, FEATURES, taskOf, UI_LIMITS } from "../network-state.js";
 import { csvErrorNodes } from "./csv-error.js";
 import { emit, h } from "./emit.js";
+import { mountFilePick } from "./file-pick.js";
 
 export function mountNetworkControls(root, { t, limits }) {
   const $ = (sel) => root.querySelector(sel);
@@ -38,6 +39,7 @@ export function mountNetworkControls(root, { t, limits }) {
   file.addEventListener("change", () => {
     if (file.files && file.files[0]) emit(root, "upload-csv", { file: file.files[0] });
   });
+  mountFilePick(file);
   const csvSelects = [$("#csv-x1"), $("#csv-x2"), $("#csv-y")];
   for (const s of csvSelects) {
     s.addEventListener("change", () => {
