@@ -1,4 +1,5 @@
-"""What a network run shows besides its loss: heatmaps, accuracy, test loss, layer norms, frames.
+"""What a network run shows besides its loss: heatmaps, accuracy, test loss, layer norms, step
+ratios, frames.
 
 A mixin of app/problems/networks.NetworkProblem, which supplies forward, loss_of, penalty, the
 data and the parameter layout (slots).
@@ -6,6 +7,7 @@ data and the parameter layout (slots).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -87,14 +89,39 @@ class NetworkViews:
         sums = np.add.reduceat(rows * rows, self._starts, axis=1)[:, ::2]
         return np.sqrt(sums).tolist()
 
+    def step_ratios(self, rec: Any) -> list[float | None]:
+        """How far each racer's last step went, as a fraction of the way to the bottom along its
+        own direction: stepRatio of static/js/components/diagnosis-rules.js on the whole flat
+        vector, c |d|^2 / |g_{k-1} . d| with d = x_k - x_{k-1} and c = (g_k - g_{k-1}) . d / |d|^2.
+        Light frames carry no gradients, so the page cannot work it out itself. None where it
+        is undefined: the first step, no step, not downhill, no upward curvature along d, a
+        batched racer (its step follows its batch, not this loss), or overflow."""
+        n = len(rec.status)
+        last = self._last_grads
+        # Each record's full-data gradients, in racer order, are the next step's g_{k-1}.
+        self._last_grads = (rec.step, rec.grads)
+        if last is None or last[0] != rec.step - 1:
+            return [None] * n
+        d, g0, g1 = rec.updates, last[1], rec.grads
+        # Three dot products per racer; c |d|^2 is (g_k - g_{k-1}) . d itself. The rest is a
+        # handful of racers in plain floats, cheaper than more NumPy calls on arrays of one.
+        dds, slopes = (d * d).sum(axis=1).tolist(), (g0 * d).sum(axis=1).tolist()
+        bends = ((g1 - g0) * d).sum(axis=1).tolist()
+        batch = rec.extra.get("batch") or [None] * n
+        out: list[float | None] = []
+        for dd, slope, bend, b in zip(dds, slopes, bends, batch, strict=True):
+            r = bend / -slope if slope < 0 else math.nan
+            out.append(r if b is None and dd > 0 and bend > 0 and math.isfinite(r) else None)
+        return out
+
     def frame_extras(self, rec: Any) -> dict[str, list]:
-        """Per-racer extras for a run's frame (the Run hook): losses, accuracy, norms, heatmap."""
+        """Per-racer extras for a run's frame (the Run hook): losses, accuracy, norms, step
+        ratio, heatmap."""
         n = len(rec.status)
         rows = np.flatnonzero(rec.active) if rec.active is not None else np.arange(n)
-        out: dict[str, list] = {
-            k: [None] * n
-            for k in ("train_loss", "test_loss", "train_acc", "test_acc", "layer_norms")
-        }
+        keys = ("train_loss", "test_loss", "train_acc", "test_acc", "layer_norms", "step_ratio")
+        out: dict[str, list] = {k: [None] * n for k in keys}
+        ratios = self.step_ratios(rec)
         if not len(rows):
             return out
         pts = rec.points[rows]
@@ -110,6 +137,7 @@ class NetworkViews:
                 out["train_acc"][i] = float(m["train_acc"][j])
                 out["test_acc"][i] = float(m["test_acc"][j])
             out["layer_norms"][i] = {"weight": wn[j], "grad": gn[j]}
+            out["step_ratio"][i] = ratios[i]
             if heat or i in rec.events:
                 maps[int(i)] = packed(self.heatmap(pts[j]))
         if maps:

@@ -116,6 +116,8 @@ class NetworkProblem(NetworkViews):
         # a frame's test loss and accuracies cost no second pass; _seen keeps that pass's outputs.
         self.x_all = np.concatenate([self.x_train, self.x_test])
         self._seen: tuple[np.ndarray, np.ndarray] | None = None
+        # The last record's step and gradients, for the next frame's step ratios (NetworkViews).
+        self._last_grads: tuple[int, np.ndarray] | None = None
 
     # -- data ---------------------------------------------------------------------------------
     def inputs(self, x: np.ndarray) -> np.ndarray:

@@ -137,6 +137,8 @@ def test_a_race_in_permuted_rows_matches_each_racer_alone():
             np.testing.assert_allclose(a.points[i], b.points[0], rtol=1e-12)
             for key in ("train_loss", "test_loss", "train_acc", "test_acc"):
                 assert a.extra[key][i] == pytest.approx(b.extra[key][0], rel=1e-10), key
+            ours, alone = a.extra["step_ratio"][i], b.extra["step_ratio"][0]
+            assert ours == alone or ours == pytest.approx(alone, rel=1e-9)
             assert ("heatmap" in a.extra) == ("heatmap" in b.extra)
             if "heatmap" in b.extra:
                 assert a.extra["heatmap"][i] == b.extra["heatmap"][0]
@@ -163,3 +165,76 @@ def test_run_hooks_are_generic():
     assert set(frames[1]["racers"][0]) == {"i", "point", "loss", "status", "norm"}
     out = collect(Run(_Bowl(), make_racers([{"name": "sgd", "lr": 0.25}]), [2.0, 0.0], 3))[0]
     assert out["norm"] == [2.0, 1.0, 0.5, 0.25] and "velocity" not in out
+
+
+def least_squares() -> tuple[NetworkProblem, np.ndarray, np.ndarray]:
+    """The plane through a network with no hidden layer: linear least squares in (w1, w2, b),
+    the flat vector's order. Its loss mean((X w + b - t)^2) has gradient (2/n) X'(X theta - t)
+    and Hessian H = (2/n) X'X with X = [x1, x2, 1]. Returns the problem, X and t."""
+    body = preset("plane")
+    body["network"].update(hidden=[], activation="linear", loss="mse")
+    p = problem_of(body, every=10**6)
+    x = np.column_stack([p.x_train, np.ones(p.n)])
+    return p, x, p.data.train.y.astype(float)
+
+
+def test_step_ratio_is_the_step_over_the_newton_step_on_least_squares():
+    """Each frame's step_ratio against the closed form: plain descent's step d = -lr g has
+    ratio lr g'Hg / g'g; any other step (Adam's) d'Hd / |g . d| on a quadratic."""
+    p, x, t = least_squares()
+    hess = 2 / p.n * x.T @ x
+    top = np.linalg.eigvalsh(hess)[-1]
+    # Plain descent reaches the bottom along the steepest direction at lr = 1 / top; these
+    # go 3% and half of that way. Adam in between puts the two SGD rows out of racer order.
+    configs = [
+        {"name": "sgd", "lr": 0.03 / top},
+        {"name": "adam", "lr": 0.01},
+        {"name": "sgd", "lr": 0.5 / top},
+    ]
+    run = Run(p, make_racers(configs), p.initial_point(1), 20)
+    assert not run._identity
+    frames = [frame_of(r) for r in run.records()]
+    assert [e["step_ratio"] for e in frames[0]["racers"]] == [None] * 3  # no step yet
+
+    def grad(theta):
+        return 2 / p.n * x.T @ (x @ theta - t)
+
+    for i in (0, 2):
+        lr, theta = configs[i]["lr"], p.initial_point(1)
+        for f in frames[1:]:
+            g = grad(theta)
+            theta = theta - lr * g
+            np.testing.assert_allclose(f["racers"][i]["point"], theta, rtol=1e-12)
+            want = lr * (g @ hess @ g) / (g @ g)
+            assert f["racers"][i]["step_ratio"] == pytest.approx(want, rel=1e-9)
+    # From one start, the ratio grows with the learning rate alone.
+    first = frames[1]["racers"]
+    assert first[2]["step_ratio"] / first[0]["step_ratio"] == pytest.approx(0.5 / 0.03)
+    for a, b in zip(frames, frames[1:], strict=False):
+        x0, x1 = np.array(a["racers"][1]["point"]), np.array(b["racers"][1]["point"])
+        d = x1 - x0
+        want = (d @ hess @ d) / -(grad(x0) @ d)
+        assert b["racers"][1]["step_ratio"] == pytest.approx(want, rel=1e-9)
+
+
+def test_a_diverging_run_sends_only_finite_step_ratios_or_null():
+    p, x, _ = least_squares()
+    top = np.linalg.eigvalsh(2 / p.n * x.T @ x)[-1]
+    # Past lr = 2 / top every step overshoots the bottom along the steep direction further.
+    run = Run(p, make_racers([{"name": "sgd", "lr": 3 / top}]), p.initial_point(1), 500)
+    ratios = [frame_of(r)["racers"][0]["step_ratio"] for r in run.records()]
+    assert run.status[0] == "diverged"
+    assert all(r is None or np.isfinite(r) for r in ratios)
+    # Every step went more than twice the way to the bottom along it: past it, and uphill.
+    assert all(r > 2 for r in ratios[-10:] if r is not None)
+
+
+def test_batched_racers_have_no_step_ratio():
+    p = problem_of(preset("xor"), every=10**6)
+    samplers = [BatchSampler(p.n, "minibatch", 32, seed=0), BatchSampler(p.n, "batch", None)]
+    racers = make_racers([{"name": "adam", "lr": 0.03}, {"name": "adam", "lr": 0.03}])
+    run = Run(p, racers, p.initial_point(1), 5, samplers=samplers)
+    frames = [frame_of(r) for r in run.records()]
+    # A mini-batch step follows its batch's gradient, not the full loss it would be measured on.
+    assert all(f["racers"][0]["step_ratio"] is None for f in frames)
+    assert all(f["racers"][1]["step_ratio"] > 0 for f in frames[1:])

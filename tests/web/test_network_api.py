@@ -213,3 +213,15 @@ def test_nan_in_center_is_refused(client, run):
         "/api/network/landscape", content=raw, headers={"content-type": "application/json"}
     )
     assert r.status_code == 422 and "center" in r.json()["detail"]
+
+
+def test_a_diverging_run_sends_step_ratios_as_numbers_or_null(client):
+    # A linear network fitting a plane by MSE: at this rate plain descent overshoots further
+    # every step until the run calls it diverged; post() refuses NaN or Infinity tokens.
+    net = {"dataset": "plane", "n": 200, "hidden": [], "activation": "linear", "seed": 1}
+    body = {"network": net, "steps": 300, "optimizers": [{"name": "sgd", "lr": 2.0}]}
+    racer = post(client, "/api/runs", json=body)["runs"][0]
+    assert racer["status"] == "diverged"
+    ratios = racer["step_ratio"]
+    assert ratios[0] is None and len(ratios) == len(racer["losses"])
+    assert max(r for r in ratios if r is not None) > 2  # past the bottom, and uphill
