@@ -2,7 +2,8 @@
 training runs the live server computes (POST /api/runs): a small, noisy training set and a wide
 network overfit (the test loss turns up while the training loss falls); a learning rate far too
 high diverges or, where the loss is bounded, oscillates; batches of one make the loss noisy; a
-well-posed problem is never called overfitting.
+well-posed problem is never called overfitting; a Learning Rate far too small is called slow,
+and no dataset's default is.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def train(page, live_server):
                 "test_loss": r["test_loss"][k],
                 "layer_norms": r["layer_norms"][k],
                 "batch": r.get("batch", [None] * n)[k],
+                "step_ratio": r["step_ratio"][k],
                 "status": "running",
             }
             for k in range(n)
@@ -101,6 +103,35 @@ def test_batches_of_one_are_noisy_not_a_high_learning_rate(train):
     # Its test loss jumps about with every example, yet the trend is no overfitting.
     assert "overfitting" not in got
     assert "oscillating" not in got and "diverging" not in got
+
+
+@pytest.mark.parametrize(
+    ("dataset", "optimizer"),
+    [("moons", {"name": "adam", "lr": 1e-4}), ("circle", {"name": "sgd", "lr": 1e-4})],
+)
+def test_a_learning_rate_far_too_small_is_called_slow(train, dataset, optimizer):
+    net = {**SMALL_NOISY, "dataset": dataset, "n": 500, "noise": 0.1, "test_fraction": 0.3}
+    net["hidden"], net["seed"] = [8, 8], 1
+    r, got = train(net, optimizer, 300)
+    losses = r["losses"]
+    # What the rule claims, on the numbers: the loss fell at every step, each step a small
+    # fraction of the way to the bottom along it, and it is nowhere near fitted.
+    assert all(b < a for a, b in zip(losses, losses[1:], strict=False))
+    assert max(x for x in r["step_ratio"] if x is not None) < 0.05
+    assert losses[-1] > 0.5 * losses[0]
+    # From the first whole window of steps (30) to the end, and never before.
+    assert set(got[:30]) == {None} and set(got[30:]) == {"too_small"}
+
+
+@pytest.mark.parametrize("dataset", ["circle", "gaussians", "moons", "blobs3", "plane"])
+def test_no_default_is_called_slow(page, live_server, train, dataset):
+    """Each dataset's defaults (Adam, lr 0.03, full batch): fitted ones end in the flat tail of
+    cross-entropy, whose steps are short against the 1-D Newton step at any rate."""
+    body = page.request.get(f"{live_server.url}/api/network/datasets").json()
+    defaults = next(d for d in body["datasets"] if d["id"] == dataset)["defaults"]
+    r, got = train(defaults["network"], defaults["optimizers"][0], defaults["steps"])
+    assert "too_small" not in got
+    assert r["status"] == "budget"
 
 
 def test_the_network_lab_says_overfitting_beside_its_summary(page, live_server):

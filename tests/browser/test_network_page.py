@@ -563,3 +563,48 @@ def test_a_page_opened_in_projector_mode_draws_a_projector_diagram(page, live_se
     page.click("#projector-toggle")
     page.wait_for_function(f"() => ({size})() === '14'")
     assert_clean(page, watch)
+
+
+# Every label the diagnosis panel shows from now on, in order of first appearance.
+WATCH_LABELS = """() => {
+  const ul = document.querySelector('#diagnosis ul');
+  window.__labels = [];
+  new MutationObserver(() => ul.querySelectorAll('li').forEach((li) => {
+    if (!window.__labels.includes(li.dataset.key)) window.__labels.push(li.dataset.key);
+  })).observe(ul, {childList: true});
+}"""
+
+
+def test_a_learning_rate_far_too_small_is_called_slow(page, live_server):
+    # Adam at lr 0.0001 on the moons: the loss falls at every step, each step a sliver of the
+    # way to the bottom along it.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    query = "?ds=moons&opt=adam:lr=0.0001&bs=batch&hm=1000&steps=200&sps=2000"
+    watch = open_lab(page, live_server, query, "moons")
+    page.evaluate(WATCH_LABELS)
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.diagnosis === 'too_small'", timeout=WAIT)
+    label = "#diagnosis li[data-key='too_small']"
+    assert page.is_visible(label)
+    assert page.inner_text(f"{label} strong") == "Slow: Learning Rate too small"
+    page.wait_for_function(DONE, timeout=60_000)
+    assert page.evaluate("() => [window.__lereng.diagnosis, window.__labels]") == [
+        "too_small",
+        ["too_small"],
+    ]
+    page.click("#language-toggle button[data-lang='id']")
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    assert page.inner_text(f"{label} strong") == "Lambat: Learning Rate terlalu kecil"
+    assert_clean(page, watch)
+
+
+def test_the_default_learning_rate_is_not_called_slow(page, live_server):
+    # The gaussians' defaults (Adam, lr 0.03) fit at once, then crawl along cross-entropy's
+    # flat tail in steps that are short against its curvature: settling, not too small.
+    watch = open_lab(page, live_server, "?ds=gaussians&hm=1000&sps=2000", "gaussians")
+    page.evaluate(WATCH_LABELS)
+    page.click("#play-button")
+    page.wait_for_function(DONE, timeout=60_000)
+    page.wait_for_function("() => window.__lereng.diagnosis === 'converged'")
+    assert "too_small" not in page.evaluate("() => window.__labels")
+    assert_clean(page, watch)

@@ -188,11 +188,19 @@ export function diagnose(hist, ctx) {
   // an ill-conditioned valley out: there the steep direction caps the learning rate, and the
   // short steps along the floor are not the rate's fault. Batched racers' steps follow their
   // batch, not this curvature.
-  if (!ctx.batched && hist.length > WINDOW && falls === n - 1 && ctx.rMax < BOLD) {
+  if (!ctx.batched && hist.length > WINDOW && falls === n - 1) {
     const rs = hist.slice(1).map((h, k) => stepRatio(hist[k], h));
-    if (rs.every((r) => r < SHORT)) return { key: "too_small" };
+    if (shortSteps(rs, ctx.rMax)) return { key: "too_small" };
   }
   return null;
+}
+
+/** The heart of "too small", shared with the network lab (whose server sends each step's
+ * ratio): every step of the window (ratios, as stepRatio) went under SHORT of the way to the
+ * bottom along its direction, and the run's boldest step (rMax) stayed under BOLD. A step
+ * without a ratio (null or NaN: not downhill, or no upward curvature) is not a short one. */
+export function shortSteps(ratios, rMax) {
+  return rMax < BOLD && ratios.every((r) => Number.isFinite(r) && r < SHORT);
 }
 
 function countPairs(xs, pred) {
