@@ -608,3 +608,22 @@ def test_the_default_learning_rate_is_not_called_slow(page, live_server):
     page.wait_for_function("() => window.__lereng.diagnosis === 'converged'")
     assert "too_small" not in page.evaluate("() => window.__labels")
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_slow_label_reads_whole_on_a_projector(page, live_server, lang):
+    # The label's explanation gets two lines under the summary; the advice to raise the
+    # Learning Rate is its last words and must not be the part cut off.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    query = "?ds=moons&opt=adam:lr=0.0001&bs=batch&hm=1000&steps=60&sps=2000"
+    watch = open_lab(page, live_server, query, "moons")
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.diagnosis === 'too_small'", timeout=WAIT)
+    entry = page.locator("#diagnosis li[data-key='too_small']")
+    sizes = entry.evaluate("(e) => [e.scrollHeight, e.clientHeight]")
+    assert sizes[0] <= sizes[1] + 1, sizes
+    assert "Learning Rate" in entry.locator(".diag-why").inner_text().split(";")[-1]
+    assert_clean(page, watch)
