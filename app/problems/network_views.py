@@ -93,9 +93,10 @@ class NetworkViews:
         """How far each racer's last step went, as a fraction of the way to the bottom along its
         own direction: stepRatio of static/js/components/diagnosis-rules.js on the whole flat
         vector, c |d|^2 / |g_{k-1} . d| with d = x_k - x_{k-1} and c = (g_k - g_{k-1}) . d / |d|^2.
-        Light frames carry no gradients, so the page cannot work it out itself. None where it
-        is undefined: the first step, no step, not downhill, no upward curvature along d, a
-        batched racer (its step follows its batch, not this loss), or overflow."""
+        Light frames carry no gradients, so the page cannot work it out itself. 0 or less where
+        the loss curves down (or not at all) along d: no bottom lies ahead. None where it is
+        undefined: the first step, no step, not downhill, a batched racer (its step follows its
+        batch, not this loss), or overflow."""
         n = len(rec.status)
         last = self._last_grads
         # Each record's full-data gradients, in racer order, are the next step's g_{k-1}.
@@ -111,7 +112,7 @@ class NetworkViews:
         out: list[float | None] = []
         for dd, slope, bend, b in zip(dds, slopes, bends, batch, strict=True):
             r = bend / -slope if slope < 0 else math.nan
-            out.append(r if b is None and dd > 0 and bend > 0 and math.isfinite(r) else None)
+            out.append(r if b is None and dd > 0 and math.isfinite(r) else None)
         return out
 
     def frame_extras(self, rec: Any) -> dict[str, list]:

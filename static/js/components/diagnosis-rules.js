@@ -85,8 +85,9 @@ export function curvatures(hist) {
 /** How far one step went, as a fraction of the way to the bottom along its own direction:
  * with d = x_k - x_{k-1} and c its curvature as in curvatures(), the 1-D Newton step from
  * x_{k-1} is |g_{k-1} . d| / (c |d|), so the ratio is c |d|² / |g_{k-1} . d|. 1 lands on the
- * bottom (of a quadratic), 2 on the far side at the same height; NaN where the step is not
- * downhill along upward curvature. */
+ * bottom (of a quadratic), 2 on the far side at the same height. 0 or less where the line
+ * curves down (or not at all) along the step: no bottom lies ahead, so any step was short of
+ * what a larger one would gain. NaN where the step is no step or not downhill. */
 export function stepRatio(a, b) {
   if (!a.point || !b.point || !a.grad || !b.grad) return NaN;
   const d = minus(b.point, a.point);
@@ -95,7 +96,7 @@ export function stepRatio(a, b) {
   if (!(dd > 0) || !(slope < 0)) return NaN;
   const c = dot(minus(b.grad, a.grad), d) / dd;
   const r = (c * dd) / -slope;
-  return c > 0 && Number.isFinite(r) ? r : NaN;
+  return Number.isFinite(r) ? r : NaN;
 }
 
 /** The rule table. hist: recent entries, oldest first; ctx: landscapeContext() plus the
@@ -198,7 +199,7 @@ export function diagnose(hist, ctx) {
 /** The heart of "too small", shared with the network lab (whose server sends each step's
  * ratio): every step of the window (ratios, as stepRatio) went under SHORT of the way to the
  * bottom along its direction, and the run's boldest step (rMax) stayed under BOLD. A step
- * without a ratio (null or NaN: not downhill, or no upward curvature) is not a short one. */
+ * without a ratio (null or NaN: no step, or not downhill) is not a short one. */
 export function shortSteps(ratios, rMax) {
   return rMax < BOLD && ratios.every((r) => Number.isFinite(r) && r < SHORT);
 }
