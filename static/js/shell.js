@@ -7,6 +7,7 @@
 import { applyTranslations, LANGUAGES, loadLanguage, preferredLanguage } from "./i18n.js";
 import { mountConceptHints, mountShortcutsDialog } from "./components/help.js";
 import { mountKeyboard } from "./components/keyboard.js";
+import { mountControlsDrawer } from "./components/controls-drawer.js";
 import { presentRequested, PROJECTOR_KEY } from "./components/topbar.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -39,6 +40,7 @@ showProjector(presentRequested() || stored);
 const help = mountShortcutsDialog($("#shortcuts-dialog"), $("#shortcuts-button"));
 mountKeyboard({ help });
 mountConceptHints();
+mountControlsDrawer($("#controls-toggle"), $("#controls .controls-scroll"));
 
 // Where no lab entry mounted a toggle (a lab still being built), the shell makes it work.
 const standIn = (el, handler) => el && el.addEventListener("click", (event) => {

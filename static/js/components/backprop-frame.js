@@ -3,6 +3,7 @@
 // the lab first as "lereng:key" events: the lab takes them to step its own cursor.
 
 import { applyTranslations, loadLanguage } from "../i18n.js";
+import { isNarrow, showControls } from "./controls-drawer.js";
 import { mountControlsToggle, mountLanguageToggle, mountProjectorToggle, PROJECTOR_KEY } from "./topbar.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -17,12 +18,12 @@ export function mountFrame({ version, keys, onLanguage, onProjector, onResize })
     run(event.detail.action);
   });
   const controls = mountControlsToggle($("#controls-toggle"));
-  const showControls = (open) => {
+  const openControls = (open) => {
     controls.show(open);
-    document.body.classList.toggle("controls-collapsed", !open);
+    showControls(open);
     requestAnimationFrame(onResize);
   };
-  document.addEventListener("toggle-controls", (event) => showControls(event.detail.open));
+  document.addEventListener("toggle-controls", (event) => openControls(event.detail.open));
   const lang = mountLanguageToggle($("#language-toggle"));
   document.addEventListener("select-language", async (event) => {
     await loadLanguage(event.detail.lang, version);
@@ -34,7 +35,9 @@ export function mountFrame({ version, keys, onLanguage, onProjector, onResize })
   const showProjector = (on) => {
     projector.show(on);
     document.body.classList.toggle("projector", on);
-    showControls(!on); // presenting: the graph takes the whole width (☰ brings the column back)
+    // Presenting: the graph takes the whole width (☰ brings the column back). A narrow window's
+    // drawer already leaves it that, and opening it when presenting ends would cover the graph.
+    if (!isNarrow()) openControls(!on);
   };
   document.addEventListener("toggle-projector", (event) => {
     const on = Boolean(event.detail && event.detail.on);

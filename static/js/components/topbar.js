@@ -1,6 +1,7 @@
 /** The top bar's toggles (language, projector, control column, view) and the frame they drive. */
 
 import { emit } from "./emit.js";
+import { showControls } from "./controls-drawer.js";
 
 export const PROJECTOR_KEY = "lereng.projector";
 
@@ -110,7 +111,7 @@ export function wireFrameToggles(on, { state, plots, projectorToggle, controlsTo
   });
   on("toggle-controls", ({ open }) => {
     controlsToggle.show(open);
-    document.body.classList.toggle("controls-collapsed", !open);
+    showControls(open);
   });
   on("select-view", ({ view }) => {
     viewToggle.show(view);
