@@ -282,3 +282,40 @@ def test_the_backprop_bar_keeps_its_buttons_and_says_the_whole_step(browser, liv
         ), cursor
     assert_clean(page, watch)
     context.close()
+
+
+# ---- projector mode in a narrow window -----------------------------------------------------
+
+FINISHED = {
+    "/?f=rosenbrock&sps=1000&steps=150": ("#contour-plot", "() => window.__lereng.step >= 150"),
+    "/regression?sps=1000&steps=100": ("#data-plot", "() => window.__lereng.step >= 100"),
+}
+
+
+@pytest.mark.parametrize("query", list(FINISHED))
+def test_projector_mode_in_a_narrow_window_keeps_its_plots(browser, live_server, query):
+    # Projector type at 24 px squeezed a finished race's map to a strip (Plotly wrote its axis
+    # titles at x = Infinity) and ran the tabs out of the bar.
+    size = (640, 720)
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    context.add_init_script(
+        "localStorage.setItem('lereng.lang', 'id'); localStorage.setItem('lereng.projector', '1');"
+    )
+    page = context.new_page()
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}{query}")
+    page.wait_for_function(READY["/"], timeout=40_000)
+    page.wait_for_function("() => document.documentElement.lang === 'id'")
+    assert page.evaluate("() => document.body.classList.contains('projector')")
+    plot, done = FINISHED[query]
+    page.click("#play-button")
+    page.wait_for_function(done, timeout=30_000)
+    page.wait_for_function("() => document.getElementById('play-button').dataset.state === 'play'")
+    assert page.evaluate(NOT_CLICKABLE, TOP_BAR) == []
+    assert page.evaluate(SIDEWAYS) <= 0
+    assert page.locator(plot).bounding_box()["height"] >= 150
+    assert page.evaluate(BAD_SVG) == []
+    lab = query.split("?")[0].strip("/") or "surface"
+    page.screenshot(path=str(SCREENSHOTS / f"narrow-{lab}-640x720-id-projector.png"))
+    assert_clean(page, watch)
+    context.close()
