@@ -3,8 +3,9 @@
 
 import { emit } from "./emit.js";
 
-/** Below this the column is a drawer; narrow.css uses the same width. */
-export const NARROW_WINDOW = "(width < 860px)";
+/** Below 860 px the column is a drawer; narrow.css uses the same query (max-width rather than
+ * the range syntax, which browsers before 2022 read as "never"). */
+export const NARROW_WINDOW = "(max-width: 859.98px)";
 
 export const isNarrow = () => matchMedia(NARROW_WINDOW).matches;
 
