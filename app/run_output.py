@@ -81,13 +81,20 @@ def collect(
     began = np.stack([r.active for r in recs])
     names = ("points", "losses") if run.light else STACKED
     stacked = {name: np.stack([getattr(r, name) for r in recs]) for name in names}
+    extras = list(dict.fromkeys(key for r in recs for key in r.extra))
     out = summary(run)
     for i, entry in enumerate(out):
-        rows = np.flatnonzero(began[:, i]).tolist()
-        entry["steps"] = len(rows) - 1
+        rows = np.flatnonzero(began[:, i])
+        n = len(rows)
+        # A racer runs from step 0 until it stops, so its rows are the first n: a slice is a
+        # view, where a list of 1,000 indices cost a tenth of the race to gather each column.
+        sel = slice(0, n) if n and rows[-1] == n - 1 else rows
+        entry["steps"] = n - 1
         for name, arr in stacked.items():
-            entry[name] = arr[rows, i].tolist()
-        for key in dict.fromkeys(key for r in recs for key in r.extra):
+            entry[name] = arr[sel, i].tolist()
+        for key in extras:
             # Step 0 has no batch yet, and not every step has every extra: those are null.
-            entry[key] = [recs[k].extra[key][i] if key in recs[k].extra else None for k in rows]
+            entry[key] = [
+                recs[k].extra[key][i] if key in recs[k].extra else None for k in rows.tolist()
+            ]
     return out
