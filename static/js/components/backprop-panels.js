@@ -42,8 +42,8 @@ export function mountExplain(el, { t }) {
           // One path for one example: this step beside the whole chain (stacked, it overflowed
           // a 1024 x 768 projector's panel by four lines while half its width stood empty).
           // Several paths or examples make lines that need the panel's whole width.
-          const narrow = chain.paths.length === 1 && graph.examples.length === 1;
-          html = narrow ? `<div class="bp-cols"><div class="bp-col">${html}</div><div class="bp-col bp-chain">${whole}</div></div>` : html + whole;
+          const sideBySide = chain.paths.length === 1 && graph.examples.length === 1;
+          html = sideBySide ? `<div class="bp-cols"><div class="bp-col">${html}</div><div class="bp-col bp-chain">${whole}</div></div>` : html + whole;
         }
         noteText = i === 1 ? t("bp.backward_seed_note") : chain ? t("bp.chain_note") : t("bp.backward_note");
       } else {
