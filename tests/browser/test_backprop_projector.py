@@ -15,13 +15,15 @@ FITS = """() => { const e = document.getElementById('bp-explain');
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
-@pytest.mark.parametrize("net", ["neuron", "mlp"])
+@pytest.mark.parametrize("net", ["neuron", "mlp", "softmax"])
 def test_every_backward_step_fits_the_projector_panel(page, live_server, net, lang):
     """A parameter's backward step stacked its own chain-rule link over the whole chain from
     the loss, and on a projector the panel scrolled by up to 118 px (the sum and the note out
-    of sight) while half its width stood empty. Side by side, every backward step of the
-    one-neuron and 2 -> 2 -> 1 networks reads unscrolled, in both languages, and a parameter's
-    chain ends on the gradient the engine computed."""
+    of sight) while half its width stood empty; the softmax network's steps with two paths
+    still scrolled by up to 85 px. Now a one-path chain stands beside the step, a two-path
+    chain runs below the step and its local derivative (both on one row), a node's several
+    local derivatives share a line, and every backward step of the three networks reads
+    unscrolled in both languages; a parameter's chain ends on the engine's gradient."""
     page.set_viewport_size({"width": 1024, "height": 768})
     page.add_init_script(
         f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
@@ -32,21 +34,34 @@ def test_every_backward_step_fits_the_projector_panel(page, live_server, net, la
     page.goto(f"{live_server.url}/backprop?net={net}&step={nf + 1}")
     page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {nf + 1}")
     grads = {n["label"]: n["grad"] for n in graph["nodes"]}
-    params = 0
+    params = below = shared = 0
     for cursor in range(nf + 1, nf + nb + 1):
         if cursor > nf + 1:
             page.keyboard.press("ArrowRight")
             page.wait_for_function(f"() => window.__lereng.cursor === {cursor}")
         fit = page.evaluate(FITS)
         assert fit["over"] <= 0 and fit["wide"] <= 0, fit
+        locals_ = page.locator("#bp-explain .bp-locals > .math-chain")
+        if locals_.count() > 1:  # a node feeding several nodes: its local derivatives
+            shared += 1
+            tops = {round(locals_.nth(i).bounding_box()["y"]) for i in range(locals_.count())}
+            assert len(tops) == 1, fit["title"]  # on one line
         if page.locator("#bp-explain .bp-chain").count():
             params += 1
-            step, chain = (page.locator(f"#bp-explain .bp-col >> nth={i}") for i in (0, 1))
-            a, b = step.bounding_box(), chain.bounding_box()
+            step, beside = (page.locator(f"#bp-explain .bp-col >> nth={i}") for i in (0, 1))
+            chain = page.locator("#bp-explain .bp-chain")
+            a, b = step.bounding_box(), beside.bounding_box()
             assert b["x"] >= a["x"] + a["width"], fit["title"]  # beside, not under
+            if page.locator("#bp-explain .bp-span").count():
+                below += 1
+                c = chain.bounding_box()
+                assert c["y"] >= max(a["y"] + a["height"], b["y"] + b["height"]) - 1
             label = fit["title"].rsplit("∂", 1)[1]
             assert chain.inner_text().replace("\n", " ").endswith(fmt3(grads[label])), label
-    assert params == (3 if net == "neuron" else 9)
+    assert params == {"neuron": 3, "mlp": 9, "softmax": 12}[net]
+    # The softmax network's hidden layer reaches the loss through both outputs.
+    assert below == (6 if net == "softmax" else 0)
+    assert shared == (2 if net == "softmax" else 0)  # h1 and h2 feed both outputs
     assert_clean(page, watch)
 
 

@@ -176,12 +176,11 @@ export function backwardLines(graph, step) {
     return [...plus, N(term.upstream), times, N(term.local)];
   });
   // symbols on one line, numbers on the next: each fits the panel on a 1024-wide screen
-  const lines = [chainRule(graph, step), math(eq, ...numbers, eq, R(step.grad))];
-  for (const term of step.terms) {
-    const child = byId.get(term.child);
-    lines.push(localLine(graph, child, node, term.local));
-  }
-  return lines;
+  const locals = step.terms.map((term) => localLine(graph, byId.get(term.child), node, term.local));
+  // A node feeding several nodes has a local derivative per consumer: side by side while they
+  // fit (stacked, the softmax network's h1 and h2 scrolled a 1024 x 768 projector's panel).
+  const last = locals.length > 1 ? `<div class="bp-locals">${locals.join("")}</div>` : locals[0];
+  return [chainRule(graph, step), math(eq, ...numbers, eq, R(step.grad)), last];
 }
 
 /** ∂L/∂n = ∑ ∂L/∂c · ∂c/∂n over n's consumers c, in symbols only. */
@@ -237,7 +236,9 @@ export function chainLines(graph, chain) {
   for (let i = 0; i < batch; i += 1) {
     // one line per example: the product of its local derivatives along each path
     const numeric = paths.flatMap((p, k) => {
-      const parts = p.factors.filter((f) => !passes(f)).flatMap((f, j) => [...(j ? [times] : []), N(at(f.value, i))]);
+      // In a path's own parentheses a leading minus needs no second pair: (−0.607 × 0.3).
+      const lead = paths.length > 1 ? R : N;
+      const parts = p.factors.filter((f) => !passes(f)).flatMap((f, j) => (j ? [times, N(at(f.value, i))] : [lead(at(f.value, i))]));
       return [...(k ? [mo("+")] : []), ...(paths.length > 1 ? [paren(...parts)] : parts)];
     });
     const total = paths.reduce((acc, p) => acc + at(p.per_example, i), 0);

@@ -35,16 +35,9 @@ export function mountExplain(el, { t }) {
         const node = byId.get(step.node);
         title.textContent = t("bp.backward_title", { i, n: nb, label: node.label });
         const bstep = graph.steps[i - 1];
-        html = backwardLines(graph, bstep).join("");
+        const lines = backwardLines(graph, bstep);
         const chain = graph.chains.find((c) => c.param === node.id);
-        if (chain) {
-          const whole = `<p class="bp-sub">${t("bp.chain_title")}</p>` + chainLines(graph, chain).join("");
-          // One path for one example: this step beside the whole chain (stacked, it overflowed
-          // a 1024 x 768 projector's panel by four lines while half its width stood empty).
-          // Several paths or examples make lines that need the panel's whole width.
-          const sideBySide = chain.paths.length === 1 && graph.examples.length === 1;
-          html = sideBySide ? `<div class="bp-cols"><div class="bp-col">${html}</div><div class="bp-col bp-chain">${whole}</div></div>` : html + whole;
-        }
+        html = chain ? withChain(lines, chain, graph, t) : lines.join("");
         noteText = i === 1 ? t("bp.backward_seed_note") : chain ? t("bp.chain_note") : t("bp.backward_note");
       } else {
         title.textContent = t("bp.update_title", { lr: fmt(graph.lr) });
@@ -58,6 +51,23 @@ export function mountExplain(el, { t }) {
       if (step.phase === "update") note.append(" ", batchNote);
     },
   };
+}
+
+/** A parameter's backward step with the whole chain from the loss. One path for one example:
+ * the step beside the chain (stacked, it overflowed a 1024 x 768 projector's panel by four
+ * lines while half its width stood empty). Several paths make chain lines that need the whole
+ * width: the step's rule and numbers sit beside its local derivative and the chain's title,
+ * the chain below (stacked, the softmax network's scrolled by up to 85 px). Several examples
+ * make long lines everywhere: stacked. */
+function withChain(lines, chain, graph, t) {
+  const title = `<p class="bp-sub">${t("bp.chain_title")}</p>`;
+  const whole = chainLines(graph, chain).join("");
+  if (graph.examples.length > 1 || lines.length < 3) return lines.join("") + title + whole;
+  if (chain.paths.length === 1) {
+    return `<div class="bp-cols"><div class="bp-col">${lines.join("")}</div><div class="bp-col bp-chain">${title}${whole}</div></div>`;
+  }
+  const [rule, numbers, ...locals] = lines;
+  return `<div class="bp-cols"><div class="bp-col">${rule}${numbers}</div><div class="bp-col">${locals.join("")}${title}</div><div class="bp-span bp-chain">${whole}</div></div>`;
 }
 
 // Past this many parameters the update splits into two tables side by side, as many as the
