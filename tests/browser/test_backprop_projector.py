@@ -132,3 +132,39 @@ def test_the_step_header_is_never_cut_on_a_projector(page, live_server, lang, ne
         page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {cursor}")
         assert page.evaluate(cut) is None, (cursor, page.inner_text("#bp-phase"))
     assert_clean(page, watch)
+
+
+def test_a_batch_chain_puts_its_products_side_by_side(page, live_server):
+    """With two examples a parameter's step stacked its rule, numbers, local derivative, the
+    chain's title, one product per example and their sum, and ran 92 px past a projector's
+    panel. The step's numbers now sit beside its local derivative, the chain's title is one
+    line, and the two examples' products share a line, ending on their sum: the engine's
+    gradient, each product the engine's per-example gradient."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script("localStorage.setItem('lereng.projector', '1');")
+    query = "?net=neuron&ex=0.5,1,1;-0.3,0.8,0"
+    watch = open_lab(page, live_server, query)
+    graph = page.evaluate("() => window.__lereng.graph")
+    nf = len(graph["forward"])
+    cursor = nf + graph["backward"].index("w2") + 1
+    page.goto(f"{live_server.url}/backprop{query}&step={cursor}")
+    page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {cursor}")
+    assert page.locator("#bp-explain .bp-split > .bp-col").count() == 2
+    step, local = (page.locator(f"#bp-explain .bp-split > .bp-col >> nth={i}") for i in (0, 1))
+    a, b = step.bounding_box(), local.bounding_box()
+    assert b["x"] >= a["x"] + a["width"]
+    title = page.locator("#bp-explain .bp-span > .bp-sub")
+    box = title.bounding_box()
+    assert box["height"] < 1.6 * float(title.evaluate("e => getComputedStyle(e).lineHeight")[:-2])
+    products = page.locator("#bp-explain .bp-examples > .math-chain")
+    assert products.count() == 3  # ex1, ex2, the sum
+    first, second = products.nth(0).bounding_box(), products.nth(1).bounding_box()
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"]
+    chain = next(c for c in graph["chains"] if c["param"] == "w2")
+    per_example = [sum(p["per_example"][i] for p in chain["paths"]) for i in range(2)]
+    texts = [products.nth(i).inner_text().replace("\n", " ") for i in range(3)]
+    assert texts[0].endswith(fmt3(per_example[0])) and texts[1].endswith(fmt3(per_example[1]))
+    w2 = next(n for n in graph["nodes"] if n["id"] == "w2")
+    assert texts[2].endswith(fmt3(w2["grad"]))
+    assert abs(sum(per_example) - w2["grad"]) < 1e-12
+    assert_clean(page, watch)

@@ -233,6 +233,7 @@ export function chainLines(graph, chain) {
   // numbers (the title says so), which keeps the product as short as the textbook's.
   const passes = (f) => ["add", "stack"].includes(byId.get(f.of).op) && [f.value].flat().every((v) => v === 1);
   const at = (v, i) => (Array.isArray(v) ? v[i] : v);
+  const examples = [];
   for (let i = 0; i < batch; i += 1) {
     // one line per example: the product of its local derivatives along each path
     const numeric = paths.flatMap((p, k) => {
@@ -243,8 +244,11 @@ export function chainLines(graph, chain) {
     });
     const total = paths.reduce((acc, p) => acc + at(p.per_example, i), 0);
     const head = batch > 1 ? [sub(mi("ex"), mn(String(i + 1))), mo(":")] : [mo("=")];
-    lines.push(math(...head, ...numeric, eq, R(batch > 1 ? total : chain.grad)));
+    examples.push(math(...head, ...numeric, eq, R(batch > 1 ? total : chain.grad)));
   }
-  if (batch > 1) lines.push(math(partial("L", chain.param), eq, mo("∑"), mi("ex"), eq, R(chain.grad)));
-  return lines;
+  if (batch === 1) return [...lines, ...examples];
+  // A batch's products and their sum share lines while they fit: stacked, a two-example chain
+  // ran 90 px past a 1024 x 768 projector's panel.
+  examples.push(math(partial("L", chain.param), eq, mo("∑"), mi("ex"), eq, R(chain.grad)));
+  return [...lines, `<div class="bp-examples">${examples.join("")}</div>`];
 }

@@ -55,19 +55,22 @@ export function mountExplain(el, { t }) {
 
 /** A parameter's backward step with the whole chain from the loss. One path for one example:
  * the step beside the chain (stacked, it overflowed a 1024 x 768 projector's panel by four
- * lines while half its width stood empty). Several paths make chain lines that need the whole
- * width: the step's rule and numbers sit beside its local derivative and the chain's title,
- * the chain below (stacked, the softmax network's scrolled by up to 85 px). Several examples
- * make long lines everywhere: stacked. */
+ * lines while half its width stood empty). Several paths or examples make chain lines that
+ * need the whole width: the step's rule and numbers sit beside its local derivative (and,
+ * for one example, the chain's title), the chain below (stacked, the softmax network's
+ * scrolled by up to 85 px). */
 function withChain(lines, chain, graph, t) {
   const title = `<p class="bp-sub">${t("bp.chain_title")}</p>`;
   const whole = chainLines(graph, chain).join("");
-  if (graph.examples.length > 1 || lines.length < 3) return lines.join("") + title + whole;
-  if (chain.paths.length === 1) {
+  const one = graph.examples.length === 1;
+  if (lines.length < 3) return lines.join("") + title + whole;
+  if (one && chain.paths.length === 1) {
     return `<div class="bp-cols"><div class="bp-col">${lines.join("")}</div><div class="bp-col bp-chain">${title}${whole}</div></div>`;
   }
   const [rule, numbers, ...locals] = lines;
-  return `<div class="bp-cols"><div class="bp-col">${rule}${numbers}</div><div class="bp-col">${locals.join("")}${title}</div><div class="bp-span bp-chain">${whole}</div></div>`;
+  const right = locals.join("") + (one ? title : "");
+  const below = (one ? "" : title) + `<div class="bp-chain">${whole}</div>`;
+  return `<div class="bp-cols bp-split"><div class="bp-col">${rule}${numbers}</div><div class="bp-col">${right}</div><div class="bp-span">${below}</div></div>`;
 }
 
 // Past this many parameters the update splits into two tables side by side, as many as the
