@@ -168,3 +168,25 @@ def test_a_batch_chain_puts_its_products_side_by_side(page, live_server):
     assert texts[2].endswith(fmt3(w2["grad"]))
     assert abs(sum(per_example) - w2["grad"]) < 1e-12
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("net", ["mlp", "softmax"])
+def test_a_long_batch_sum_pushes_the_local_derivative_under_it(page, live_server, net):
+    """Three examples make a parameter's sum of products wider than two thirds of the panel:
+    in a grid the local derivative beside it was drawn over its last product. It moves
+    under the sum instead, and nothing in the step overlaps."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script("localStorage.setItem('lereng.projector', '1');")
+    query = f"?net={net}&ex=0.5,1,1;-0.3,0.8,0;1,-0.5,1"
+    watch = open_lab(page, live_server, query)
+    graph = page.evaluate("() => window.__lereng.graph")
+    cursor = len(graph["forward"]) + graph["backward"].index("w22") + 1
+    page.goto(f"{live_server.url}/backprop{query}&step={cursor}")
+    page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {cursor}")
+    cols = page.locator("#bp-explain .bp-split > .bp-col")
+    assert cols.count() == 2
+    a, b = cols.nth(0).bounding_box(), cols.nth(1).bounding_box()
+    assert b["y"] >= a["y"] + a["height"] - 1  # under the sum, not over it
+    last = page.locator("#bp-explain .bp-split > .bp-col >> nth=0").locator("math").last
+    assert last.bounding_box()["x"] + last.bounding_box()["width"] <= a["x"] + a["width"] + 1
+    assert_clean(page, watch)

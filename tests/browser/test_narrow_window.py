@@ -61,6 +61,11 @@ DRAWER_SHOWN = "() => getComputedStyle(document.querySelector('#controls .contro
 EXPANDED = "() => document.getElementById('controls-toggle').getAttribute('aria-expanded')"
 
 
+BESIDE = """() => { const p = document.getElementById('plots').getBoundingClientRect();
+  const c = document.getElementById('controls').getBoundingClientRect();
+  return c.width >= 300 && p.left >= c.right - 1; }"""
+
+
 def open_narrow(browser, live_server, path: str, size, lang: str = "en"):
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     context.add_init_script(f"localStorage.setItem('lereng.lang', '{lang}');")
@@ -178,9 +183,9 @@ def test_the_column_comes_back_beside_the_plots_in_a_wide_window(browser, live_s
     # Wide again: the column sits beside the plots as before, open.
     page.set_viewport_size({"width": 1280, "height": 800})
     page.wait_for_function(f"() => {EXPANDED}() === 'true'")
-    plots = page.locator("#plots").bounding_box()
-    column = page.locator("#controls").bounding_box()
-    assert column["width"] >= 300 and plots["x"] >= column["x"] + column["width"] - 1
+    # The drawer was open, so "expanded" held before the resize: wait for the layout itself,
+    # which the page's media-query listener settles after the resize event.
+    page.wait_for_function(BESIDE, timeout=5_000)
     # Narrow again: the drawer starts shut rather than covering the plots.
     page.set_viewport_size({"width": 700, "height": 900})
     page.wait_for_function(f"() => {EXPANDED}() === 'false'")

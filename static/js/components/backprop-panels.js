@@ -57,8 +57,8 @@ export function mountExplain(el, { t }) {
  * the step beside the chain (stacked, it overflowed a 1024 x 768 projector's panel by four
  * lines while half its width stood empty). Several paths or examples make chain lines that
  * need the whole width: the step's rule and numbers sit beside its local derivative (and,
- * for one example, the chain's title), the chain below (stacked, the softmax network's
- * scrolled by up to 85 px). */
+ * for one example, the chain's title) while both fit, the chain below (stacked, the softmax
+ * network's scrolled by up to 85 px). */
 function withChain(lines, chain, graph, t) {
   const title = `<p class="bp-sub">${t("bp.chain_title")}</p>`;
   const whole = chainLines(graph, chain).join("");
@@ -70,7 +70,7 @@ function withChain(lines, chain, graph, t) {
   const [rule, numbers, ...locals] = lines;
   const right = locals.join("") + (one ? title : "");
   const below = (one ? "" : title) + `<div class="bp-chain">${whole}</div>`;
-  return `<div class="bp-cols bp-split"><div class="bp-col">${rule}${numbers}</div><div class="bp-col">${right}</div><div class="bp-span">${below}</div></div>`;
+  return `<div class="bp-split"><div class="bp-col">${rule}${numbers}</div><div class="bp-col bp-aside">${right}</div></div><div class="bp-span">${below}</div>`;
 }
 
 // Past this many parameters the update splits into two tables side by side, as many as the
