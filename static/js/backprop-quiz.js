@@ -4,8 +4,8 @@
 // step's rule in symbols), since a slipped sign or factor is what a student learns most from
 // correcting; the second answer, or Show answer, reveals the step. With a batch,
 // a node's gradient is a list (one per example): the question is about the first example, whose
-// numbers head each list on the graph. Nodes with a table of gradients (examples x classes) are
-// shown without a question.
+// numbers head each list on the graph. The softmax network's logits o = [o1, o2] have one
+// gradient per class: the question is about class 1 (of example 1, with a batch).
 
 import { fmt } from "./backprop-state.js";
 import { hintLines } from "./components/backprop-math.js";
@@ -38,6 +38,16 @@ export function parseAnswer(text) {
   return { value, digits: mantissa.length };
 }
 
+/** The entry of a node's gradient the quiz asks for, the first number of its list on the
+ * graph: a batch's lists run over examples, one example's list (the logits o) over classes,
+ * and a batch of logits is a table, examples by classes. */
+export function firstEntry(grad, batch) {
+  if (!Array.isArray(grad)) return { truth: grad, example: null, cls: null };
+  if (!batch) return { truth: grad[0], example: null, cls: 1 };
+  const row = grad[0];
+  return Array.isArray(row) ? { truth: row[0], example: 1, cls: 1 } : { truth: row, example: 1, cls: null };
+}
+
 /** form: the question; result: its hint, answer and score (still shown once the form hides);
  * reveal() advances the lab by one step once a question is done. */
 export function mountQuiz({ form, button, result }, { t, reveal }) {
@@ -50,7 +60,11 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
   const answers = [];
   let typed = new Map(); // node -> the numbers typed for its open question, over Back and Next
   // Named at each use, so a language switch renames an open question too.
-  const labelOf = (q) => (q.example ? t("bp.quiz_example", { label: q.name, k: q.example }) : q.name);
+  const labelOf = (q) => {
+    const at = { label: q.name, k: q.example, c: q.class };
+    if (q.class) return t(q.example ? "bp.quiz_example_class" : "bp.quiz_class", at);
+    return q.example ? t("bp.quiz_example", at) : q.name;
+  };
   let done = new Set(); // nodes asked (or shown) in the current pass
   let missed = new Set(); // nodes answered wrong once in this pass: Back and Next do not wipe that
   let pass = null;
@@ -148,7 +162,7 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
 
   function record(q, right, shown) {
     const tries = state.tries + (shown ? 0 : 1);
-    answers.push({ node: q.id, label: q.name, example: q.example, truth: q.truth, typed: typed.get(q.id) || [], right, tries, shown });
+    answers.push({ node: q.id, label: q.name, example: q.example, class: q.class, truth: q.truth, typed: typed.get(q.id) || [], right, tries, shown });
     typed.delete(q.id);
   }
 
@@ -181,11 +195,10 @@ export function mountQuiz({ form, button, result }, { t, reveal }) {
         typed = new Map();
       }
       const node = graph.nodes.find((n) => n.id === id);
-      const perExample = Array.isArray(node?.grad);
-      const truth = perExample ? node.grad[0] : node?.grad;
+      const { truth, example, cls } = firstEntry(node?.grad, graph.examples.length > 1);
       if (!node || done.has(id) || typeof truth !== "number" || !Number.isFinite(truth)) return false;
       if (!state.pending || state.pending.id !== id) {
-        state.pending = { id, name: node.label, truth, example: perExample ? 1 : null };
+        state.pending = { id, name: node.label, truth, example, class: cls };
         // Asked again after Back: a first try already spent stays spent, so the score stays honest.
         state.tries = missed.has(id) ? 1 : 0;
         state.last = null;

@@ -7,11 +7,14 @@ with the quiz off the pass runs through.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 
 import pytest
 
 from tests.browser.test_backprop_page import open_lab
+from tests.browser.test_lab_exports import export
 from tests.browser.test_surface_page import assert_clean
 
 pytestmark = pytest.mark.browser
@@ -378,4 +381,44 @@ def test_the_second_try_speaks_indonesian(page, live_server):
         "() => document.querySelector('#bp-quiz-result').textContent.startsWith('Not right yet.')"
     )
     assert "Score: 2 of 2 right, 1 on the second try." in page.inner_text(RESULT)
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_the_softmax_logits_question_names_its_class(page, live_server, batch):
+    """The logits o = [o1, o2] have one gradient per class. With one example the quiz asked for
+    "∂L/∂o (example 1)" and wanted class 1's number; with a batch (a table, examples by
+    classes) it asked nothing. Now it asks for class 1 (of example 1), whose answer is the
+    cross-entropy's closed form p1 - [y = class 1], over n for a batch's mean, from the
+    graph's own values; the JSON export names the class too."""
+    query = "?net=softmax" + ("&ex=0.5,1,1;-0.3,0.8,0" if batch else "")
+    watch = open_lab(page, live_server, query)
+    page.click("#bp-quiz")
+    to_question(page)  # the seed, dL/dL = 1
+    answer(page, "1")
+    page.click("#bp-next")
+    q = page.evaluate(QUIZ)["pending"]
+    assert q["id"] == "o" and q["class"] == 1 and q["example"] == (1 if batch else None)
+    label = "(example 1, class 1)" if batch else "(class 1)"
+    assert label in page.inner_text("#bp-quiz-form .bp-quiz-prompt")
+    graph = page.evaluate("() => window.__lereng.graph")
+    logits = next(n["value"] for n in graph["nodes"] if n["id"] == "o")
+    logits = logits[0] if batch else logits
+    y = graph["examples"][0][2]  # (x1, x2, class)
+    p1 = 1 / (1 + math.exp(logits[1] - logits[0]))
+    expected = (p1 - (y == 0)) / (2 if batch else 1)
+    assert q["truth"] == pytest.approx(expected, rel=1e-12)
+    at = page.evaluate(CURSOR)
+    answer(page, f"{expected:.4g}")
+    page.wait_for_function(f"() => window.__lereng.cursor === {at + 1}")
+    assert "Right" in page.inner_text(".bp-quiz-result")
+    quiz = json.loads(export(page, "json").path().read_text())["quiz"]
+    logit = quiz["answers"][1]
+    assert (logit["node"], logit["class"], logit["example"], logit["right"]) == (
+        "o",
+        1,
+        1 if batch else None,
+        True,
+    )
+    assert logit["truth"] == q["truth"]
     assert_clean(page, watch)
