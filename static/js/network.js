@@ -261,10 +261,24 @@ async function boot() {
     const r = race.race;
     diagram.setProjector(value, r && r.record && r.record.point);
   });
+  // A paused run on the landscape view gets its landscape around the current weights without
+  // a click: it used to wait for the run's end or Recompute, an empty panel before a class.
+  const landscapeIfPaused = () => {
+    const r = race.race;
+    if (!r || !r.record || r.playing || r.record.step === 0 || r.record.status === "diverged") return;
+    if (hook.landscapeBusy || landscape.step === r.record.step) return;
+    if (!$("#panel-landscape").getClientRects().length) return; // not on screen
+    landscape.compute(state, r.record);
+  };
   on("select-view", ({ view }) => {
     if (view !== "data") $(".net-row").dataset.right = view;
-    requestAnimationFrame(() => plots.resize());
+    requestAnimationFrame(() => {
+      plots.resize();
+      if (view === "landscape") landscapeIfPaused();
+    });
   });
+  // Frames already on their way when Pause was pressed still land: wait for them.
+  on("pause", () => setTimeout(landscapeIfPaused, 400));
   wirePlotControls({ state, plots, race, landscape, syncUrl });
 
   followPlotSizes(plots);

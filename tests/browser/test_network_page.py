@@ -627,3 +627,35 @@ def test_the_slow_label_reads_whole_on_a_projector(page, live_server, lang):
     assert sizes[0] <= sizes[1] + 1, sizes
     assert "Learning Rate" in entry.locator(".diag-why").inner_text().split(";")[-1]
     assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("order", ["pause_then_view", "view_then_pause"])
+def test_a_paused_run_draws_its_landscape_without_a_click(page, live_server, order):
+    """A mentor paused mid-run and opened Landscape to an empty panel ("appears when a run
+    ends, or press Recompute"). Paused, the landscape is drawn around the current weights,
+    whether Landscape is opened after the pause or was open before it; while the run plays
+    none is computed."""
+    page.set_viewport_size({"width": 1024, "height": 768})  # one view at a time
+    watch = open_lab(page, live_server, "?steps=1000&sps=60")
+    if order == "view_then_pause":
+        page.click("#view-toggle button[data-view='landscape']")
+    page.click("#play-button")
+    page.wait_for_function("() => window.__lereng.step >= 30", timeout=WAIT)
+    assert page.evaluate("() => window.__lereng.landscapes") == 0
+    page.click("#play-button")  # pause
+    if order == "pause_then_view":
+        page.click("#view-toggle button[data-view='landscape']")
+    page.wait_for_function(LAND_READY.format(n=1), timeout=60_000)
+    step = page.evaluate("() => window.__lereng.race.steps.at(-1)")
+    assert 30 <= step < 1000
+    assert f" {step}" in page.locator("#land-title").inner_text()
+    cells = page.evaluate(
+        "() => document.getElementById('land-plot').data[0].z.flat().filter(v => v !== null).length"
+    )
+    assert cells == 51 * 51
+    # Nothing new to draw: choosing the view again computes nothing more.
+    page.click("#view-toggle button[data-view='data']")
+    page.click("#view-toggle button[data-view='landscape']")
+    page.wait_for_timeout(600)
+    assert page.evaluate("() => window.__lereng.landscapes") == 1
+    assert_clean(page, watch)

@@ -97,6 +97,10 @@ export function mountNetworkLandscape(panel, { plots, t, hook }) {
 
   return {
     compute,
+    /** The step the drawn landscape is around (null before the first). */
+    get step() {
+      return shown ? shown.step : null;
+    },
     /** Forget the shown landscape (a new problem): the next compute draws a fresh one. */
     reset() {
       generation += 1;
