@@ -80,9 +80,18 @@ export function flushPlots(view, now) {
     return false;
   }
   let waiting = false;
+  // A race's first flush draws one plot: the contour, or the 3D scene when it is alone on
+  // screen. The others follow on the next animation frames: WebGL's first draw of the paths
+  // (shaders, then the whole scene) and the loss chart's first full draw held the first
+  // visible step back by about 150 ms with software GL.
+  const first = view.framesDrawn === 0 ? (onScreen(view.divs.overlay) ? "overlay" : "surface") : null;
   const due = (key) => {
     const behind = view.racers.some((r) => r.drawn[key] < (key === "surface" ? r.x3.length : r.xs.length));
     if (!behind) return false;
+    if (first && key !== first) {
+      waiting = true;
+      return false;
+    }
     if (now - (view.lastFlush[key] || 0) < view.interval[key]) {
       waiting = true;
       return false;
@@ -97,6 +106,9 @@ export function flushPlots(view, now) {
   view.framesDrawn += 1;
   return waiting;
 }
+
+// A narrow window hides the plot not chosen with visibility (its size is kept for Plotly).
+const onScreen = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
 
 function flushOverlay(view, P) {
   const domain = view.land.domain;
