@@ -38,7 +38,9 @@ export function surfaceFigure(p) {
     },
     {
       type: "scatter3d",
-      mode: "markers",
+      // One point draws no line, but the line shader is built with the scene rather than at
+      // the first Play (40-50 ms of it with software GL).
+      mode: "lines+markers",
       name: p.t("plots.start"),
       x: p.start ? [p.start[0]] : [],
       y: p.start ? [p.start[1]] : [],
