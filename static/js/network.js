@@ -4,6 +4,7 @@
 import * as api from "./api.js";
 import { applyTranslations, loadLanguage, preferredLanguage, t } from "./i18n.js";
 import { plotlyReady } from "./plots.js";
+import { onScreen } from "./plots-common.js";
 import { NetworkPlots } from "./plots-network.js";
 import {
   applyDatasetDefaults, configOf, decodeState, defaultState, encodeState, racerLabel, startMessage, taskOfColumn, thinRows, trainRows,
@@ -267,7 +268,7 @@ async function boot() {
     const r = race.race;
     if (!r || !r.record || r.playing || r.record.step === 0 || r.record.status === "diverged") return;
     if (hook.landscapeBusy || landscape.step === r.record.step) return;
-    if (!$("#panel-landscape").getClientRects().length) return; // not on screen
+    if (!onScreen($("#panel-landscape"))) return;
     landscape.compute(state, r.record);
   };
   on("select-view", ({ view }) => {

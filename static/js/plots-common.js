@@ -13,6 +13,10 @@ export function scale(projector) {
     : { font: 14, small: 12, line: 2, head: 12, marker: 6, arrow: 2, arrowHead: 11, line3d: 6 };
 }
 
+/** True when el is drawn: narrow windows hide the plot not chosen with visibility, keeping
+ * its size for Plotly, so having a box is not enough. */
+export const onScreen = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+
 export function nearest(arr, v) {
   let best = 0;
   for (let i = 1; i < arr.length; i += 1) if (Math.abs(arr[i] - v) < Math.abs(arr[best] - v)) best = i;

@@ -3,7 +3,7 @@
 // (flushPlots). Plotly's extendTraces recalculates its whole plot, so the heavy contour lives
 // on a plot of its own and the 3D scene and loss chart are drawn less often than the map.
 
-import { BASE_CONFIG } from "./plots-common.js";
+import { BASE_CONFIG, onScreen } from "./plots-common.js";
 import { rangeOf, retickLoss } from "./plots-loss.js";
 import { arrowEnds, inDomain, TERMINAL } from "./state.js";
 
@@ -106,9 +106,6 @@ export function flushPlots(view, now) {
   view.framesDrawn += 1;
   return waiting;
 }
-
-// A narrow window hides the plot not chosen with visibility (its size is kept for Plotly).
-const onScreen = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
 
 function flushOverlay(view, P) {
   const domain = view.land.domain;

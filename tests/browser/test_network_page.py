@@ -644,6 +644,10 @@ def test_a_paused_run_draws_its_landscape_without_a_click(page, live_server, ord
     assert page.evaluate("() => window.__lereng.landscapes") == 0
     page.click("#play-button")  # pause
     if order == "pause_then_view":
+        # Paused on the data view, the landscape is out of sight: nothing is computed yet.
+        page.wait_for_timeout(800)
+        assert page.evaluate("() => window.__lereng.landscapes") == 0
+        assert not page.evaluate("() => window.__lereng.landscapeBusy")
         page.click("#view-toggle button[data-view='landscape']")
     page.wait_for_function(LAND_READY.format(n=1), timeout=60_000)
     step = page.evaluate("() => window.__lereng.race.steps.at(-1)")
