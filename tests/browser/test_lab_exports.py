@@ -181,7 +181,10 @@ def test_regression_html_opens_offline_and_animates(page, browser, live_server, 
     assert view.evaluate(heads) != before
     assert all(n > 1 for n in view.evaluate(curves))
     # The landscape is still drawn under the paths once frames have replaced them.
-    assert view.evaluate(f"() => {plot}.querySelectorAll('.contourlayer path').length") > 10
+    # Counted once, this caught a frame transition mid-redraw (0 paths) under CI load: wait.
+    view.wait_for_function(
+        f"() => {plot}.querySelectorAll('.contourlayer path').length > 10", timeout=WAIT
+    )
     assert blocked == [] and errors == []
     offline.close()
 
