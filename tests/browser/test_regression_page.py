@@ -88,6 +88,8 @@ def test_logistic_regression_runs(page, live_server, problem):
     watch = open_lab(page, live_server, problem)
     text = page.locator("#formula-math").inner_text()
     assert ("BCE" in text) == (problem == "logistic")
+    # The fitted line's negative numbers carry the minus sign the formula uses, not a hyphen.
+    assert "−" in text and "-" not in text
     race_and_watch_data(page)
     assert_clean(page, watch)
 

@@ -8,15 +8,21 @@ const row = (...xs) => `<mrow>${xs.join("")}</mrow>`;
 const sub = (a, b) => `<msub>${a}${b}</msub>`;
 const sup = (a, b) => `<msup>${a}${b}</msup>`;
 const frac = (a, b) => `<mfrac>${a}${b}</mfrac>`;
-const hat = (a) => `<mover accent="true">${a}${mo("^")}</mover>`;
+// Ŷ as one letter: without a math font (offline, none is served) Chromium set a stacked ^
+// well above the Y. Italic by hand, since only Latin and Greek letters get the automatic one.
+const Yhat1 = '<mi class="mi-italic">Ŷ</mi>';
 const sum = (from, to) => `<munderover>${mo("∑")}${from}${to}</munderover>`;
 const paren = (...xs) => row(mo("("), ...xs, mo(")"));
+// The square sits on the closing parenthesis: on the whole group it rose to the height of the
+// tallest term inside.
+const squared = (...xs) => row(mo("("), ...xs, sup(mo(")"), mn("2")));
 const bracket = (...xs) => row(mo("["), ...xs, mo("]"));
-const num = (v) => (Number.isFinite(v) ? mn(formatNumber(v, 4)) : mo("—"));
+// A true minus sign, as beside it in "− 3": a hyphen read "-2" next to "− 3".
+const num = (v) => (Number.isFinite(v) ? mn(formatNumber(v, 4).replace(/^-/, "−")) : mo("—"));
 const math = (...xs) => `<math display="block">${row(...xs)}</math>`;
 
 const Yi = sub(mi("Y"), mi("i"));
-const Yhat = sub(hat(mi("Y")), mi("i"));
+const Yhat = sub(Yhat1, mi("i"));
 const sumN = sum(row(mi("i"), mo("="), mn("1")), mi("n"));
 const mean = frac(mn("1"), mi("n"));
 // ln, the natural log the engine uses (as the backprop lab writes it): log₁₀ would be 2.3x off.
@@ -31,12 +37,12 @@ function lossLine(loss, value) {
   }
   if (loss === "cross_entropy") {
     const Yic = sub(mi("Y"), row(mi("i"), mi("c")));
-    const Yhatic = sub(hat(mi("Y")), row(mi("i"), mi("c")));
+    const Yhatic = sub(Yhat1, row(mi("i"), mi("c")));
     // CCE: categorical cross-entropy, the course's name for it
     return math(mi("CCE"), mo("="), mo("−"), mean, sumN, sum(row(mi("c"), mo("="), mn("1")), mi("k")),
       Yic, log(Yhatic), ...is);
   }
-  return math(mi("MSE"), mo("="), mean, sumN, sup(paren(Yi, mo("−"), Yhat), mn("2")), ...is);
+  return math(mi("MSE"), mo("="), mean, sumN, squared(Yi, mo("−"), Yhat), ...is);
 }
 
 function modelLine(model, theta, k) {
