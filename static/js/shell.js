@@ -8,6 +8,7 @@ import { applyTranslations, LANGUAGES, loadLanguage, preferredLanguage } from ".
 import { mountConceptHints, mountShortcutsDialog } from "./components/help.js";
 import { mountKeyboard } from "./components/keyboard.js";
 import { mountControlsDrawer } from "./components/controls-drawer.js";
+import { fitPhoneScreens } from "./components/phone-screen.js";
 import { presentRequested, PROJECTOR_KEY } from "./components/topbar.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -15,6 +16,8 @@ const config = JSON.parse($("#config").textContent);
 // Scripts run at last (Plotly, deferred before every module, has arrived): the loading note
 // has said its piece.
 $("#boot-note")?.remove();
+// Before any lab draws a plot: on a phone the plots start at the width they will keep.
+fitPhoneScreens();
 
 function showProjector(on) {
   document.body.classList.toggle("projector", on);

@@ -1,0 +1,71 @@
+"""A phone, in real headless Chromium's mobile emulation (viewport tag honoured, touch, 3x
+pixels): held upright, a 390 px screen shows the whole 640 px narrow layout scaled to fit,
+rather than its left part and a sideways scroll; held sideways it has its own width.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_narrow_window import (
+    BAD_SVG,
+    LABS,
+    NOT_CLICKABLE,
+    READY,
+    SIDEWAYS,
+    TOP_BAR,
+)
+from tests.browser.test_surface_page import SCREENSHOTS, PageWatch, assert_clean
+
+pytestmark = pytest.mark.browser
+
+# The layout viewport's width: what CSS lays the page out in.
+LAYOUT_WIDTH = "() => document.documentElement.clientWidth"
+# The visual viewport's scale: how far the browser shrank that layout to the screen.
+SCALE = "() => window.visualViewport.scale"
+
+
+def open_phone(browser, live_server, path: str, size):
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.add_init_script("localStorage.setItem('lereng.lang', 'id');")
+    page = context.new_page()
+    watch = PageWatch(page, live_server.url)
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_function(READY[path], timeout=40_000)
+    return context, page, watch
+
+
+@pytest.mark.parametrize("path", LABS)
+def test_a_phone_held_upright_shows_the_whole_narrow_layout(browser, live_server, path):
+    context, page, watch = open_phone(browser, live_server, path, (390, 844))
+    # Laid out at the narrow layout's 640 px and shrunk to the screen's 390, whole.
+    assert page.evaluate(LAYOUT_WIDTH) == 640
+    assert page.evaluate(SCALE) == pytest.approx(390 / 640, abs=0.01)
+    assert page.evaluate(SIDEWAYS) <= 0
+    assert page.evaluate(NOT_CLICKABLE, TOP_BAR) == []
+    assert page.evaluate(BAD_SVG) == []
+    lab = path.strip("/") or "surface"
+    page.screenshot(path=str(SCREENSHOTS / f"phone-{lab}-390x844-id.png"))
+    # A tap on the menu button opens the drawer, as a click does in a window.
+    page.tap("#controls-toggle")
+    page.wait_for_function(
+        "() => document.getElementById('controls-toggle').getAttribute('aria-expanded') === 'true'"
+    )
+    assert_clean(page, watch)
+    context.close()
+
+
+def test_a_phone_turned_sideways_gets_its_own_width_back(browser, live_server):
+    context, page, watch = open_phone(browser, live_server, "/", (390, 844))
+    assert page.evaluate(LAYOUT_WIDTH) == 640
+    page.set_viewport_size({"width": 844, "height": 390})
+    page.wait_for_function(f"() => ({LAYOUT_WIDTH})() === 844", timeout=5_000)
+    assert page.evaluate(SCALE) == pytest.approx(1)
+    assert page.evaluate(SIDEWAYS) <= 0
+    assert_clean(page, watch)
+    context.close()
