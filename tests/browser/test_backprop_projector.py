@@ -65,6 +65,34 @@ def test_every_backward_step_fits_the_projector_panel(page, live_server, net, la
     assert_clean(page, watch)
 
 
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("net", ["neuron", "mlp"])
+def test_a_two_example_batch_fits_the_projector_panel(page, live_server, net, lang):
+    """With two examples a parameter's step scrolled by 7 px (neuron) and 21 px (2-2-1): the
+    sum under the two products, written ∂L/∂w = ∑ ex = ..., took a line of its own. Written
+    ∑ ex = ... it fits beside the second product, and every backward step reads unscrolled."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    query = f"?net={net}&ex=0.5,1,1;1,-0.5,0"
+    watch = open_lab(page, live_server, query)
+    graph = page.evaluate("() => window.__lereng.graph")
+    nf, nb = len(graph["forward"]), len(graph["backward"])
+    page.goto(f"{live_server.url}/backprop{query}&step={nf + 1}")
+    page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {nf + 1}")
+    sums = 0
+    for cursor in range(nf + 1, nf + nb + 1):
+        if cursor > nf + 1:
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"() => window.__lereng.cursor === {cursor}")
+        fit = page.evaluate(FITS)
+        assert fit["over"] <= 0 and fit["wide"] <= 0, fit
+        sums += page.locator("#bp-explain .bp-examples > .math-chain").count() == 3
+    assert sums == {"neuron": 3, "mlp": 9}[net]  # every parameter's chain, with its sum
+    assert_clean(page, watch)
+
+
 @pytest.mark.parametrize(
     ("net", "lang", "size", "projector"),
     [

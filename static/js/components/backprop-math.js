@@ -248,7 +248,8 @@ export function chainLines(graph, chain) {
   }
   if (batch === 1) return [...lines, ...examples];
   // A batch's products and their sum share lines while they fit: stacked, a two-example chain
-  // ran 90 px past a 1024 x 768 projector's panel.
-  examples.push(math(partial("L", chain.param), eq, mo("∑"), mi("ex"), eq, R(chain.grad)));
+  // ran 90 px past a 1024 x 768 projector's panel. The sum leaves out its ∂L/∂p (the chain's
+  // first line names it), so it fits beside a second product.
+  examples.push(math(mo("∑"), mi("ex"), eq, R(chain.grad)));
   return [...lines, `<div class="bp-examples">${examples.join("")}</div>`];
 }
