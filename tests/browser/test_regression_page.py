@@ -506,6 +506,28 @@ def test_projector_legend_names_every_racer_in_full(page, live_server, lang):
     assert_clean(page, watch)
 
 
+# Each legend name's "lr <value>": on how many lines it is drawn.
+LR_LINES = """() => [...document.querySelectorAll('#race-legend .legend-label')].map(el => {
+    const node = el.firstChild, m = node.data.match(/lr\\s\\S+/);
+    const range = document.createRange();
+    range.setStart(node, m.index);
+    range.setEnd(node, m.index + m[0].length);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })"""
+
+
+def test_projector_legend_keeps_each_learning_rate_on_one_line(page, live_server):
+    """The default race in Indonesian at 1024 x 768 in projector mode: the mini-batch racer's
+    name wrapped between "lr" and "0.05", leaving the number alone on a line."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        "localStorage.setItem('lereng.lang', 'id'); localStorage.setItem('lereng.projector', '1');"
+    )
+    watch = open_lab(page, live_server)
+    assert page.locator("#race-legend .legend-label").count() == 3
+    assert page.evaluate(LR_LINES) == [1, 1, 1]
+    assert_clean(page, watch)
+
+
 @pytest.mark.parametrize("typed", ["", "abc", "1e309"])
 def test_a_data_box_left_without_a_number_keeps_its_value(page, live_server, typed):
     """Slope, noise, n, seed...: an empty box, letters or an overflow are no number; the box
