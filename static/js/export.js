@@ -5,6 +5,7 @@
 // racers.
 
 import { plotPng } from "./export-png.js";
+import { fitPhoneScreens, NARROWEST_LAYOUT } from "./components/phone-screen.js";
 
 /** Save text or a Blob under `filename` through a temporary download link. */
 export function download(filename, content, type = "text/plain") {
@@ -80,14 +81,18 @@ export function animationControls(frames, { label = (f) => f.name, prefix = "", 
     sliders: [
       {
         active: 0,
-        x: 0.1,
-        len: 0.9,
+        // Clear of the two buttons (about 85 px) down to a 640 px window: from 0.1 the
+        // slider's handle started under the pause button there.
+        x: 0.17,
+        len: 0.83,
         pad: { t: 36 },
         // One tick per frame, but no tick labels: the current value above says the step.
         ticklen: 0,
         minorticklen: 0,
         font: { color: "rgba(0,0,0,0)" },
-        currentvalue: { prefix, font: { size: 14, color: "#1d2330" } },
+        // At the slider's right end: at its left, in a narrow window, it fell on the first
+        // panel's axis title.
+        currentvalue: { prefix, xanchor: "right", font: { size: 14, color: "#1d2330" } },
         steps: frames.map((f) => ({ label: label(f), method: "animate", args: [[f.name], frameArgs(0)] })),
       },
     ],
@@ -117,7 +122,10 @@ export function animationControls(frames, { label = (f) => f.name, prefix = "", 
  */
 export function interactiveHtml({ title, heading, note, figure, plotly, lang = "en" }) {
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  // On a phone the figure is laid out as in the lab's narrowest layout, scaled to the screen:
+  // at 390 px its two panels and legend crowded over the title.
   const boot = `
+(${fitPhoneScreens})(document.querySelector('meta[name="viewport"]'), ${NARROWEST_LAYOUT});
 (function () {
   var fig = JSON.parse(document.getElementById("figure").textContent);
   var gd = document.getElementById("plot");
@@ -143,7 +151,9 @@ export function interactiveHtml({ title, heading, note, figure, plotly, lang = "
   header { padding: 0.6rem 1rem 0; }
   h1 { font-size: 1.2rem; margin: 0; }
   p { margin: 0.2rem 0 0; color: #5b6478; font-size: 0.9rem; }
-  #plot { width: 100vw; height: calc(100vh - 4.5rem); min-height: 420px; }
+  /* At most three quarters as tall as wide: an upright phone's tall window drew the panels as
+     strips. */
+  #plot { width: 100vw; height: min(calc(100vh - 4.5rem), max(420px, 75vw)); min-height: 420px; }
 </style>
 </head>
 <body>

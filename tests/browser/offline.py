@@ -19,9 +19,10 @@ class OfflineView:
         self.context.close()
 
 
-def open_offline(browser, path: Path, timeout: float = 30_000) -> OfflineView:
-    """Load `path` with the network off and wait for the export's own ready flag."""
-    context = browser.new_context()
+def open_offline(browser, path: Path, timeout: float = 30_000, **context_options) -> OfflineView:
+    """Load `path` with the network off and wait for the export's own ready flag;
+    context_options go to browser.new_context (a phone's viewport and is_mobile)."""
+    context = browser.new_context(**context_options)
     view = OfflineView(context.new_page(), context)
 
     def refuse(route):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.offline import open_offline
+from tests.browser.test_lab_exports import WAIT, export, open_regression, run_regression
 from tests.browser.test_narrow_window import (
     BAD_SVG,
     LABS,
@@ -25,13 +27,17 @@ LAYOUT_WIDTH = "() => document.documentElement.clientWidth"
 SCALE = "() => window.visualViewport.scale"
 
 
+def phone(size) -> dict:
+    return {
+        "viewport": {"width": size[0], "height": size[1]},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    }
+
+
 def open_phone(browser, live_server, path: str, size):
-    context = browser.new_context(
-        viewport={"width": size[0], "height": size[1]},
-        device_scale_factor=3,
-        is_mobile=True,
-        has_touch=True,
-    )
+    context = browser.new_context(**phone(size))
     context.add_init_script("localStorage.setItem('lereng.lang', 'id');")
     page = context.new_page()
     watch = PageWatch(page, live_server.url)
@@ -69,3 +75,31 @@ def test_a_phone_turned_sideways_gets_its_own_width_back(browser, live_server):
     assert page.evaluate(SIDEWAYS) <= 0
     assert_clean(page, watch)
     context.close()
+
+
+def test_an_exported_race_opens_whole_on_a_phone(page, browser, live_server, tmp_path):
+    """A mentor sends the offline HTML to the class chat: on a 390 px phone its landscape and
+    loss panels were squeezed into strips the window's height, the legend over the title."""
+    watch = open_regression(page, live_server, "?p=linear&steps=40&sps=2000")
+    run_regression(page)
+    path = tmp_path / "run.html"
+    export(page, "html").save_as(path)
+    assert_clean(page, watch)
+    offline = open_offline(browser, path, timeout=WAIT, **phone((390, 844)))
+    view = offline.page
+    assert view.evaluate(LAYOUT_WIDTH) == 640
+    assert view.evaluate(SCALE) == pytest.approx(390 / 640, abs=0.01)
+    assert view.evaluate(SIDEWAYS) <= 0
+    box = view.locator("#plot").bounding_box()
+    assert box["height"] <= 0.75 * box["width"] + 1  # panels, not strips
+    # The legend's row lies under the title, not over it.
+    title = view.locator("#plot .g-gtitle").bounding_box()
+    legend = view.locator("#plot .legend").bounding_box()
+    assert legend["y"] >= title["y"] + title["height"] - 1
+    # The slider's handle starts clear of the play and pause buttons, not under them.
+    grip = view.locator("#plot .slider-grip-rect").bounding_box()
+    buttons = view.locator("#plot .updatemenu-button").last.bounding_box()
+    assert grip["x"] >= buttons["x"] + buttons["width"]
+    view.screenshot(path=str(SCREENSHOTS / "phone-regression-export-390x844.png"))
+    assert offline.blocked == [] and offline.errors == []
+    offline.context.close()
