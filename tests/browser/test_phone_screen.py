@@ -55,6 +55,11 @@ def test_a_phone_held_upright_shows_the_whole_narrow_layout(browser, live_server
     assert page.evaluate(SIDEWAYS) <= 0
     assert page.evaluate(NOT_CLICKABLE, TOP_BAR) == []
     assert page.evaluate(BAD_SVG) == []
+    if path == "/backprop":
+        # Under the explanation, not beside it: beside it the landscape was a strip four
+        # times taller than wide.
+        land = page.locator(".bp-landscape").bounding_box()
+        assert land["height"] <= land["width"]
     lab = path.strip("/") or "surface"
     page.screenshot(path=str(SCREENSHOTS / f"phone-{lab}-390x844-id.png"))
     # A tap on the menu button opens the drawer, as a click does in a window.
