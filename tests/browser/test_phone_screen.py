@@ -14,6 +14,7 @@ from tests.browser.test_narrow_window import (
     LABS,
     NOT_CLICKABLE,
     READY,
+    RUN,
     SIDEWAYS,
     TOP_BAR,
 )
@@ -62,7 +63,16 @@ def test_a_phone_held_upright_shows_the_whole_narrow_layout(browser, live_server
         assert land["height"] <= land["width"]
     lab = path.strip("/") or "surface"
     page.screenshot(path=str(SCREENSHOTS / f"phone-{lab}-390x844-id.png"))
-    # A tap on the menu button opens the drawer, as a click does in a window.
+    # A tap runs the lab, as a click does in a window.
+    button, advanced = RUN[path]
+    page.tap(button)
+    page.wait_for_function(advanced, timeout=30_000)
+    if path != "/backprop":
+        page.tap("#play-button")  # pause
+        page.wait_for_function(
+            "() => document.getElementById('play-button').dataset.state === 'play'"
+        )
+    # A tap on the menu button opens the drawer.
     page.tap("#controls-toggle")
     page.wait_for_function(
         "() => document.getElementById('controls-toggle').getAttribute('aria-expanded') === 'true'"
