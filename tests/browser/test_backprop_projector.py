@@ -14,6 +14,20 @@ FITS = """() => { const e = document.getElementById('bp-explain');
     title: document.getElementById('bp-explain-title').textContent}; }"""
 
 
+def backward_steps(page, live_server, query: str):
+    """Opens the lab at its first backward step and yields each backward step's fit (FITS) once
+    the page shows it, stepping with the → key."""
+    graph = page.evaluate("() => window.__lereng.graph")
+    nf, nb = len(graph["forward"]), len(graph["backward"])
+    page.goto(f"{live_server.url}/backprop{query}&step={nf + 1}")
+    page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {nf + 1}")
+    for cursor in range(nf + 1, nf + nb + 1):
+        if cursor > nf + 1:
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"() => window.__lereng.cursor === {cursor}")
+        yield page.evaluate(FITS)
+
+
 @pytest.mark.parametrize("lang", ["en", "id"])
 @pytest.mark.parametrize("net", ["neuron", "mlp", "softmax"])
 def test_every_backward_step_fits_the_projector_panel(page, live_server, net, lang):
@@ -30,16 +44,9 @@ def test_every_backward_step_fits_the_projector_panel(page, live_server, net, la
     )
     watch = open_lab(page, live_server, f"?net={net}")
     graph = page.evaluate("() => window.__lereng.graph")
-    nf, nb = len(graph["forward"]), len(graph["backward"])
-    page.goto(f"{live_server.url}/backprop?net={net}&step={nf + 1}")
-    page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {nf + 1}")
     grads = {n["label"]: n["grad"] for n in graph["nodes"]}
     params = below = shared = 0
-    for cursor in range(nf + 1, nf + nb + 1):
-        if cursor > nf + 1:
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function(f"() => window.__lereng.cursor === {cursor}")
-        fit = page.evaluate(FITS)
+    for fit in backward_steps(page, live_server, f"?net={net}"):
         assert fit["over"] <= 0 and fit["wide"] <= 0, fit
         locals_ = page.locator("#bp-explain .bp-locals > .math-chain")
         if locals_.count() > 1:  # a node feeding several nodes: its local derivatives
@@ -77,16 +84,8 @@ def test_a_two_example_batch_fits_the_projector_panel(page, live_server, net, la
     )
     query = f"?net={net}&ex=0.5,1,1;1,-0.5,0"
     watch = open_lab(page, live_server, query)
-    graph = page.evaluate("() => window.__lereng.graph")
-    nf, nb = len(graph["forward"]), len(graph["backward"])
-    page.goto(f"{live_server.url}/backprop{query}&step={nf + 1}")
-    page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {nf + 1}")
     sums = 0
-    for cursor in range(nf + 1, nf + nb + 1):
-        if cursor > nf + 1:
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function(f"() => window.__lereng.cursor === {cursor}")
-        fit = page.evaluate(FITS)
+    for fit in backward_steps(page, live_server, query):
         assert fit["over"] <= 0 and fit["wide"] <= 0, fit
         sums += page.locator("#bp-explain .bp-examples > .math-chain").count() == 3
     assert sums == {"neuron": 3, "mlp": 9}[net]  # every parameter's chain, with its sum

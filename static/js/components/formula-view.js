@@ -10,7 +10,7 @@ const sup = (a, b) => `<msup>${a}${b}</msup>`;
 const frac = (a, b) => `<mfrac>${a}${b}</mfrac>`;
 // Ŷ as one letter: without a math font (offline, none is served) Chromium set a stacked ^
 // well above the Y. Italic by hand, since only Latin and Greek letters get the automatic one.
-const Yhat1 = '<mi class="mi-italic">Ŷ</mi>';
+const hatY = '<mi class="mi-italic">Ŷ</mi>';
 const sum = (from, to) => `<munderover>${mo("∑")}${from}${to}</munderover>`;
 const paren = (...xs) => row(mo("("), ...xs, mo(")"));
 // The square sits on the closing parenthesis: on the whole group it rose to the height of the
@@ -22,7 +22,7 @@ const num = (v) => (Number.isFinite(v) ? mn(formatNumber(v, 4).replace(/^-/, "�
 const math = (...xs) => `<math display="block">${row(...xs)}</math>`;
 
 const Yi = sub(mi("Y"), mi("i"));
-const Yhat = sub(Yhat1, mi("i"));
+const Yhat = sub(hatY, mi("i"));
 const sumN = sum(row(mi("i"), mo("="), mn("1")), mi("n"));
 const mean = frac(mn("1"), mi("n"));
 // ln, the natural log the engine uses (as the backprop lab writes it): log₁₀ would be 2.3x off.
@@ -37,7 +37,7 @@ function lossLine(loss, value) {
   }
   if (loss === "cross_entropy") {
     const Yic = sub(mi("Y"), row(mi("i"), mi("c")));
-    const Yhatic = sub(Yhat1, row(mi("i"), mi("c")));
+    const Yhatic = sub(hatY, row(mi("i"), mi("c")));
     // CCE: categorical cross-entropy, the course's name for it
     return math(mi("CCE"), mo("="), mo("−"), mean, sumN, sum(row(mi("c"), mo("="), mn("1")), mi("k")),
       Yic, log(Yhatic), ...is);
