@@ -110,21 +110,29 @@ RUN = {
 }
 
 
+def run_and_pause(page, path: str, press) -> None:
+    """Starts the lab with its run button (press: page.click, or page.tap on a phone), waits
+    for it to advance, and pauses a lab that plays on (backprop's Next takes one step)."""
+    button, advanced = RUN[path]
+    press(button)
+    page.wait_for_function(advanced, timeout=30_000)
+    if path != "/backprop":
+        press("#play-button")  # pause
+        page.wait_for_function(
+            "() => document.getElementById('play-button').dataset.state === 'play'"
+        )
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("path", LABS)
 def test_play_works_with_the_drawer_shut(browser, live_server, path, size):
     context, page, watch = open_narrow(browser, live_server, path, size)
-    button, advanced = RUN[path]
     # The run buttons are what a student presses most: in sight without opening the drawer.
-    buttons = [button] if path == "/backprop" else ["#play-button", "#step-button", "#reset-button"]
+    buttons = (
+        [RUN[path][0]] if path == "/backprop" else ["#play-button", "#step-button", "#reset-button"]
+    )
     assert page.evaluate(NOT_CLICKABLE, buttons) == []
-    page.click(button)
-    page.wait_for_function(advanced, timeout=30_000)
-    if path != "/backprop":
-        page.click("#play-button")  # pause
-        page.wait_for_function(
-            "() => document.getElementById('play-button').dataset.state === 'play'"
-        )
+    run_and_pause(page, path, page.click)
     assert page.evaluate(SIDEWAYS) <= 0
     assert page.evaluate(BAD_SVG) == []
     assert_clean(page, watch)

@@ -14,9 +14,9 @@ from tests.browser.test_narrow_window import (
     LABS,
     NOT_CLICKABLE,
     READY,
-    RUN,
     SIDEWAYS,
     TOP_BAR,
+    run_and_pause,
 )
 from tests.browser.test_surface_page import SCREENSHOTS, PageWatch, assert_clean
 
@@ -63,15 +63,8 @@ def test_a_phone_held_upright_shows_the_whole_narrow_layout(browser, live_server
         assert land["height"] <= land["width"]
     lab = path.strip("/") or "surface"
     page.screenshot(path=str(SCREENSHOTS / f"phone-{lab}-390x844-id.png"))
-    # A tap runs the lab, as a click does in a window.
-    button, advanced = RUN[path]
-    page.tap(button)
-    page.wait_for_function(advanced, timeout=30_000)
-    if path != "/backprop":
-        page.tap("#play-button")  # pause
-        page.wait_for_function(
-            "() => document.getElementById('play-button').dataset.state === 'play'"
-        )
+    # A tap runs the lab and pauses it, as a click does in a window.
+    run_and_pause(page, path, page.tap)
     # A tap on the menu button opens the drawer.
     page.tap("#controls-toggle")
     page.wait_for_function(
