@@ -11,7 +11,10 @@ pytestmark = pytest.mark.browser
 
 FITS = """() => { const e = document.getElementById('bp-explain');
   return {over: e.scrollHeight - e.clientHeight, wide: e.scrollWidth - e.clientWidth,
-    title: document.getElementById('bp-explain-title').textContent}; }"""
+    title: document.getElementById('bp-explain-title').textContent,
+    scale: Number(e.style.getPropertyValue('--bp-fit') || 1),
+    panel: parseFloat(getComputedStyle(e).fontSize),
+    math: parseFloat(getComputedStyle(e.querySelector('#bp-explain-math math')).fontSize)}; }"""
 
 
 def backward_steps(page, live_server, query: str):
@@ -48,6 +51,7 @@ def test_every_backward_step_fits_the_projector_panel(page, live_server, net, la
     params = below = shared = 0
     for fit in backward_steps(page, live_server, f"?net={net}"):
         assert fit["over"] <= 0 and fit["wide"] <= 0, fit
+        assert fit["scale"] == 1, fit  # fits at full projector size: nothing shrunk
         locals_ = page.locator("#bp-explain .bp-locals > .math-chain")
         if locals_.count() > 1:  # a node feeding several nodes: its local derivatives
             shared += 1
@@ -87,8 +91,47 @@ def test_a_two_example_batch_fits_the_projector_panel(page, live_server, net, la
     sums = 0
     for fit in backward_steps(page, live_server, query):
         assert fit["over"] <= 0 and fit["wide"] <= 0, fit
+        assert fit["scale"] == 1, fit
         sums += page.locator("#bp-explain .bp-examples > .math-chain").count() == 3
     assert sums == {"neuron": 3, "mlp": 9}[net]  # every parameter's chain, with its sum
+    assert_clean(page, watch)
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize(
+    ("net", "examples"),
+    [
+        ("mlp", "0.5,1,1;1,-0.5,0;0.2,0.3,1"),
+        ("softmax", "0.5,1,1;1,-0.5,0;0.2,0.3,1"),
+        ("softmax", "0.5,1,1;1,-0.5,0"),
+    ],
+)
+def test_a_long_batch_chain_fits_the_projector_panel_in_smaller_type(
+    page, live_server, net, examples, lang
+):
+    """Three examples give a parameter's chain three products and their sum (the softmax
+    network's, two paths each): on a 1024 x 768 projector the panel scrolled by up to 91 px
+    (27 px with two softmax examples), the sum out of sight. The math and its note now shrink
+    until they fit, never below the unprojected page's math (18 px), and only on the steps
+    that need it: every backward step reads unscrolled, the sum in view."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.add_init_script(
+        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+    )
+    query = f"?net={net}&ex={examples}"
+    watch = open_lab(page, live_server, query)
+    shrunk = 0
+    for fit in backward_steps(page, live_server, query):
+        assert fit["over"] <= 0 and fit["wide"] <= 0, fit
+        # projector math is set at the panel's type size (1em) times the scale
+        assert fit["math"] == pytest.approx(fit["panel"] * fit["scale"], abs=0.05)
+        assert fit["math"] >= 18, fit
+        shrunk += fit["scale"] < 1
+        last = page.locator("#bp-explain .bp-examples > .math-chain").last
+        if last.count():  # a parameter's chain: its sum stands inside the panel
+            box, panel = last.bounding_box(), page.locator("#bp-explain").bounding_box()
+            assert box["y"] + box["height"] <= panel["y"] + panel["height"], fit
+    assert shrunk > 0
     assert_clean(page, watch)
 
 
@@ -201,7 +244,8 @@ def test_a_batch_chain_puts_its_products_side_by_side(page, live_server):
 def test_a_long_batch_sum_pushes_the_local_derivative_under_it(page, live_server, net):
     """Three examples make a parameter's sum of products wider than two thirds of the panel:
     in a grid the local derivative beside it was drawn over its last product. It moves
-    under the sum instead, and nothing in the step overlaps."""
+    under the sum instead, or stays beside it where the panel's fitted type leaves room, and
+    nothing in the step overlaps."""
     page.set_viewport_size({"width": 1024, "height": 768})
     page.add_init_script("localStorage.setItem('lereng.projector', '1');")
     query = f"?net={net}&ex=0.5,1,1;-0.3,0.8,0;1,-0.5,1"
@@ -213,7 +257,8 @@ def test_a_long_batch_sum_pushes_the_local_derivative_under_it(page, live_server
     cols = page.locator("#bp-explain .bp-split > .bp-col")
     assert cols.count() == 2
     a, b = cols.nth(0).bounding_box(), cols.nth(1).bounding_box()
-    assert b["y"] >= a["y"] + a["height"] - 1  # under the sum, not over it
+    under, beside = b["y"] >= a["y"] + a["height"] - 1, b["x"] >= a["x"] + a["width"] - 1
+    assert under or beside  # never over the sum
     last = page.locator("#bp-explain .bp-split > .bp-col >> nth=0").locator("math").last
     assert last.bounding_box()["x"] + last.bounding_box()["width"] <= a["x"] + a["width"] + 1
     assert_clean(page, watch)

@@ -7,12 +7,35 @@ import { opGlyph } from "../backprop-graph.js";
 
 const KIND_OF_PARAM = (name) => (/^[bc]/.test(name) ? "bias" : "weight");
 
+// A batch's chain can run a few lines past a 1024 x 768 projector's panel, and the line cut
+// off is the sum the step is about: the math and its note shrink, no further than this, before
+// the panel scrolls (projector type stays as large there as the unprojected page's math).
+const MIN_FIT = 0.76;
+
 /** #bp-explain: what the current step computes, with the numbers. */
 export function mountExplain(el, { t }) {
   const title = el.querySelector("#bp-explain-title");
   const box = el.querySelector("#bp-explain-math");
   const note = el.querySelector("#bp-explain-note");
   const batchNote = Object.assign(document.createElement("span"), { className: "bp-update-aside" });
+  const fits = (scale) => {
+    el.style.setProperty("--bp-fit", scale.toFixed(3));
+    return el.scrollHeight <= el.clientHeight;
+  };
+  // The largest scale that fits, to within 1%: a smaller one can let a line join its
+  // neighbour, so a fixed ladder of scales often stopped well below the one needed.
+  const fit = () => {
+    if (fits(1) || !fits(MIN_FIT)) return;
+    let [lo, hi] = [MIN_FIT, 1];
+    while (hi - lo > 0.01) {
+      const mid = (lo + hi) / 2;
+      if (fits(mid)) lo = mid;
+      else hi = mid;
+    }
+    fits(lo);
+  };
+  // The panel's size comes from the page's grid, never from its text, so fitting cannot loop.
+  new ResizeObserver(fit).observe(el);
   return {
     show(graph, cursor) {
       const steps = stepsOf(graph);
@@ -49,6 +72,7 @@ export function mountExplain(el, { t }) {
       box.innerHTML = html;
       note.textContent = noteText;
       if (step.phase === "update") note.append(" ", batchNote);
+      fit();
     },
   };
 }
