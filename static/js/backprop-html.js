@@ -54,7 +54,7 @@ export function passFrames(graph, live, t) {
       drawGraph(scratch, graph, show, { t });
       return {
         svg: inlineSvg(scratch, null, null, styles),
-        phase: t(`bp.phase_${step.phase}`, { i, n: steps.length - 1 }),
+        phase: `${i}/${steps.length - 1} · ${t(`bp.phase_${step.phase}`)}`,
         loss: show.values.has("L") ? `L = ${fmt(graph.loss)}` : "",
       };
     });

@@ -80,7 +80,12 @@ function render() {
   if (focused) focusNode(focused.dataset.id);
   const steps = stepsOf(graph);
   const step = steps[state.cursor];
-  $("#bp-phase").textContent = t(`bp.phase_${step.phase}`, { i: state.cursor, n: steps.length - 1 });
+  // The count is of the whole walk: after the pass's name, "Forward pass 2/42" read as 42
+  // forward steps. Light type keeps the pair as narrow as the name with its count used to be.
+  const count = document.createElement("span");
+  count.className = "bp-count";
+  count.textContent = `${state.cursor}/${steps.length - 1}`;
+  $("#bp-phase").replaceChildren(count, " ", t(`bp.phase_${step.phase}`));
   $("#bp-phase").dataset.phase = step.phase;
   const lossKnown = show.values.has("L");
   $("#bp-loss-value").textContent = lossKnown ? `L = ${fmt(graph.loss)}` : "";

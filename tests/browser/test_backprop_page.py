@@ -148,7 +148,7 @@ def test_space_autoplays_and_screenshots(page, live_server):
     page.click("#language-toggle button[data-lang='id']")
     page.wait_for_function("() => document.documentElement.lang === 'id'")
     page.wait_for_function(
-        "() => document.querySelector('#bp-phase').textContent.startsWith('Backward pass ')"
+        "() => document.querySelector('#bp-phase').textContent === '30/42 Backward pass'"
         " && document.querySelector('#bp-explain-note').textContent.includes('rantai')"
     )
     page.screenshot(path=str(SCREENSHOTS / "backprop-1024-id.png"))

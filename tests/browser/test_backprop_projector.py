@@ -186,8 +186,10 @@ def test_the_update_fits_the_explanation_panel_unscrolled(
 @pytest.mark.parametrize("lang", ["en", "id"])
 @pytest.mark.parametrize("net", ["mlp", "softmax"])
 def test_the_step_header_is_never_cut_on_a_projector(page, live_server, lang, net):
-    """The header says where in the pass the class is ("Pembaruan 42/42"); on a 1024 x 768
-    projector it must read whole at every phase, beside the widest Next label ("Next pass")."""
+    """The header says where in the walk the class is and in which pass ("42/42 Pembaruan";
+    the count is of every step, so it does not follow the pass's name: "Forward pass 2/42" read
+    as 42 forward steps); on a 1024 x 768 projector it must read whole at every phase,
+    beside the widest Next label ("Next pass")."""
     page.set_viewport_size({"width": 1024, "height": 768})
     page.add_init_script(
         f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
@@ -201,6 +203,10 @@ def test_the_step_header_is_never_cut_on_a_projector(page, live_server, lang, ne
         page.goto(f"{live_server.url}/backprop?net={net}&step={cursor}")
         page.wait_for_function(f"() => window.__lereng && window.__lereng.cursor === {cursor}")
         assert page.evaluate(cut) is None, (cursor, page.inner_text("#bp-phase"))
+        phase = "Pembaruan" if lang == "id" else "Update"
+        header = page.inner_text("#bp-phase")
+        assert header.startswith(f"{cursor}/{last} "), header
+        assert header.endswith(phase) == (cursor == last), header
     assert_clean(page, watch)
 
 

@@ -372,6 +372,7 @@ def test_backprop_html_steps_through_the_pass_offline(page, browser, live_server
     # At the start no gradient is known; playing reaches the backward pass, whose gradients show.
     grads = "() => [...document.querySelectorAll('#graph text')].filter(g => /^∂ [^?]/.test(g.textContent)).length"
     assert view.evaluate(grads) == 0
+    assert view.locator("#phase").inner_text() == f"0/{steps - 1} · Start"
     view.click("#play")
     view.wait_for_function(
         f"() => window.__exported.frame >= {1 + len(graph['forward']) + 2}", timeout=WAIT
