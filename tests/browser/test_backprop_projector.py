@@ -185,14 +185,17 @@ def test_the_update_fits_the_explanation_panel_unscrolled(
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 @pytest.mark.parametrize("net", ["mlp", "softmax"])
-def test_the_step_header_is_never_cut_on_a_projector(page, live_server, lang, net):
+@pytest.mark.parametrize(("width", "projector"), [(1024, 1), (1024, 0), (960, 1), (960, 0)])
+def test_the_step_header_is_never_cut(page, live_server, lang, net, width, projector):
     """The header says where in the walk the class is and in which pass ("42/42 Pembaruan";
     the count is of every step, so it does not follow the pass's name: "Forward pass 2/42" read
-    as 42 forward steps); on a 1024 x 768 projector it must read whole at every phase,
-    beside the widest Next label ("Next pass")."""
-    page.set_viewport_size({"width": 1024, "height": 768})
+    as 42 forward steps); on a 1024 x 768 projector, and on a laptop's 1024 px beside the
+    sidebar (where "42/42 Pembaruan" beside "Putaran baru" was cut by 80 px), it must read
+    whole at every phase, beside the widest Next label; at 960 px too."""
+    page.set_viewport_size({"width": width, "height": 768})
     page.add_init_script(
-        f"localStorage.setItem('lereng.lang', '{lang}'); localStorage.setItem('lereng.projector', '1');"
+        f"localStorage.setItem('lereng.lang', '{lang}');"
+        f" localStorage.setItem('lereng.projector', '{projector}');"
     )
     watch = open_lab(page, live_server, f"?net={net}&step=999")
     graph = page.evaluate("() => window.__lereng.graph")
