@@ -73,8 +73,10 @@ def test_linear_regression_races_three_variants(page, live_server):
     page.check("#batch-surface")
     race_and_watch_data(page)
     page.wait_for_function("() => document.getElementById('land-batch').data.length === 1")
-    racers = page.evaluate("() => window.__lereng.race.racers.map(r => [r.epoch, r.iteration])")
-    step = page.evaluate("() => window.__lereng.step")
+    # One read: frames the server sent before it heard Pause may still be drawn after it.
+    racers, step = page.evaluate(
+        "() => [window.__lereng.race.racers.map(r => [r.epoch, r.iteration]), window.__lereng.step]"
+    )
     # Batch: an epoch per step; stochastic: n steps an epoch; mini-batch k=8 of 50: 7 an epoch.
     assert racers[0] == [step, step]
     assert racers[1][0] == 1 + (step - 1) // 50
