@@ -42,7 +42,8 @@ export function positiveRange(values) {
 /**
  * Ticks for a log axis that never overlap, from the plotted values and the room the axis
  * has: 1-2-5 labels while each decade has room for three, else whole decades, every k-th
- * one when even those would touch. `div` is the plot's element, `margin` its layout margin.
+ * one when even those would touch; always explicit (tickmode "array"). `div` is the plot's
+ * element, `margin` its layout margin.
  */
 export function logTicks(values, div, margin, fontPx) {
   const { lo, hi } = positiveRange(values);
@@ -56,8 +57,33 @@ export function logTicks(values, div, margin, fontPx) {
   // range, as many as the height has room for, say it instead.
   if (decades < 1) return withinDecade(lo, hi, height, line);
   const perDecade = height / Math.max(decades, 0.3);
-  if (perDecade >= 3.5 * line) return { dtick: "D2" };
-  return { dtick: Math.max(1, Math.ceil(line / perDecade)) };
+  const digits = perDecade >= 3.5 * line ? [1, 2, 5] : [1];
+  const every = digits.length > 1 ? 1 : Math.ceil(line / perDecade);
+  // Plotly's own 1-2-5 ticks label 2 and 5 with the bare digit, so "5" under "1" meant 0.5
+  // and read as 5: each tick says its whole value instead. One decade past each end covers
+  // the padding Plotly's autorange adds; 1e-323 and 1e308 bound what a double holds.
+  const first = Math.max(-323, Math.floor(Math.log10(lo)) - 1);
+  const last = Math.min(308, Math.ceil(Math.log10(hi)) + 1);
+  const vals = [];
+  const text = [];
+  for (let k = Math.ceil(first / every) * every; k <= last; k += every) {
+    for (const m of digits) {
+      const v = Number(`${m}e${k}`);
+      if (!Number.isFinite(v)) continue; // 2e308
+      vals.push(v);
+      text.push(logLabel(m, k));
+    }
+  }
+  return { tickmode: "array", tickvals: vals, ticktext: text };
+}
+
+const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+/** m·10^k as a student reads it: a plain number from 0.001 to 5000, else a power of ten. */
+export function logLabel(m, k) {
+  if (k >= -3 && k <= 3) return String(Number(`${m}e${k}`));
+  const power = `10${[...String(k)].map((c) => SUPERSCRIPT[c]).join("")}`;
+  return m === 1 ? power : `${m}·${power}`;
 }
 
 /** Explicit ticks for a log axis spanning less than a decade: round values (the coarsest

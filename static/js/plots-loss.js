@@ -82,7 +82,8 @@ export function rangeOf(data) {
   return positiveRange(data.flatMap((tr) => tr.y || []));
 }
 
-/** A growing log range may need sparser ticks (labels must not overlap): relayout then.
+/** A growing log range needs ticks for its new decades, sparser ones when labels would
+ * overlap: relayout then.
  * `added` holds the y values just appended, one array per extended trace. */
 export function retickLoss(p, P, added) {
   if (!p.lossLog) return;
@@ -98,6 +99,8 @@ export function retickLoss(p, P, added) {
   }
   p.lossSeen = seen;
   if (!grew) return;
-  const next = logTicks([seen.lo, seen.hi], div, layout.margin, scale(p.projector).small).dtick;
-  if (next !== undefined && next !== layout.yaxis.dtick) P.relayout(div, { "yaxis.dtick": next });
+  const next = logTicks([seen.lo, seen.hi], div, layout.margin, scale(p.projector).small);
+  if (next.tickvals && String(next.tickvals) !== String(layout.yaxis.tickvals)) {
+    P.relayout(div, { "yaxis.tickmode": "array", "yaxis.tickvals": next.tickvals, "yaxis.ticktext": next.ticktext });
+  }
 }

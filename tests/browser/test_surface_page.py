@@ -191,6 +191,68 @@ def test_a_log_loss_axis_within_one_decade_keeps_its_labels(page, live_server):
     assert_clean(page, watch)
 
 
+# Each drawn y tick of a log axis whose label does not say the tick's own value (Plotly binds
+# the tick's log10 value to its text element as __data__.x).
+LOG_LABELS_WRONG = """(div) => {
+  const sup = { "⁻": "-", "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
+                "⁷": "7", "⁸": "8", "⁹": "9" };
+  const read = (s) => {
+    const [m, p] = s.includes("10") && /[⁰-⁹]/.test(s) ? s.split(/·?10/) : [s, null];
+    return p === null ? Number(m) : (m === "" ? 1 : Number(m)) * 10 ** Number([...p].map(c => sup[c]).join(""));
+  };
+  return [...div.querySelectorAll(".ytick text")].filter(t => t.textContent !== "")
+    .map(t => [t.textContent, 10 ** t.__data__.x])
+    .filter(([s, v]) => !(Math.abs(read(s) - v) <= 1e-9 * v));
+}"""
+
+TALL_LOG_AXIS = """async ([lo, hi]) => {
+  const { logTicks } = await import("/static/js/plots-common.js");
+  const div = document.createElement("div");
+  div.id = "tall-log";
+  div.style.cssText = "width: 600px; height: 500px";
+  document.body.appendChild(div);
+  const y = [hi, (lo * hi) ** 0.5, lo];
+  const margin = { l: 70, r: 18, t: 8, b: 42 };
+  const yaxis = { type: "log", ...logTicks(y, div, margin, 12) };
+  await window.Plotly.newPlot(div, [{ x: [0, 1, 2], y }], { margin, yaxis });
+  return [...div.querySelectorAll(".ytick text")].map(t => t.textContent);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "expected"),
+    [
+        (0.15, 25, "0.2 0.5 1 2 5 10 20"),
+        (2e-5, 0.03, "2·10⁻⁵ 5·10⁻⁵ 10⁻⁴ 2·10⁻⁴ 5·10⁻⁴ 0.001 0.002 0.005 0.01 0.02"),
+    ],
+)
+def test_log_axis_ticks_between_decades_say_their_whole_value(page, live_server, lo, hi, expected):
+    # Plotly's own 1-2-5 ticks label 0.5 as a small "5" under "1": students read it as 5.
+    watch = open_lab(page, live_server, "?f=booth")
+    labels = page.evaluate(TALL_LOG_AXIS, [lo, hi])
+    assert page.locator("#tall-log").evaluate(LOG_LABELS_WRONG) == []
+    # Drawn ticks only: the extra decade each side lies outside the autorange.
+    assert sorted(labels) == sorted(expected.split())
+    assert_clean(page, watch)
+
+
+def test_the_loss_chart_labels_say_their_values_in_a_race(page, live_server):
+    # A tall chart (1920x1080) of a race over Rosenbrock draws 1-2-5 ticks, and the log axis
+    # re-ticks as the loss falls through new decades while the run streams.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    watch = open_lab(page, live_server)
+    page.click("#play-button")
+    # Momentum SGD's loss is under 0.5 by step 70; the plateau of the others sits near 4.
+    page.wait_for_function("() => window.__lereng.step >= 80", timeout=20_000)
+    page.click("#play-button")
+    page.wait_for_function("() => document.getElementById('play-button').dataset.state === 'play'")
+    div = page.locator("#loss-plot")
+    labels = div.evaluate("d => [...d.querySelectorAll('.ytick text')].map(t => t.textContent)")
+    assert "0.5" in labels and "5" in labels
+    assert div.evaluate(LOG_LABELS_WRONG) == []
+    assert_clean(page, watch)
+
+
 def test_editing_one_number_of_a_pair_keeps_the_pair(page, live_server):
     watch = open_lab(page, live_server, "?f=booth")
     cards = page.locator(".racer-card")
