@@ -446,6 +446,27 @@ def test_the_formula_strip_has_no_numbers_without_data(page, live_server, tmp_pa
     assert watch.external == []
 
 
+# Each sum sign's box height beside the 1/n fraction's, in the formula strip.
+SUM_AND_FRACTION = """() => {
+    const frac = document.querySelector('#formula-math mfrac').getBoundingClientRect().height;
+    return [...document.querySelectorAll('#formula-math munderover > mo:first-child')]
+        .map(mo => [mo.textContent, mo.getBoundingClientRect().height / frac]); }"""
+
+
+def test_the_sum_signs_stand_as_tall_as_the_fraction_beside_them(page, live_server):
+    """Without a math font (none is served offline) Chromium drew ∑ at text size, 0.6 of the
+    1/n before it: the sum read as a footnote to the fraction. Each loss's sums are enlarged."""
+    watch = open_lab(page, live_server)
+    for problem, sums in (("linear", 1), ("logistic", 1), ("softmax", 2)):
+        if problem != "linear":
+            page.select_option("#problem-select", problem)
+            page.wait_for_function(loaded(problem), timeout=20_000)
+        ratios = page.evaluate(SUM_AND_FRACTION)
+        assert [sign for sign, _ in ratios] == ["∑"] * sums
+        assert all(ratio >= 0.75 for _, ratio in ratios), (problem, ratios)
+    assert_clean(page, watch)
+
+
 @pytest.mark.parametrize(
     ("size", "lang", "projector"), [((1280, 800), "en", False), ((1024, 768), "id", True)]
 )
