@@ -44,11 +44,31 @@ export function landscapeModel(landscape) {
   // (at most MESH_3D a side); the contour keeps every point.
   const sx = Math.max(1, Math.ceil(nx / MESH_3D));
   const sy = Math.max(1, Math.ceil(ny / MESH_3D));
-  const pick = (arr, stride) => arr.filter((_, k) => k % stride === 0 || k === arr.length - 1);
+  const keep = (n, stride) => [...Array(n).keys()].filter((k) => k % stride === 0 || k === n - 1);
+  const cols = keep(nx, sx);
+  const lines = keep(ny, sy);
+  const at = log ? (j, i) => lowestNear(rows, j, i, sy - 1, sx - 1) : (j, i) => rows[j][i];
   const mesh = {
-    x: pick(x, sx),
-    y: pick(y, sy),
-    rows: pick(rows, sy).map((row) => pick(row, sx)),
+    x: cols.map((i) => x[i]),
+    y: lines.map((j) => y[j]),
+    rows: lines.map((j) => cols.map((i) => at(j, i))),
   };
   return { info, domain: landscape.domain, x, y, rows, mesh, log, tz, zlo: lo, zhi: hi, zmin, zmax };
+}
+
+// In log scale a vertex of the coarse mesh takes the lowest value of the fine grid between it
+// and its neighbours, not the value at its own point: there a valley narrower than the mesh
+// spacing (Rosenbrock's near its minimum) is a crevice decades deep, and picked points hit it at
+// random depths, a comb of spikes along the floor. In linear scale the same valley is shallow
+// and the peaks of bumpy surfaces (Rastrigin) would erode, so points are picked as they are.
+function lowestNear(rows, j, i, ry, rx) {
+  if (rows[j][i] === null) return null; // a gap stays a gap
+  let low = rows[j][i];
+  for (let jj = Math.max(0, j - ry); jj <= Math.min(rows.length - 1, j + ry); jj += 1) {
+    const row = rows[jj];
+    for (let ii = Math.max(0, i - rx); ii <= Math.min(row.length - 1, i + rx); ii += 1) {
+      if (row[ii] !== null && row[ii] < low) low = row[ii];
+    }
+  }
+  return low;
 }

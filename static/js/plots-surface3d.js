@@ -75,10 +75,13 @@ export function surfaceFigure(p) {
       },
     );
   }
-  const axis3 = (title, range) => ({
+  // At most about one tick per unit on the catalog's domains: Plotly's default of one per half
+  // unit ran the projector's large labels into one another along a 1024x768 scene's edges.
+  const axis3 = (title, range, nticks) => ({
     title: { text: title, font: { size: s.small } },
     range,
     autorange: false,
+    nticks,
     tickfont: { size: s.small - 1 },
     backgroundcolor: "#f4f6fa",
     gridcolor: GRID,
@@ -91,9 +94,9 @@ export function surfaceFigure(p) {
       margin: { l: 0, r: 0, t: 0, b: 0 },
       uirevision: "surface-lab", // the camera stays where the user left it
       scene: {
-        xaxis: axis3("x", [x0, x1]),
-        yaxis: axis3("y", [y0, y1]),
-        zaxis: axis3(zTitle, [land.zlo, land.zhi + (land.zhi - land.zlo) * 0.03]),
+        xaxis: axis3("x", [x0, x1], 6),
+        yaxis: axis3("y", [y0, y1], 6),
+        zaxis: axis3(zTitle, [land.zlo, land.zhi + (land.zhi - land.zlo) * 0.03], 5),
         aspectmode: "manual",
         aspectratio: { x: 1, y: 1, z: 0.65 },
         camera: { eye: { x: -1.05, y: -1.35, z: 1.45 } }, // high enough to see valley floors
