@@ -5,6 +5,10 @@ export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", 
 export const INK = "#1d2330";
 export const MUTED = "#5b6478";
 export const GRID = "#e3e7ef";
+// Where 3D cameras look: a little below the box's middle. A camera above the box projects its
+// near bottom corner lowest, so looking at the middle left the panel's top empty while the
+// front axes' tick labels fell off its foot.
+export const CENTER_3D = { x: 0, y: 0, z: -0.2 };
 export const BASE_CONFIG = { displaylogo: false, responsive: true, displayModeBar: false, scrollZoom: false };
 
 export function scale(projector) {

@@ -4,6 +4,7 @@
 // start) and d3 (the 3D surface). The lab has two: the model's own loss and, in twin mode,
 // the MSE twin's, side by side.
 
+import { CENTER_3D } from "./plots-common.js";
 import { escapeHtml } from "./plots-data.js";
 import { markTraces } from "./plots-marks.js";
 import { decodeTyped } from "./plots.js";
@@ -170,7 +171,7 @@ export class LandView {
       layout: {
         // Half-width cells (twin mode) need the camera further out to keep the box in view.
         ...baseLayout(p), margin: { l: 0, r: 0, t: 0, b: 0 }, uirevision: this.host.twin ? "regression-3d-twin" : "regression-3d",
-        scene: { xaxis: ax(L.names[0], L.range[0]), yaxis: ax(L.names[1], L.range[1]), zaxis: ax(L.log ? t("reg.colour_log") : "loss"), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: this.host.twin ? { x: -1.45, y: -1.6, z: 1.15 } : { x: -1.15, y: -1.25, z: 0.95 } } },
+        scene: { xaxis: ax(L.names[0], L.range[0]), yaxis: ax(L.names[1], L.range[1]), zaxis: ax(L.log ? t("reg.colour_log") : "loss"), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: this.host.twin ? { x: -1.45, y: -1.6, z: 1.15 } : { x: -1.15, y: -1.25, z: 0.95 }, center: CENTER_3D } },
       },
     };
   }

@@ -1,7 +1,7 @@
 // The 3D surface with the paths lifted onto it (camera kept by uirevision). Pure: the
 // SurfacePlots model in, a figure out.
 
-import { escapeHtml, GRID, INK, nearest, scale } from "./plots-common.js";
+import { CENTER_3D, escapeHtml, GRID, INK, nearest, scale } from "./plots-common.js";
 import { inDomain } from "./state.js";
 
 export function surfaceFigure(p) {
@@ -99,7 +99,7 @@ export function surfaceFigure(p) {
         zaxis: axis3(zTitle, [land.zlo, land.zhi + (land.zhi - land.zlo) * 0.03], 5),
         aspectmode: "manual",
         aspectratio: { x: 1, y: 1, z: 0.65 },
-        camera: { eye: { x: -1.05, y: -1.35, z: 1.45 } }, // high enough to see valley floors
+        camera: { eye: { x: -1.05, y: -1.35, z: 1.45 }, center: CENTER_3D }, // high enough to see valley floors
         dragmode: "orbit",
       },
     },

@@ -11,6 +11,7 @@
 //   draw(race, frames)       fold frames into race.record, mark what to redraw; true if a
 //                            racer's status changed
 //   flush(race)              redraw what is marked; true (or a promise of it) if still behind
+//                            (race is null before the first run)
 //   finish(race, frames, d)  fold the last frames and the `done` summary d
 //   finished(race, d)        optional: after the run is marked done
 //   refused(message)         optional: the server refused the start
@@ -72,7 +73,11 @@ export function createRaceSession({ stream, run, state, hook, lab, preview = fal
 
   async function draw() {
     rafQueued = false;
-    if (!race) return;
+    if (!race) {
+      // Before the first run a plot control (the 3D toggle) still wants its plot drawn.
+      if (await lab.flush(null)) schedule();
+      return;
+    }
     if (pending.length && (!lab.ready || lab.ready(race))) {
       const frames = pending;
       pending = [];

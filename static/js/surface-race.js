@@ -33,7 +33,7 @@ export function surfaceRaceLab({ state, catalog, hook, plots, legend, labels, sy
       // Plots catch up at their own pace (see plots.flush).
       const waiting = plots.flush(performance.now());
       hook.framesDrawn = plots.framesDrawn;
-      if (!hook.firstDraw && race.record.step >= 1 && !plots.busy) {
+      if (race && !hook.firstDraw && race.record.step >= 1 && !plots.busy) {
         hook.firstDraw = { at: performance.now(), step: race.record.step };
       }
       return waiting;

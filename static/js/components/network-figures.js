@@ -2,6 +2,7 @@
 // them): the boundary heatmap under the train and test points, and the loss landscape with the
 // projected trajectory, as a contour or a 3D surface.
 
+import { CENTER_3D } from "../plots-common.js";
 import { escapeHtml } from "../plots-data.js";
 
 // Okabe-Ito blue, orange and green for the classes, each with its own marker shape too.
@@ -189,7 +190,7 @@ export function landscape3dFigure(L, ctx) {
     data: [{ type: "surface", x: L.a, y: L.b, z: L.rows, colorscale: "Viridis", showscale: false, opacity: 0.92, hoverinfo: "skip" }, ...pathTraces(L, ctx, true)],
     layout: {
       ...ctx.base, margin: { l: 0, r: 0, t: 0, b: 0 }, uirevision: "network-3d",
-      scene: { xaxis: ax("α"), yaxis: ax("β"), zaxis: ax(colourTitle(L, t)), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: { x: -1.2, y: -1.3, z: 0.9 } } },
+      scene: { xaxis: ax("α"), yaxis: ax("β"), zaxis: ax(colourTitle(L, t)), aspectratio: { x: 1, y: 1, z: 0.6 }, camera: { eye: { x: -1.2, y: -1.3, z: 0.9 }, center: CENTER_3D } },
     },
   };
 }

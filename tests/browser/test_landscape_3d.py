@@ -1,4 +1,5 @@
-"""The 3D surface's coarse mesh in real headless Chromium: no comb in log scale, no erosion in linear."""
+"""3D landscapes in real headless Chromium: the surface lab's coarse mesh (no comb in log scale, no
+erosion in linear), and the regression lab's 3D view chosen before any run."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import math
 
 import pytest
 
-from tests.browser.test_surface_page import open_lab
+from tests.browser.test_regression_page import open_lab as open_regression
+from tests.browser.test_surface_page import assert_clean, open_lab
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +60,18 @@ def test_a_bumpy_surface_in_linear_scale_keeps_its_peaks(page, live_server):
     picked = [[fine[(y, x)] for x in land["mx"]] for y in land["my"]]
     assert land["mesh"] == picked
     assert max(map(max, land["mesh"])) > 75  # the corner peaks, x = y = ±4.5: f = 80.5
+
+
+def test_the_regression_landscape_in_3d_is_drawn_before_any_run(page, live_server):
+    # The toggle asked the race's animation loop to draw, and before a first run there was no
+    # loop: the panel stayed empty until Play.
+    watch = open_regression(page, live_server)
+    assert page.evaluate("() => window.__lereng.step") == 0
+    page.click("#land-toggle button[data-land='3d']")
+    page.wait_for_function(
+        "() => { const d = document.getElementById('land-3d');"
+        " return d.data && d.data[0].type === 'surface' && d.querySelector('canvas') !== null; }",
+        timeout=10_000,
+    )
+    assert page.evaluate("() => window.__lereng.step") == 0  # drawn without starting a run
+    assert_clean(page, watch)
