@@ -207,6 +207,10 @@ export class RegressionPlots {
       await Promise.all(jobs);
     }
     if (!this.view3d) this.dirty.delete("d3");
+    // Marks with nothing to draw yet (no data or landscape: a CSV problem awaiting its file)
+    // would keep the animation loop asking every frame; their arrival marks everything again.
+    if (!this.data) this.dirty.delete("data");
+    if (!views.length) for (const k of ["land", "d3"]) this.dirty.delete(k);
     return this.dirty.size > 0;
   }
 

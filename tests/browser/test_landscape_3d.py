@@ -75,3 +75,21 @@ def test_the_regression_landscape_in_3d_is_drawn_before_any_run(page, live_serve
     )
     assert page.evaluate("() => window.__lereng.step") == 0  # drawn without starting a run
     assert_clean(page, watch)
+
+
+def test_a_plot_control_before_any_data_leaves_no_busy_animation_loop(page, live_server):
+    # A CSV problem waits for its file: no data, no landscape. Toggling the 3D view there must
+    # not keep the animation loop asking the plots to draw every frame for ever.
+    open_regression(page, live_server, "csv")
+    page.evaluate("() => document.querySelector(\"#land-toggle button[data-land='3d']\").click()")
+    page.wait_for_timeout(300)
+    flushes = page.evaluate(
+        """() => new Promise((done) => {
+          const plots = window.__lereng.plots;
+          const flush = plots.flush.bind(plots);
+          let n = 0;
+          plots.flush = (...args) => { n += 1; return flush(...args); };
+          setTimeout(() => done(n), 1000);
+        })"""
+    )
+    assert flushes <= 2
