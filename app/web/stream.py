@@ -110,6 +110,15 @@ class Session:
         if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
             raise ApiError("message must be a JSON object with a string 'type'")
         kind = msg["type"]
+        try:
+            await self._dispatch(kind, msg)
+        except ApiError as exc:
+            # The refusal names what it refuses: a page that sent stop and start in a burst
+            # must not take the refused stop (its run had just ended) for its start's answer.
+            exc.extra.setdefault("request", kind[:32])
+            raise
+
+    async def _dispatch(self, kind: str, msg: dict[str, Any]) -> None:
         if kind == "start":
             await self.start(msg)
         elif kind in ("pause", "resume", "step", "stop", "speed") and self.run is None:

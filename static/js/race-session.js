@@ -138,7 +138,10 @@ export function createRaceSession({ stream, run, state, hook, lab, preview = fal
   stream.addEventListener("error", (event) => {
     const message = event.detail.message || "error";
     hook.errors.push(message);
-    if (race && race.awaiting && answered < sent) {
+    // Only a refused start answers a start: a burst of Reset sends stop, start, stop, start,
+    // and a stop reaching a run that had just ended is refused too.
+    const answersStart = event.detail.request === undefined || event.detail.request === "start";
+    if (race && race.awaiting && answered < sent && answersStart) {
       answered += 1;
       if (answered !== sent) return; // the refusal of a start already replaced
       endLocally();

@@ -123,6 +123,21 @@ def test_bad_messages_get_error_frames_and_socket_stays_usable(client, raw, need
         assert done["type"] == "done"
 
 
+def test_a_refusal_names_the_request_it_refuses(client):
+    # A page that sends stop and start in a burst counts the answers to its starts: a refused
+    # stop (its run had just ended) must be told apart from a refused start.
+    with client.websocket_connect("/ws/runs") as ws:
+        ws.send_json({"type": "stop"})
+        refusal = recv(ws)
+        assert refusal["type"] == "error" and refusal["request"] == "stop"
+        ws.send_json({"type": "start", **BODY, "optimizers": [{"name": "x"}]})
+        refusal = recv(ws)
+        assert refusal["type"] == "error" and refusal["request"] == "start"
+        # Before a type is known there is no request to name.
+        ws.send_text("[1, 2]")
+        assert "request" not in recv(ws)
+
+
 def test_binary_and_oversize_messages(client):
     with client.websocket_connect("/ws/runs") as ws:
         ws.send_bytes(b"\x00\x01")
